@@ -1,0 +1,3 @@
+from physcheck.cli import main
+
+main()
