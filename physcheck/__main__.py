@@ -1,3 +1,3 @@
-from physcheck.cli import main
+from physcheck.cli import run
 
-main()
+run()

@@ -59,7 +59,7 @@ class Config:
 
     # --- kinematics -----------------------------------------------------------------------
     smooth_window_s: float = param(
-        0.2, "s", "local quadratic fit window; short enough to keep impacts sharp"
+        0.3, "s", "local quadratic fit window; fits never cross a detected impact"
     )
     contact_gap_frac: float = param(
         0.25, "body size", "two bodies closer than this are in contact"

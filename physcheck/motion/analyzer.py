@@ -1,0 +1,266 @@
+"""The motion stage as a streaming consumer of frames.
+
+Frames are pushed one at a time; the stage keeps only a short window of small grey frames (the
+temporal-median background looks a fraction of a second ahead and behind), so memory does not
+grow with the video's length.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from physcheck.config import Config
+from physcheck.motion.camera import HomographyCameraEstimator
+from physcheck.motion.foreground import Blob, find_blobs, foreground_mask, median_stack
+from physcheck.motion.tracker import ClosedTrack, EntityTracker
+from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
+
+log = logging.getLogger(__name__)
+
+_BG_STEP_S = 0.27
+"""Spacing of the background samples: a body must move its size within ~0.8 s to be seen."""
+_BG_SAMPLES_EACH_SIDE = 5
+_BG_SAMPLES = 5
+
+
+@dataclass
+class _Buffered:
+    index: int
+    t_s: float
+    gray: np.ndarray
+    rgb: np.ndarray
+    to_ref: np.ndarray
+
+
+class MotionAnalyzer:
+    """Consumes frames of one video, returns a :class:`TrackSet` at the end."""
+
+    def __init__(self, config: Config, analysis_wh: tuple[int, int], fps: float) -> None:
+        self.config = config
+        self.aw, self.ah = analysis_wh
+        long_side = max(self.aw, self.ah)
+        self.scale = min(1.0, config.motion_long_side_px / long_side)
+        self.mw = max(16, int(round(self.aw * self.scale)))
+        self.mh = max(16, int(round(self.ah * self.scale)))
+        self.sx, self.sy = self.aw / self.mw, self.ah / self.mh
+        self.step = max(1, int(round(_BG_STEP_S * max(fps, 1.0))))
+        self.delay = self.step * _BG_SAMPLES_EACH_SIDE
+        self.camera = HomographyCameraEstimator()
+        self.buf: deque[_Buffered] = deque()
+        self.next_to_process = 0
+        self.shot_start = 0
+        self.shot_camera_moving = False
+        self.shots: list[Shot] = []
+        self.times: list[float] = []
+        self.to_ref_all: list[np.ndarray] = []
+        self.tracks: list[ClosedTrack] = []
+        self.track_shot: list[int] = []
+        self.next_id = 0
+        self.tracker = self._new_tracker()
+        area = self.mw * self.mh
+        self.min_area = config.min_entity_area_frac * area
+        self.max_area = config.max_entity_area_frac * area
+
+    def _new_tracker(self) -> EntityTracker:
+        c = self.config
+        return EntityTracker(
+            (self.mw, self.mh),
+            max_missing_s=c.max_missing_s,
+            template_min_ncc=c.template_min_ncc,
+            border_margin_frac=c.border_margin_frac,
+            contact_gap_frac=c.contact_gap_frac,
+            first_id=self.next_id,
+        )
+
+    # ------------------------------------------------------------------ streaming
+    def push(self, index: int, t_s: float, rgb: np.ndarray, new_shot: bool) -> None:
+        """Add the next frame (analysis resolution, RGB). ``new_shot`` marks a hard cut."""
+        small = cv2.resize(rgb, (self.mw, self.mh), interpolation=cv2.INTER_AREA)
+        gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+        if new_shot and self.buf:
+            self._flush_shot(end=index)
+        if not self.buf or new_shot:
+            to_ref = np.eye(3)
+            self.camera.reset()
+        else:
+            prev = self.buf[-1]
+            step = self.camera.step(prev.gray, gray)
+            if not np.allclose(step.h_prev_to_cur, np.eye(3)):
+                self.shot_camera_moving = True
+            to_ref = prev.to_ref @ np.linalg.inv(step.h_prev_to_cur)
+        self.buf.append(_Buffered(index, t_s, gray, small, to_ref))
+        self.times.append(t_s)
+        self.to_ref_all.append(to_ref)
+        # process the frame whose future window is now complete
+        while self.buf and self._pos(self.next_to_process) is not None and (
+            self.buf[-1].index - self.next_to_process >= self.delay
+        ):
+            self._process(self.next_to_process)
+
+    def finish(self) -> TrackSet:
+        """Flush the last shot and assemble the result."""
+        if self.buf:
+            self._flush_shot(end=self.buf[-1].index + 1)
+        return self._assemble()
+
+    # ------------------------------------------------------------------ internals
+    def _pos(self, index: int) -> int | None:
+        if not self.buf:
+            return None
+        pos = index - self.buf[0].index
+        return pos if 0 <= pos < len(self.buf) else None
+
+    def _flush_shot(self, end: int) -> None:
+        while self.next_to_process < end and self._pos(self.next_to_process) is not None:
+            self._process(self.next_to_process)
+        for ct in self.tracker.finish():
+            self.tracks.append(ct)
+            self.track_shot.append(len(self.shots))
+        self.next_id = self.tracker.next_id
+        self.shots.append(Shot(len(self.shots), self.shot_start, end, self.shot_camera_moving))
+        self.shot_start = end
+        self.shot_camera_moving = False
+        self.buf.clear()
+        self.next_to_process = end
+        self.tracker = self._new_tracker()
+
+    def _process(self, index: int) -> None:
+        pos = self._pos(index)
+        assert pos is not None
+        cur = self.buf[pos]
+        samples: list[np.ndarray] = []
+        valid_count = np.zeros((self.mh, self.mw), np.uint8)
+        # the nearest five of +-1..5 steps: at a shot's ends, one side supplies them all
+        offsets = [k * self.step for k in range(1, _BG_SAMPLES_EACH_SIDE + 1)]
+        picks = [p for o in offsets for p in (pos - o, pos + o)
+                 if 0 <= p < len(self.buf)][:_BG_SAMPLES]
+        if len(picks) < 2:
+            # shot too short for a background window: use whatever there is
+            picks = [p for p in range(len(self.buf)) if p != pos][:5]
+        from_ref = np.linalg.inv(cur.to_ref)
+        any_warp = False
+        for p in picks:
+            s = self.buf[p]
+            m = from_ref @ s.to_ref
+            if np.allclose(m, np.eye(3), atol=1e-6):
+                samples.append(s.gray)
+                valid_count += 1
+            else:
+                any_warp = True
+                samples.append(cv2.warpPerspective(s.gray, m, (self.mw, self.mh),
+                                                   flags=cv2.INTER_LINEAR,
+                                                   borderMode=cv2.BORDER_REPLICATE))
+                ones = np.ones((self.mh, self.mw), np.uint8)
+                valid_count += cv2.warpPerspective(ones, m, (self.mw, self.mh),
+                                                   flags=cv2.INTER_NEAREST,
+                                                   borderValue=0)
+        self.next_to_process = index + 1
+        if not samples:
+            self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, [], cur.to_ref, None)
+            return
+        bg = median_stack(samples)
+        valid = valid_count * 2 > len(samples) if any_warp else None
+        mask, thr = foreground_mask(cur.gray, bg, self.config.fg_noise_sigmas, valid)
+        blobs = find_blobs(mask, self.min_area, self.max_area)
+        # the nearest samples in time come first in `picks`
+        blobs = [b for b in blobs if not _is_ghost(b, mask, cur.gray, bg, samples[:2], thr)]
+        earlier = None
+        if pos - self.step >= 0:
+            e = self.buf[pos - self.step]
+            m = from_ref @ e.to_ref
+            earlier = e.gray if np.allclose(m, np.eye(3), atol=1e-6) else cv2.warpPerspective(
+                e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
+        self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier)
+        # drop frames no longer needed as past samples
+        while self.buf and self.buf[0].index < self.next_to_process - self.delay - 1:
+            self.buf.popleft()
+
+    def _assemble(self) -> TrackSet:
+        c = self.config
+        s = np.diag([self.sx, self.sy, 1.0])
+        s_inv = np.linalg.inv(s)
+        to_ref = np.array([s @ h @ s_inv for h in self.to_ref_all]).reshape(-1, 3, 3)
+        centre = np.array([self.aw / 2, self.ah / 2, 1.0])
+        cam = np.array([(h @ centre)[:2] / (h @ centre)[2] for h in to_ref]).reshape(-1, 2)
+        tracks = []
+        for ct, shot in zip(self.tracks, self.track_shot, strict=True):
+            seen = ct.state <= ObsState.STILL
+            if not seen.any():
+                continue
+            span = ct.t_s[seen][-1] - ct.t_s[seen][0]
+            if span < c.min_track_s:
+                continue
+            xy = ct.xy_ref * [self.sx, self.sy]
+            bbox = ct.bbox_ref * [self.sx, self.sy, self.sx, self.sy]
+            tracks.append(
+                EntityTrack(
+                    id=ct.id,
+                    shot=shot,
+                    frames=ct.frames,
+                    t_s=ct.t_s,
+                    xy_px=xy,
+                    bbox_px=bbox,
+                    area_px=ct.area * self.sx * self.sy,
+                    elongation=ct.elongation,
+                    state=ct.state,
+                    start_reason=ct.start_reason,
+                    end_reason=ct.end_reason,
+                    color_rgb=ct.color,
+                )
+            )
+        # keep the longest-lived entities
+        tracks.sort(key=lambda tr: -int(tr.seen.sum()))
+        tracks = sorted(tracks[: c.max_entities], key=lambda tr: (tr.shot, tr.frames[0], tr.id))
+        return TrackSet(
+            tracks=tuple(tracks),
+            t_s=np.array(self.times, dtype=float),
+            shots=tuple(self.shots),
+            frame_size=(self.aw, self.ah),
+            camera_shift_px=cam,
+            to_ref=to_ref,
+        )
+
+
+def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, bg: np.ndarray,
+              nearby: list[np.ndarray], thr: float) -> bool:
+    """A blob that is an absence: where a body rests at other times, but not now.
+
+    A body that rests for a while is part of the median background; in the frames where it is
+    not there yet (or any more), its resting place differs from the background although nothing
+    is there. Two tells: the silhouette's outline is an edge of the background, not of the
+    frame; or the frame looks there as it did a moment before or after.
+    """
+    pad = 2
+    y0, y1 = max(b.y0 - pad, 0), min(b.y1 + pad, gray.shape[0])
+    x0, x1 = max(b.x0 - pad, 0), min(b.x1 + pad, gray.shape[1])
+    sl = (slice(y0, y1), slice(x0, x1))
+    inside = mask[sl].astype(np.uint8)
+    if not inside.any():
+        return False
+    ring = cv2.morphologyEx(inside, cv2.MORPH_GRADIENT, _K3).astype(bool)
+    if ring.sum() >= 8:
+        e_cur = float(_grad(gray[sl])[ring].mean())
+        e_bg = float(_grad(bg[sl])[ring].mean())
+        if e_bg > 1.3 * e_cur:
+            return True
+    inside_b = inside.astype(bool)
+    cur = gray[sl]
+    for s in nearby:
+        changed = cv2.absdiff(cur, s[sl]) > thr
+        if float(changed[inside_b].mean()) < 0.35:
+            return True
+    return False
+
+
+_K3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+
+
+def _grad(img: np.ndarray) -> np.ndarray:
+    gx = cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(img, cv2.CV_32F, 0, 1, ksize=3)
+    return cv2.magnitude(gx, gy)

@@ -1,0 +1,104 @@
+"""Moving-entity discovery: a temporal-median background in stabilized coordinates.
+
+The background of frame t is the per-pixel median of a few frames before and after it, warped
+into frame t by the camera motion. A body that moves more than its own size within that window
+is absent from the median, so its silhouette (not only its edges, as with frame differencing)
+stands out; a body at rest is background and is kept by the tracker through its appearance.
+No bootstrapping, hence no ghosts where a body was at the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Blob:
+    """One connected foreground component, in motion-resolution pixels."""
+
+    cx: float
+    cy: float
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    """Exclusive."""
+    area: float
+    elongation: float
+
+    @property
+    def size(self) -> float:
+        return float(np.sqrt(self.area))
+
+
+def _med3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    return cv2.max(cv2.min(a, b), cv2.min(cv2.max(a, b), c))
+
+
+def median_stack(stack: list[np.ndarray]) -> np.ndarray:
+    """Per-pixel median of the first five (or three) uint8 images, by min/max networks.
+
+    With fewer than three images the first is returned.
+    """
+    if len(stack) >= 5:
+        a, b, c, d, e = stack[:5]
+        f = cv2.max(cv2.min(a, b), cv2.min(c, d))
+        g = cv2.min(cv2.max(a, b), cv2.max(c, d))
+        return _med3(e, f, g)
+    if len(stack) >= 3:
+        return _med3(stack[0], stack[1], stack[2])
+    return stack[0]
+
+
+def foreground_mask(gray: np.ndarray, background: np.ndarray, noise_sigmas: float,
+                    valid: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """Pixels that differ from the background by more than the robust noise level.
+
+    Returns the boolean mask and the threshold used (grey levels).
+    """
+    diff = cv2.absdiff(gray, background)
+    if valid is not None:
+        diff[~valid] = 0
+    # robust noise: most pixels are background; MAD of the residual
+    sample = diff[::4, ::4]
+    sigma = 1.4826 * float(np.median(sample)) + 0.5
+    thr = max(noise_sigmas * sigma, 12.0)
+    mask = (diff > thr).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _K3)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _K5)
+    return mask.astype(bool), thr
+
+
+_K3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+_K5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+
+
+def find_blobs(mask: np.ndarray, min_area: float, max_area: float) -> list[Blob]:
+    """Connected components of the mask with their centroid, box and shape."""
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    blobs: list[Blob] = []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if area < min_area or area > max_area:
+            continue
+        roi = (labels[y:y + h, x:x + w] == i).astype(np.uint8)
+        m = cv2.moments(roi, binaryImage=True)
+        if m["m00"] <= 0:
+            continue
+        mu20, mu02, mu11 = m["mu20"] / m["m00"], m["mu02"] / m["m00"], m["mu11"] / m["m00"]
+        common = np.sqrt(((mu20 - mu02) / 2) ** 2 + mu11**2)
+        l1 = (mu20 + mu02) / 2 + common
+        l2 = max((mu20 + mu02) / 2 - common, 1e-3)
+        blobs.append(
+            Blob(
+                cx=x + m["m10"] / m["m00"],
+                cy=y + m["m01"] / m["m00"],
+                x0=x, y0=y, x1=x + w, y1=y + h,
+                area=float(area),
+                elongation=float(np.sqrt(max(l1, 1e-3) / l2)),
+            )
+        )
+    return blobs

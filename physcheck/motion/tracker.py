@@ -1,0 +1,367 @@
+"""Entity identities over time: motion prediction + assignment, held by appearance when still.
+
+Blobs of each frame are assigned to live tracks with scipy's ``linear_sum_assignment`` on a
+cost made of the distance to the predicted position (in body sizes) and the change of size.
+A track with no blob is looked for by template correlation around its prediction: found, the
+body has stopped (or merged into the mask of another) and is kept; not found, it is occluded
+(another body or the border covers it) or missing. Tracks unseen for too long are closed with
+the reason: left the frame, occluded, or vanished.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from physcheck.motion.foreground import Blob
+from physcheck.motion.types import ObsState
+
+log = logging.getLogger(__name__)
+
+_BIG = 1e6
+
+
+def apply_h(h: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Apply a 3x3 homography to (N, 2) points."""
+    pts = np.asarray(xy, dtype=float).reshape(-1, 2)
+    q = np.c_[pts, np.ones(len(pts))] @ h.T
+    return q[:, :2] / q[:, 2:3]
+
+
+@dataclass
+class _Track:
+    id: int
+    first_frame: int
+    start_reason: str
+    frames: list[int] = field(default_factory=list)
+    t: list[float] = field(default_factory=list)
+    xy_ref: list[tuple[float, float]] = field(default_factory=list)
+    bbox_ref: list[tuple[float, float, float, float]] = field(default_factory=list)
+    area: list[float] = field(default_factory=list)
+    elong: list[float] = field(default_factory=list)
+    state: list[int] = field(default_factory=list)
+    occluder: list[int] = field(default_factory=list)
+    template: np.ndarray | None = None
+    tpl_offset: tuple[float, float] = (0.0, 0.0)
+    """Template origin relative to the centroid (current-frame pixels)."""
+    last_seen: int = -1
+    last_seen_t: float = 0.0
+    end_reason: str = ""
+    color: tuple[int, int, int] = (0, 0, 0)
+    cur_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """Box in the pixels of frame ``cur_frame`` (the latest frame it was placed in)."""
+    cur_frame: int = -1
+    seen_near_border: bool = False
+    """The last sighting touched the border margin."""
+
+    def seen_idx(self) -> list[int]:
+        return [i for i, s in enumerate(self.state) if s <= ObsState.STILL]
+
+    def velocity_ref(self) -> np.ndarray:
+        """Velocity (ref px/s) from the last few sightings."""
+        idx = self.seen_idx()[-4:]
+        if len(idx) < 2:
+            return np.zeros(2)
+        t = np.array([self.t[i] for i in idx])
+        xy = np.array([self.xy_ref[i] for i in idx])
+        if t[-1] - t[0] <= 0:
+            return np.zeros(2)
+        a = np.polyfit(t - t[-1], xy, 1)
+        return np.asarray(a[0])
+
+    def last_xy_ref(self) -> np.ndarray:
+        i = self.seen_idx()[-1]
+        return np.array(self.xy_ref[i])
+
+    def last_size(self) -> float:
+        idx = self.seen_idx()[-3:]
+        return float(np.sqrt(np.median([self.area[i] for i in idx])))
+
+    def last_bbox_ref(self) -> np.ndarray:
+        return np.array(self.bbox_ref[self.seen_idx()[-1]])
+
+
+@dataclass(frozen=True)
+class ClosedTrack:
+    """A finished track in motion-resolution reference coordinates (converted by the caller)."""
+
+    id: int
+    frames: np.ndarray
+    t_s: np.ndarray
+    xy_ref: np.ndarray
+    bbox_ref: np.ndarray
+    area: np.ndarray
+    elongation: np.ndarray
+    state: np.ndarray
+    start_reason: str
+    end_reason: str
+    color: tuple[int, int, int]
+
+
+class EntityTracker:
+    """Tracks blobs of one shot. Coordinates are motion-resolution pixels."""
+
+    def __init__(
+        self,
+        frame_wh: tuple[int, int],
+        *,
+        max_missing_s: float,
+        template_min_ncc: float,
+        border_margin_frac: float,
+        contact_gap_frac: float,
+        first_id: int = 0,
+    ) -> None:
+        self.w, self.h = frame_wh
+        self.max_missing_s = max_missing_s
+        self.template_min_ncc = template_min_ncc
+        self.margin = border_margin_frac * max(self.w, self.h)
+        self.contact_gap_frac = contact_gap_frac
+        self.next_id = first_id
+        self.live: list[_Track] = []
+        self.closed: list[_Track] = []
+        self.first_frame: int | None = None
+
+    # ------------------------------------------------------------------ per frame
+    def update(
+        self,
+        frame: int,
+        t_s: float,
+        gray: np.ndarray,
+        rgb: np.ndarray,
+        blobs: list[Blob],
+        to_ref: np.ndarray,
+        earlier_gray: np.ndarray | None,
+    ) -> None:
+        """Advance by one frame. ``earlier_gray`` is a frame ~0.25 s before, warped to this one."""
+        if self.first_frame is None:
+            self.first_frame = frame
+        from_ref = np.linalg.inv(to_ref)
+        preds = []
+        for tr in self.live:
+            dt = t_s - tr.last_seen_t
+            p_ref = tr.last_xy_ref() + tr.velocity_ref() * dt
+            preds.append(apply_h(from_ref, p_ref)[0])
+        assigned = self._assign(blobs, preds, t_s)
+        blob_owner: dict[int, int] = {}
+        for ti, bi in assigned.items():
+            blob_owner[bi] = self.live[ti].id
+        for ti, tr in enumerate(self.live):
+            bi = assigned.get(ti)
+            if bi is not None:
+                b = blobs[bi]
+                self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
+                             b.elongation, ObsState.MOVING, to_ref)
+                self._grab_template(tr, gray, b)
+                tr.color = _mean_color(rgb, b)
+                continue
+            self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref)
+        # close stale tracks
+        still_live = []
+        for tr in self.live:
+            if t_s - tr.last_seen_t > self.max_missing_s:
+                self._close(tr)
+            else:
+                still_live.append(tr)
+        self.live = still_live
+        # new tracks
+        for bi, b in enumerate(blobs):
+            if bi in blob_owner:
+                continue
+            reason = self._start_reason(frame, b, gray, earlier_gray)
+            tr = _Track(id=self.next_id, first_frame=frame, start_reason=reason)
+            self.next_id += 1
+            self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
+                         b.elongation, ObsState.MOVING, to_ref)
+            self._grab_template(tr, gray, b)
+            tr.color = _mean_color(rgb, b)
+            self.live.append(tr)
+
+    def finish(self) -> list[ClosedTrack]:
+        """Close every live track at the end of the shot and return all tracks."""
+        for tr in self.live:
+            if tr.state and tr.state[-1] <= ObsState.STILL:
+                tr.end_reason = "shot_end"
+            self._close(tr)
+        self.live = []
+        out = []
+        for tr in self.closed:
+            idx = tr.seen_idx()
+            if not idx:
+                continue
+            k = idx[-1] + 1  # drop trailing unseen frames
+            out.append(
+                ClosedTrack(
+                    id=tr.id,
+                    frames=np.array(tr.frames[:k]),
+                    t_s=np.array(tr.t[:k]),
+                    xy_ref=np.array(tr.xy_ref[:k], dtype=float).reshape(-1, 2),
+                    bbox_ref=np.array(tr.bbox_ref[:k], dtype=float).reshape(-1, 4),
+                    area=np.array(tr.area[:k], dtype=float),
+                    elongation=np.array(tr.elong[:k], dtype=float),
+                    state=np.array(tr.state[:k], dtype=np.uint8),
+                    start_reason=tr.start_reason,
+                    end_reason=tr.end_reason,
+                    color=tr.color,
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------------ helpers
+    def _assign(self, blobs: list[Blob], preds: list[np.ndarray], t_s: float) -> dict[int, int]:
+        if not blobs or not self.live:
+            return {}
+        cost = np.full((len(self.live), len(blobs)), _BIG)
+        for ti, tr in enumerate(self.live):
+            size = tr.last_size()
+            dt = max(t_s - tr.last_seen_t, 1e-3)
+            speed_cur = float(np.linalg.norm(tr.velocity_ref()))
+            gate = 2.0 + 1.5 * (1 + (t_s - tr.last_seen_t) * 10) + 0.6 * speed_cur * dt / max(
+                size, 2.0)
+            for bi, b in enumerate(blobs):
+                d = float(np.hypot(b.cx - preds[ti][0], b.cy - preds[ti][1])) / max(
+                    size, b.size, 3.0)
+                if d > gate:
+                    continue
+                ratio = max(b.area, 1.0) / max(size * size, 1.0)
+                cost[ti, bi] = d + 1.5 * abs(np.log(ratio))
+        rows, cols = linear_sum_assignment(cost)
+        return {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BIG}
+
+    def _record(self, tr: _Track, frame: int, t_s: float, xy: tuple[float, float],
+                box: tuple[float, float, float, float], area: float, elong: float,
+                state: ObsState, to_ref: np.ndarray, occluder: int = -1) -> None:
+        tr.frames.append(frame)
+        tr.t.append(t_s)
+        p = apply_h(to_ref, np.array(xy))[0]
+        corners = apply_h(to_ref, np.array([[box[0], box[1]], [box[2], box[3]]]))
+        tr.xy_ref.append((float(p[0]), float(p[1])))
+        tr.bbox_ref.append((float(corners[0, 0]), float(corners[0, 1]), float(corners[1, 0]),
+                            float(corners[1, 1])))
+        tr.area.append(area)
+        tr.elong.append(elong)
+        tr.state.append(int(state))
+        tr.occluder.append(occluder)
+        tr.cur_box = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+        tr.cur_frame = frame
+        if state <= ObsState.STILL:
+            tr.last_seen = frame
+            tr.last_seen_t = t_s
+            m = self.margin
+            tr.seen_near_border = bool(box[0] < m or box[1] < m or box[2] > self.w - m
+                                       or box[3] > self.h - m)
+
+    def _grab_template(self, tr: _Track, gray: np.ndarray, b: Blob) -> None:
+        pad = 2
+        x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
+        x1, y1 = min(b.x1 + pad, gray.shape[1]), min(b.y1 + pad, gray.shape[0])
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return
+        tr.template = gray[y0:y1, x0:x1].copy()
+        tr.tpl_offset = (x0 - b.cx, y0 - b.cy)
+
+    def _unmatched(self, tr: _Track, frame: int, t_s: float, gray: np.ndarray,
+                   pred: np.ndarray, blobs: list[Blob], blob_owner: dict[int, int],
+                   to_ref: np.ndarray) -> None:
+        size = tr.last_size()
+        last_box = tr.last_bbox_ref()
+        half_w = (last_box[2] - last_box[0]) / 2
+        half_h = (last_box[3] - last_box[1]) / 2
+        found = self._template_search(tr, gray, pred, size)
+        i_last = tr.seen_idx()[-1]
+        if found is not None:
+            cx, cy = found
+            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            self._record(tr, frame, t_s, (cx, cy), box, tr.area[i_last], tr.elong[i_last],
+                         ObsState.STILL, to_ref)
+            return
+        px, py = float(pred[0]), float(pred[1])
+        box = (px - half_w, py - half_h, px + half_w, py + half_h)
+        occluder = -1
+        gap = self.contact_gap_frac * size + 2
+        for bi, b in enumerate(blobs):
+            if bi in blob_owner and _boxes_touch(box, (b.x0, b.y0, b.x1, b.y1), gap):
+                occluder = blob_owner[bi]
+                break
+        near_border = (box[0] < self.margin or box[1] < self.margin
+                       or box[2] > self.w - self.margin or box[3] > self.h - self.margin)
+        state = ObsState.OCCLUDED if (occluder >= 0 or near_border) else ObsState.MISSING
+        self._record(tr, frame, t_s, (px, py), box, np.nan, np.nan, state, to_ref, occluder)
+        tr.xy_ref[-1] = (np.nan, np.nan)
+
+    def _template_search(self, tr: _Track, gray: np.ndarray, pred: np.ndarray,
+                         size: float) -> tuple[float, float] | None:
+        if tr.template is None:
+            return None
+        th, tw = tr.template.shape
+        radius = int(max(4, 0.75 * size))
+        ox = pred[0] + tr.tpl_offset[0]
+        oy = pred[1] + tr.tpl_offset[1]
+        x0, y0 = int(round(ox)) - radius, int(round(oy)) - radius
+        x1, y1 = int(round(ox)) + tw + radius, int(round(oy)) + th + radius
+        if x0 < 0 or y0 < 0 or x1 > gray.shape[1] or y1 > gray.shape[0]:
+            return None
+        win = gray[y0:y1, x0:x1]
+        if float(tr.template.std()) < 3.0:
+            return None
+        res = cv2.matchTemplate(win, tr.template, cv2.TM_CCOEFF_NORMED)
+        _, best, _, loc = cv2.minMaxLoc(res)
+        if best < self.template_min_ncc:
+            return None
+        return (x0 + loc[0] - tr.tpl_offset[0], y0 + loc[1] - tr.tpl_offset[1])
+
+    def _start_reason(self, frame: int, b: Blob, gray: np.ndarray,
+                      earlier_gray: np.ndarray | None) -> str:
+        if frame == self.first_frame:
+            return "shot_start"
+        if (b.x0 < self.margin or b.y0 < self.margin or b.x1 > self.w - self.margin
+                or b.y1 > self.h - self.margin):
+            return "entered_frame"
+        gap = self.contact_gap_frac * b.size + 2
+        for tr in self.live:
+            # another body this one touches at its first sighting: it came out of (or from
+            # behind) that body, e.g. a ball leaving a hand
+            if tr.cur_frame == frame and _boxes_touch(tr.cur_box, (b.x0, b.y0, b.x1, b.y1), gap):
+                return "emerged"
+        if earlier_gray is not None:
+            pad = 2
+            x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
+            x1, y1 = min(b.x1 + pad, gray.shape[1]), min(b.y1 + pad, gray.shape[0])
+            a = gray[y0:y1, x0:x1].astype(np.float32)
+            e = earlier_gray[y0:y1, x0:x1].astype(np.float32)
+            if a.size >= 16 and a.std() > 3 and e.std() > 3:
+                ncc = float(((a - a.mean()) * (e - e.mean())).mean() / (a.std() * e.std()))
+                if ncc > self.template_min_ncc:
+                    return "started_moving"
+        return "appeared"
+
+    def _close(self, tr: _Track) -> None:
+        if not tr.end_reason:
+            idx = tr.seen_idx()
+            after = tr.state[idx[-1] + 1:] if idx else []
+            occ_by_other = any(o >= 0 for o in tr.occluder[idx[-1] + 1:]) if idx else False
+            if tr.seen_near_border:
+                tr.end_reason = "left_frame"
+            elif occ_by_other:
+                tr.end_reason = "occluded"
+            elif any(s == ObsState.OCCLUDED for s in after):
+                tr.end_reason = "left_frame"
+            else:
+                tr.end_reason = "vanished"
+        self.closed.append(tr)
+
+
+def _boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float],
+                 gap: float) -> bool:
+    return not (a[2] + gap < b[0] or b[2] + gap < a[0] or a[3] + gap < b[1] or b[3] + gap < a[1])
+
+
+def _mean_color(rgb: np.ndarray, b: Blob) -> tuple[int, int, int]:
+    patch = rgb[b.y0:b.y1, b.x0:b.x1].reshape(-1, 3)
+    if patch.size == 0:
+        return (0, 0, 0)
+    m = np.median(patch, axis=0)
+    return (int(m[0]), int(m[1]), int(m[2]))

@@ -1,0 +1,102 @@
+"""Data types of the motion stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+
+class ObsState(IntEnum):
+    """How an entity was seen in one frame."""
+
+    MOVING = 0
+    """Found in the motion mask."""
+    STILL = 1
+    """Not moving, found in place by appearance (template correlation)."""
+    OCCLUDED = 2
+    """Not seen, and another entity or the frame border covers where it should be."""
+    MISSING = 3
+    """Not seen, with no explanation (yet)."""
+
+
+@dataclass(frozen=True)
+class EntityTrack:
+    """One entity over the frames of one shot.
+
+    Arrays have length K = number of frames from the first to the last frame of the track.
+    Positions are in stabilized (shot reference) analysis pixels, y pointing down; NaN where
+    the entity was not seen.
+    """
+
+    id: int
+    shot: int
+    frames: np.ndarray
+    """(K,) int frame indices, consecutive."""
+    t_s: np.ndarray
+    """(K,) float presentation times."""
+    xy_px: np.ndarray
+    """(K, 2) centroid."""
+    bbox_px: np.ndarray
+    """(K, 4) x0, y0, x1, y1."""
+    area_px: np.ndarray
+    """(K,) silhouette area in analysis pixels^2."""
+    elongation: np.ndarray
+    """(K,) sqrt of the ratio of the silhouette's principal second moments (1 = round)."""
+    state: np.ndarray
+    """(K,) uint8 ObsState codes."""
+    start_reason: str
+    """shot_start, entered_frame, started_moving, emerged (from behind another), appeared."""
+    end_reason: str
+    """shot_end, left_frame, occluded, stopped, vanished."""
+    color_rgb: tuple[int, int, int]
+
+    def __post_init__(self) -> None:
+        k = len(self.frames)
+        for name, arr, shape in (
+            ("t_s", self.t_s, (k,)),
+            ("xy_px", self.xy_px, (k, 2)),
+            ("bbox_px", self.bbox_px, (k, 4)),
+            ("area_px", self.area_px, (k,)),
+            ("elongation", self.elongation, (k,)),
+            ("state", self.state, (k,)),
+        ):
+            if arr.shape != shape:
+                raise ValueError(f"EntityTrack.{name}: expected shape {shape}, got {arr.shape}")
+
+    @property
+    def seen(self) -> np.ndarray:
+        """(K,) bool: the entity was observed (moving or still)."""
+        return self.state <= ObsState.STILL
+
+    @property
+    def size_px(self) -> np.ndarray:
+        """(K,) apparent size: sqrt of the silhouette area."""
+        return np.sqrt(self.area_px)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A run of frames between hard cuts: [start, end) frame indices."""
+
+    index: int
+    start: int
+    end: int
+    camera_moving: bool
+
+
+@dataclass(frozen=True)
+class TrackSet:
+    """Output of the motion stage for one video."""
+
+    tracks: tuple[EntityTrack, ...]
+    t_s: np.ndarray
+    """(T,) presentation time of every analysed frame."""
+    shots: tuple[Shot, ...]
+    frame_size: tuple[int, int]
+    """(width, height) of the analysis frames."""
+    camera_shift_px: np.ndarray
+    """(T, 2) where the frame's centre lies in its shot's reference frame (camera path)."""
+    to_ref: np.ndarray
+    """(T, 3, 3) homography from frame pixels to the shot's reference frame."""

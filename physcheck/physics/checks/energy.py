@@ -1,0 +1,76 @@
+"""energy_gain: a bounce that returns more energy than the drop put in."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from physcheck.config import Config
+from physcheck.physics.finding import Finding, margin_confidence
+from physcheck.physics.kinematics import Flight, Trajectories
+
+
+def _apex_y(f: Flight) -> float | None:
+    """Highest point (smallest y) of a flight's parabola if it lies within the flight."""
+    a, b, c = f.coef_y
+    if a <= 0:
+        return None
+    t_apex = -b / (2 * a)
+    if -0.05 <= t_apex <= (f.t1_s - f.t0_s) + 0.05:
+        return float(c - b * b / (4 * a))
+    return None
+
+
+class EnergyGainCheck:
+    """Restitution above 1 at a support: rebound speed or height exceeds the impact's.
+
+    Heights are compared when both apexes are seen (robust to timing), else speeds at the
+    contact from the parabolas on either side. Bounces off hands or other bodies are skipped:
+    those can add energy.
+    """
+
+    name = "energy_gain"
+    metrics = ("restitution", "speed_in_px_s", "speed_out_px_s", "drop_px", "rebound_px")
+
+    def run(self, traj: Trajectories, config: Config) -> list[Finding]:
+        out = []
+        for tr in traj.items:
+            for c in tr.contacts:
+                if c.kind != "floor":
+                    continue
+                before = next((f for f in tr.flights if 0 <= c.index - f.i1 <= 4), None)
+                after = next((f for f in tr.flights if 0 <= f.i0 - c.index <= 4), None)
+                if before is None or after is None:
+                    continue
+                vin = before.velocity_at(c.t_s)
+                vout = after.velocity_at(c.t_s)
+                if vin[1] <= 0 or vout[1] >= 0:
+                    continue  # not a bounce off a support
+                e_speed = float(abs(vout[1]) / max(abs(vin[1]), 1e-6))
+                ev = {"speed_in_px_s": float(abs(vin[1])), "speed_out_px_s": float(abs(vout[1])),
+                      "restitution_speed": e_speed}
+                ya, yb = _apex_y(before), _apex_y(after)
+                ratio = e_speed
+                if ya is not None and yb is not None:
+                    floor_y = float(np.polyval(before.coef_y, c.t_s - before.t0_s))
+                    drop, rebound = floor_y - ya, floor_y - yb
+                    if drop > tr.body_size_px * 0.5:
+                        ratio = float(np.sqrt(max(rebound, 0.0) / drop))
+                        ev.update({"drop_px": drop, "rebound_px": rebound,
+                                   "restitution_height": ratio})
+                thr = 1.0 + config.energy_gain_tolerance
+                ev.update({"restitution": ratio, "threshold": thr})
+                if ratio <= thr:
+                    continue
+                f0, f1 = int(tr.track.frames[before.i0]), int(tr.track.frames[after.i1])
+                t0, t1 = before.t0_s, after.t1_s
+                what = (f"rebounds {ev['rebound_px'] / ev['drop_px']:.2f}x as high as it fell"
+                        if "drop_px" in ev else f"leaves the bounce {e_speed:.2f}x faster "
+                        "than it arrived")
+                out.append(Finding(
+                    type="energy_gain", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
+                    confidence=margin_confidence(ratio - 1.0, thr - 1.0, scale=2.0),
+                    evidence=ev,
+                    message=(f"entity {tr.entity} bounces at {c.t_s:.2f} s and {what} "
+                             f"(restitution {ratio:.2f} > 1: energy from nowhere)"),
+                ))
+        return out

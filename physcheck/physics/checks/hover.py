@@ -1,0 +1,68 @@
+"""hover: a body in free flight stops dead in mid-air, with no impact."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from physcheck.config import Config
+from physcheck.physics.checks.base import runs, span
+from physcheck.physics.finding import Finding, margin_confidence
+from physcheck.physics.kinematics import Trajectories, partners_at
+
+
+class HoverCheck:
+    """A stop out of motion, mid-air, without the impact a landing has.
+
+    Judged only on bodies that fly freely somewhere in the shot (ballistic evidence: gravity
+    acts on them).
+
+    A landing stops a body that moves down fast, at the level where it touches a support. A
+    body that stops while rising or near its apex, or well above the level where bodies land in
+    this shot, is held by nothing.
+    """
+
+    name = "hover"
+    metrics = ("stop_duration_s", "entry_speed_px_s", "height_above_support_px")
+
+    def run(self, traj: Trajectories, config: Config) -> list[Finding]:
+        out = []
+        for tr in traj.items:
+            if not tr.flights:
+                continue
+            body = tr.body_size_px
+            speed = np.linalg.norm(tr.v_px_s, axis=1)
+            slow = np.nan_to_num(speed, nan=np.inf) < config.hover_max_speed_sizes_s * body
+            gap = config.contact_gap_frac * body + 2
+            support = traj.support_y_px.get(tr.track.shot)
+            for k0, k1 in runs(slow):
+                frames, ts = span(tr, k0, k1)
+                dur = ts[1] - ts[0]
+                if dur < config.hover_min_s:
+                    continue
+                # it must come to a stop out of motion, not rest from its first frame
+                before = [k for k in range(max(k0 - 6, 0), k0) if tr.seen[k]]
+                if k0 == 0 or len(before) < 3:
+                    continue
+                if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
+                    continue
+                v_in = np.nanmedian(tr.v_px_s[before], axis=0)
+                bottom = float(np.nanmedian(tr.track.bbox_px[k0:k1 + 1, 3]))
+                above = (support - bottom) if support is not None else 0.0
+                falling_fast = v_in[1] > 3.0 * body
+                if falling_fast and above < 1.0 * body:
+                    continue  # an inelastic landing on whatever is below
+                conf = margin_confidence(dur, config.hover_min_s)
+                if falling_fast:
+                    conf *= 0.7
+                out.append(Finding(
+                    type="hover", entity=tr.entity, frames=frames, t_s=ts,
+                    confidence=float(conf),
+                    evidence={"stop_duration_s": dur, "entry_velocity_px_s": v_in.tolist(),
+                              "max_speed_px_s": float(np.nanmax(speed[k0:k1 + 1])),
+                              "still_threshold_px_s": config.hover_max_speed_sizes_s * body,
+                              "height_above_support_px": above if support is not None else None},
+                    message=(f"entity {tr.entity} stops in mid-air for {dur:.2f} s from "
+                             f"{ts[0]:.2f} s after flying freely, with no impact and nothing "
+                             f"holding it"),
+                ))
+        return out

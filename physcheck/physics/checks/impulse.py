@@ -1,0 +1,65 @@
+"""impulse: a velocity change that no contact explains (kicks, stops, time warps)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from physcheck.config import Config
+from physcheck.physics.finding import Finding, margin_confidence
+from physcheck.physics.kinematics import Trajectories
+
+
+class ImpulseCheck:
+    """A break in the motion with nothing touching the body.
+
+    Breaks explained by another body, the frame border, or a support below (a bounce or
+    landing at the level where bodies land in this shot) are contacts. A 'bounce' far above
+    that level is a reversal off nothing.
+    """
+
+    name = "impulse"
+    metrics = ("dv_px_s", "threshold_px_s", "speed_before_px_s", "speed_after_px_s")
+
+    def run(self, traj: Trajectories, config: Config) -> list[Finding]:
+        out = []
+        for tr in traj.items:
+            body = tr.body_size_px
+            support = traj.support_y_px.get(tr.track.shot)
+            for c in tr.contacts:
+                unexplained = c.kind == "none"
+                above = None
+                if c.kind in ("floor", "ceiling") and support is not None:
+                    above = support - c.bottom_y_px
+                    unexplained = above > 1.5 * body
+                if not unexplained:
+                    continue
+                vb = np.array(c.v_before_px_s)
+                va = np.array(c.v_after_px_s)
+                dv = c.dv_px_s
+                floor_g = config.impulse_min_dv_g_s * traj.g_px_s2 if traj.g_px_s2 > 0 \
+                    else 3.0 * body
+                thr = max(floor_g, config.impulse_min_dv_ratio * float(np.linalg.norm(vb)),
+                          1.5 * body)
+                if dv < thr:
+                    continue
+                sb, sa = float(np.linalg.norm(vb)), float(np.linalg.norm(va))
+                f = int(tr.track.frames[c.index])
+                conf = margin_confidence(dv, thr)
+                if not tr.flights:
+                    conf *= 0.75  # no ballistic evidence: could be self-propelled
+                what = ("slows down" if sa < 0.6 * sb and np.dot(va, vb) > 0 else
+                        "speeds up" if sa > 1.6 * sb and np.dot(va, vb) > 0 else
+                        "changes direction")
+                ev = {"dv_px_s": dv, "threshold_px_s": thr, "speed_before_px_s": sb,
+                      "speed_after_px_s": sa, "v_before_px_s": vb.tolist(),
+                      "v_after_px_s": va.tolist(), "break_kind": c.kind}
+                if above is not None:
+                    ev["height_above_support_px"] = above
+                out.append(Finding(
+                    type="impulse", entity=tr.entity, frames=(max(f - 1, 0), f + 1),
+                    t_s=(c.t_s, c.t_s), confidence=float(conf), evidence=ev,
+                    message=(f"entity {tr.entity} {what} abruptly at {c.t_s:.2f} s "
+                             f"(velocity change {dv:.0f} px/s, {sb:.0f} -> {sa:.0f} px/s) "
+                             f"with nothing touching it"),
+                ))
+        return out

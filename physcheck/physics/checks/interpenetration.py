@@ -1,0 +1,133 @@
+"""interpenetration: a body sinks into its support or passes through another body."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from physcheck.config import Config
+from physcheck.motion.types import ObsState
+from physcheck.physics.finding import Finding, margin_confidence
+from physcheck.physics.kinematics import Trajectories, Trajectory
+
+
+class InterpenetrationCheck:
+    """Two signatures, both read from where a body meets the ground.
+
+    Sinking: after landing, the top of the body goes down while its bottom does not rise and it
+    does not move sideways. Moving away would raise the bottom (towards the horizon); moving
+    closer would raise the top. Only going into the floor lowers the top with the bottom fixed.
+
+    Passing through: two bodies on the same ground line (so at the same depth) overlap by more
+    than the allowed depth and both keep their velocities, where a collision would change them.
+    """
+
+    name = "interpenetration"
+    metrics = ("sink_body_sizes", "overlap_body_sizes", "dv_ratio")
+
+    def run(self, traj: Trajectories, config: Config) -> list[Finding]:
+        out = []
+        for tr in traj.items:
+            f = self._sink(tr, traj, config)
+            if f:
+                out.append(f)
+        items = list(traj.items)
+        for i, a in enumerate(items):
+            for b in items[i + 1:]:
+                f = self._pass_through(a, b, traj, config)
+                if f:
+                    out.append(f)
+        return out
+
+    def _sink(self, tr: Trajectory, traj: Trajectories, config: Config) -> Finding | None:
+        landings = [c for c in tr.contacts if c.kind == "floor"]
+        if not landings:
+            return None
+        c = landings[-1]
+        moving = tr.track.state == ObsState.MOVING
+        ks = np.flatnonzero(moving & (np.arange(len(moving)) > c.index + 1))
+        if len(ks) < 5:
+            return None
+        box = tr.track.bbox_px
+        body = tr.body_size_px
+        k_ref = ks[0]
+        top0, bot0 = box[k_ref, 1], box[k_ref, 3]
+        x0 = tr.track.xy_px[k_ref, 0]
+        for k in ks[1:]:
+            sink = box[k, 1] - top0
+            if box[k, 3] < bot0 - 0.15 * body:
+                return None  # bounced or rose: not resting
+            if abs(tr.track.xy_px[k, 0] - x0) > 0.75 * body:
+                return None  # rolling away; the ground line may change
+            thr = config.interpenetration_depth_frac * body
+            if sink > thr:
+                k_end = int(ks[-1])
+                sink_total = float(np.nanmax(box[ks, 1]) - top0)
+                f0, f1 = int(tr.track.frames[k_ref]), int(tr.track.frames[k_end])
+                t0, t1 = float(tr.track.t_s[k_ref]), float(tr.track.t_s[k_end])
+                return Finding(
+                    type="interpenetration", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
+                    confidence=margin_confidence(sink_total, thr),
+                    evidence={"sink_px": sink_total, "sink_body_sizes": sink_total / body,
+                              "threshold_px": thr, "bottom_y_px": float(bot0)},
+                    message=(f"entity {tr.entity} sinks {sink_total / body:.2f} body sizes "
+                             f"into the surface it landed on between {t0:.2f} s and "
+                             f"{t1:.2f} s"),
+                )
+        return None
+
+    def _pass_through(self, a: Trajectory, b: Trajectory, traj: Trajectories,
+                      config: Config) -> Finding | None:
+        if a.track.shot != b.track.shot:
+            return None
+        f0 = max(int(a.track.frames[0]), int(b.track.frames[0]))
+        f1 = min(int(a.track.frames[-1]), int(b.track.frames[-1]))
+        if f1 - f0 < 6:
+            return None
+        ka = np.arange(f0, f1 + 1) - int(a.track.frames[0])
+        kb = np.arange(f0, f1 + 1) - int(b.track.frames[0])
+        ca = a.track.xy_px[ka]
+        cb = b.track.xy_px[kb]
+        # a body hidden behind/inside the other has no own position: take its prediction
+        # from the velocity before the overlap
+        body = min(a.body_size_px, b.body_size_px)
+        bottoms_a = a.track.bbox_px[ka, 3]
+        bottoms_b = b.track.bbox_px[kb, 3]
+        both = np.isfinite(bottoms_a) & np.isfinite(bottoms_b)
+        if both.sum() < 4:
+            return None
+        same_ground = float(np.median(np.abs(bottoms_a[both] - bottoms_b[both]))) < 0.25 * body
+        if not same_ground:
+            return None
+        hidden = (a.track.state[ka] == ObsState.OCCLUDED) | (b.track.state[kb] == ObsState.OCCLUDED)
+        d = np.linalg.norm(ca - cb, axis=1)
+        close = np.nan_to_num(d, nan=0.0) < (1 - config.interpenetration_depth_frac) * (
+            a.body_size_px + b.body_size_px) / 2
+        overlap = hidden | close
+        if overlap.sum() < 2:
+            return None
+        first, last = int(np.flatnonzero(overlap)[0]), int(np.flatnonzero(overlap)[-1])
+        # velocities well before and after the overlap must be unchanged for both
+        dvs = []
+        for tr, kk in ((a, ka), (b, kb)):
+            pre = [k for k in kk[: max(first - 2, 0)] if tr.seen[k]][-4:]
+            post = [k for k in kk[last + 3:] if tr.seen[k]][:4]
+            if len(pre) < 3 or len(post) < 3:
+                return None
+            vp = np.nanmedian(tr.v_px_s[pre], axis=0)
+            vq = np.nanmedian(tr.v_px_s[post], axis=0)
+            dvs.append(float(np.linalg.norm(vq - vp) / max(np.linalg.norm(vp), 1e-6)))
+        rel = float(np.linalg.norm(np.nanmedian(a.v_px_s[ka[:3]], axis=0)
+                                   - np.nanmedian(b.v_px_s[kb[:3]], axis=0)))
+        if max(dvs) > 0.2 or rel < 1.0 * body:
+            return None  # a collision changed their motion, or they never approached
+        fr = (f0 + first, f0 + last)
+        t = (float(a.track.t_s[ka[first]]), float(a.track.t_s[ka[last]]))
+        return Finding(
+            type="interpenetration", entity=a.entity, frames=fr, t_s=t,
+            confidence=margin_confidence(0.2, max(max(dvs), 0.02), scale=4.0),
+            evidence={"other_entity": b.entity, "velocity_change_ratio": dvs,
+                      "threshold_ratio": 0.2, "overlap_frames": int(overlap.sum())},
+            message=(f"entities {a.entity} and {b.entity} pass through each other between "
+                     f"{t[0]:.2f} s and {t[1]:.2f} s on the same ground line without either "
+                     f"changing course"),
+        )

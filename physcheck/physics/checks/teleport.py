@@ -1,0 +1,110 @@
+"""teleport: a position jump within one shot that no plausible speed explains."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from physcheck.config import Config
+from physcheck.motion.types import EntityTrack
+from physcheck.physics.finding import Finding, margin_confidence
+from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, side_velocities
+
+
+def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, Trajectory]]:
+    """Pairs (A, B): A vanishes and B, of the same size and colour, appears within two frames.
+
+    The tracker cannot follow a body that jumps far (its gate is set by plausible motion), so a
+    teleport shows as one track ending and its twin starting elsewhere.
+    """
+    pairs = []
+    for a in traj.items:
+        if a.track.end_reason != "vanished":
+            continue
+        end_f = int(a.track.frames[np.flatnonzero(a.seen)[-1]])
+        for b in traj.items:
+            if b is a or b.track.shot != a.track.shot or b.track.start_reason != "appeared":
+                continue
+            if not 1 <= int(b.track.frames[0]) - end_f <= 2:
+                continue
+            ratio = max(a.body_size_px, b.body_size_px) / max(min(a.body_size_px,
+                                                                  b.body_size_px), 1e-6)
+            dc = float(np.linalg.norm(np.subtract(a.track.color_rgb, b.track.color_rgb)))
+            if ratio < 1.35 and dc < 60:
+                pairs.append((a, b))
+    return pairs
+
+
+class TeleportCheck:
+    """A one-step jump far beyond what the velocity before and after it explains."""
+
+    name = "teleport"
+    metrics = ("jump_px", "expected_step_px", "body_size_px")
+
+    def run(self, traj: Trajectories, config: Config) -> list[Finding]:
+        out = []
+        for tr in traj.items:
+            out.extend(self._within(tr, traj, config))
+        for a, b in linked_jumps(traj, config):
+            ka = int(np.flatnonzero(a.seen)[-1])
+            pa, pb = a.track.xy_px[ka], b.track.xy_px[0]
+            jump = float(np.linalg.norm(pb - pa))
+            body = a.body_size_px
+            v = np.nan_to_num(a.v_px_s[ka])
+            dt = float(b.track.t_s[0] - a.track.t_s[ka])
+            expected = float(np.linalg.norm(v)) * dt
+            if jump < max(config.teleport_min_jump_sizes * body,
+                          config.teleport_min_jump_speed_ratio * expected):
+                continue
+            out.append(self._finding(a, ka, b.track, 0, jump, expected, body, config,
+                                     partner=b.entity))
+        return out
+
+    def _within(self, tr: Trajectory, traj: Trajectories, config: Config) -> list[Finding]:
+        idx = np.flatnonzero(tr.seen)
+        if len(idx) < 8:
+            return []
+        t = tr.track.t_s[idx]
+        xy = tr.track.xy_px[idx]
+        vl, vr = side_velocities(t, xy, 4)
+        out = []
+        body = tr.body_size_px
+        for j in range(3, len(idx) - 4):
+            step = xy[j + 1] - xy[j]
+            dt = t[j + 1] - t[j]
+            v_before, v_after = vl[j], vr[j + 1]
+            if not (np.isfinite(v_before).all() and np.isfinite(v_after).all()):
+                continue
+            err_b = float(np.linalg.norm(step - v_before * dt))
+            err_a = float(np.linalg.norm(step - v_after * dt))
+            expected = max(float(np.linalg.norm(v_before)), float(np.linalg.norm(v_after))) * dt
+            jump = min(err_b, err_a)
+            if jump < max(config.teleport_min_jump_sizes * body,
+                          config.teleport_min_jump_speed_ratio * expected):
+                continue
+            if near_border(traj.tracks, tr.track, int(idx[j]), config.border_margin_frac):
+                continue
+            out.append(self._finding(tr, int(idx[j]), tr.track, int(idx[j + 1]), jump,
+                                     expected, body, config))
+        return out
+
+    @staticmethod
+    def _finding(a: Trajectory, ka: int, tb: EntityTrack, kb: int, jump: float,
+                 expected: float, body: float, config: Config,
+                 partner: int | None = None) -> Finding:
+        thr = max(config.teleport_min_jump_sizes * body,
+                  config.teleport_min_jump_speed_ratio * expected)
+        f0, f1 = int(a.track.frames[ka]), int(tb.frames[kb])
+        t0, t1 = float(a.track.t_s[ka]), float(tb.t_s[kb])
+        ev = {"jump_px": jump, "jump_body_sizes": jump / body, "expected_step_px": expected,
+              "threshold_px": thr, "body_size_px": body,
+              "from_xy_px": a.track.xy_px[ka].tolist(), "to_xy_px": tb.xy_px[kb].tolist()}
+        if partner is not None:
+            ev["continues_as_entity"] = partner
+        return Finding(
+            type="teleport", entity=a.entity, frames=(f0, f1), t_s=(t0, t1),
+            confidence=margin_confidence(jump, thr),
+            evidence=ev,
+            message=(f"entity {a.entity} jumps {jump / body:.1f} body sizes ({jump:.0f} px) "
+                     f"between {t0:.2f} s and {t1:.2f} s, where its speed explains "
+                     f"{expected:.0f} px"),
+        )

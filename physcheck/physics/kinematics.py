@@ -1,0 +1,408 @@
+"""Kinematics per entity on real time: breaks, contacts, free flights, smoothed x, v, a, jerk.
+
+Velocity is measured by quadratic fits on each side of every sample; where the two disagree by
+more than noise and gravity allow, the motion breaks (an impact, a push, or a violation).
+Smoothing then happens between breaks only, so a bounce stays a sharp corner instead of being
+rounded off into a fake acceleration spike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from physcheck.config import Config
+from physcheck.motion.tracker import apply_h
+from physcheck.motion.types import EntityTrack, ObsState, TrackSet
+
+G_M_S2 = 9.81
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A break in an entity's motion and what explains it.
+
+    ``kind``: floor (reversal or landing onto a support below), wall, ceiling, body (another
+    entity touches it), border (at the frame edge, unobservable), none (nothing explains it).
+    """
+
+    index: int
+    t_s: float
+    kind: str
+    partner: int | None
+    v_before_px_s: tuple[float, float]
+    v_after_px_s: tuple[float, float]
+    bottom_y_px: float
+
+    @property
+    def dv_px_s(self) -> float:
+        return float(np.hypot(self.v_after_px_s[0] - self.v_before_px_s[0],
+                              self.v_after_px_s[1] - self.v_before_px_s[1]))
+
+
+@dataclass(frozen=True)
+class Flight:
+    """A contact-free segment whose motion is one parabola (ballistic evidence)."""
+
+    i0: int
+    i1: int
+    """Inclusive track indices."""
+    t0_s: float
+    t1_s: float
+    accel_px_s2: tuple[float, float]
+    rmse_px: float
+    coef_x: tuple[float, float, float]
+    coef_y: tuple[float, float, float]
+    """Polynomial coefficients in (t - t0_s), highest power first."""
+
+    def velocity_at(self, t_s: float) -> np.ndarray:
+        dt = t_s - self.t0_s
+        return np.array([2 * self.coef_x[0] * dt + self.coef_x[1],
+                         2 * self.coef_y[0] * dt + self.coef_y[1]])
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Smoothed kinematics of one entity. Arrays have the track's length K."""
+
+    track: EntityTrack
+    seen: np.ndarray
+    """(K,) bool."""
+    xy_px: np.ndarray
+    """(K, 2) smoothed, NaN where unseen."""
+    v_px_s: np.ndarray
+    a_px_s2: np.ndarray
+    jerk_px_s3: np.ndarray
+    size_px: np.ndarray
+    """(K,) apparent size, sqrt(area), NaN where unseen or held by appearance."""
+    body_size_px: float
+    """Median apparent size."""
+    depth_rel: np.ndarray
+    """(K,) relative depth from apparent size (1 = median distance; 2 = twice as far)."""
+    breaks: tuple[int, ...]
+    contacts: tuple[Contact, ...]
+    flights: tuple[Flight, ...]
+    rigid: bool
+    """Its silhouette keeps a steady size and shape most of the time."""
+
+    @property
+    def entity(self) -> int:
+        return self.track.id
+
+
+@dataclass(frozen=True)
+class Trajectories:
+    """Output of the kinematics stage."""
+
+    items: tuple[Trajectory, ...]
+    g_px_s2: float
+    """Gravity in analysis pixels per s^2 (0 when unknown)."""
+    g_source: str
+    """'px_per_m' (given), 'free_flight' (measured in this video) or 'none'."""
+    px_per_m: float
+    """Metric scale in analysis pixels (0 when unknown)."""
+    support_y_px: dict[int, float]
+    """Per shot: the lowest level (largest y) where bodies landed, bounced or rested."""
+    tracks: TrackSet
+
+    def by_entity(self, entity: int) -> Trajectory:
+        for tr in self.items:
+            if tr.entity == entity:
+                return tr
+        raise KeyError(entity)
+
+
+def _side_fit(t: np.ndarray, y: np.ndarray, at: float) -> tuple[float, float]:
+    """Velocity and rms residual of a low-order fit, evaluated at ``at``."""
+    deg = 2 if len(t) >= 4 else 1
+    c = np.polyfit(t - at, y, deg)
+    res = y - np.polyval(c, t - at)
+    rms = float(np.sqrt(np.mean(res**2) * len(t) / max(len(t) - deg - 1, 1)))
+    return float(c[-2]), rms
+
+
+def side_velocities(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray,
+                                                                    np.ndarray]:
+    """Velocity at every sample from the m samples before and after it.
+
+    Returns (v_left, v_right, rms) with NaN where a side has too few samples.
+    """
+    n = len(t)
+    vl = np.full((n, 2), np.nan)
+    vr = np.full((n, 2), np.nan)
+    rms = np.full(n, np.nan)
+    for i in range(n):
+        if i >= m:
+            sl = slice(i - m, i + 1)
+            vx, rx = _side_fit(t[sl], xy[sl, 0], t[i])
+            vy, ry = _side_fit(t[sl], xy[sl, 1], t[i])
+            vl[i] = (vx, vy)
+            rms[i] = max(rx, ry)
+        if i + m < n:
+            sr = slice(i, i + m + 1)
+            vx, rx = _side_fit(t[sr], xy[sr, 0], t[i])
+            vy, ry = _side_fit(t[sr], xy[sr, 1], t[i])
+            vr[i] = (vx, vy)
+            rms[i] = np.nanmax([rms[i], rx, ry])
+    return vl, vr, rms
+
+
+def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Velocity jump at every sample and its standard error.
+
+    Around sample i, each axis is fitted with one parabola plus a hinge ``d * max(t - t_i, 0)``
+    over the m samples on either side: the shared parabola absorbs gravity (and any constant
+    acceleration), so ``d`` is the velocity change at t_i alone. Returns (dv (N, 2), se (N,))
+    with NaN where a side has fewer than m samples.
+    """
+    n = len(t)
+    dv = np.full((n, 2), np.nan)
+    se = np.full(n, np.nan)
+    for i in range(m, n - m):
+        sl = slice(i - m, i + m + 1)
+        tau = t[sl] - t[i]
+        x = np.c_[np.ones_like(tau), tau, tau**2, np.maximum(tau, 0.0)]
+        coef, _res, rank, _ = np.linalg.lstsq(x, xy[sl], rcond=None)
+        if rank < 4:
+            continue
+        resid = xy[sl] - x @ coef
+        dof = max(len(tau) - 4, 1)
+        sigma2 = float(np.sum(resid**2) / (2 * dof))
+        cov = np.linalg.inv(x.T @ x)
+        dv[i] = coef[3]
+        se[i] = np.sqrt(max(sigma2 * cov[3, 3], 0.0))
+    return dv, se
+
+
+def side_velocities(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Velocity at every sample from the m samples before it and the m after it.
+
+    Each side is one parabola (a line with fewer than 4 samples). NaN where a side lacks samples.
+    """
+    n = len(t)
+    vl = np.full((n, 2), np.nan)
+    vr = np.full((n, 2), np.nan)
+    for i in range(n):
+        if i >= m:
+            sl = slice(i - m, i + 1)
+            vl[i] = (_side_fit(t[sl], xy[sl, 0], t[i])[0], _side_fit(t[sl], xy[sl, 1], t[i])[0])
+        if i + m < n:
+            sr = slice(i, i + m + 1)
+            vr[i] = (_side_fit(t[sr], xy[sr, 0], t[i])[0], _side_fit(t[sr], xy[sr, 1], t[i])[0])
+    return vl, vr
+
+
+def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
+                n_sigma: float = 5.0) -> list[int]:
+    """Sample indices where the velocity jumps by more than ``min_dv`` and ``n_sigma`` noise."""
+    if len(t) < 2 * m + 1:
+        return []
+    dv, se = velocity_jumps(t, xy, m)
+    mag = np.linalg.norm(dv, axis=1)
+    strong = np.nan_to_num(mag, nan=0.0) > np.maximum(min_dv, n_sigma * np.nan_to_num(se,
+                                                                                   nan=np.inf))
+    out: list[int] = []
+    for i in np.argsort(-np.nan_to_num(mag, nan=0.0)):
+        if not strong[i]:
+            continue
+        if all(abs(int(i) - j) > m // 2 + 1 for j in out):
+            out.append(int(i))
+    return sorted(out)
+
+
+def _smooth_segment(t: np.ndarray, xy: np.ndarray, half_s: float) -> tuple[np.ndarray, ...]:
+    """Local quadratic regression inside one segment: x, v, a at each sample."""
+    n = len(t)
+    x = np.full((n, 2), np.nan)
+    v = np.full((n, 2), np.nan)
+    a = np.full((n, 2), np.nan)
+    for i in range(n):
+        sel = np.abs(t - t[i]) <= half_s
+        if sel.sum() < 5:
+            k = np.argsort(np.abs(t - t[i]))[: min(5, n)]
+            sel = np.zeros(n, bool)
+            sel[k] = True
+        tt = t[sel] - t[i]
+        deg = 2 if sel.sum() >= 4 else (1 if sel.sum() >= 2 else 0)
+        for d in range(2):
+            c = np.polyfit(tt, xy[sel, d], deg) if deg > 0 else np.array([xy[sel, d].mean()])
+            x[i, d] = c[-1]
+            v[i, d] = c[-2] if deg >= 1 else 0.0
+            a[i, d] = 2 * c[0] if deg >= 2 else 0.0
+    return x, v, a
+
+
+def _bbox_in_image(tracks: TrackSet, frame: int, box: np.ndarray) -> np.ndarray:
+    from_ref = np.linalg.inv(tracks.to_ref[frame])
+    c = apply_h(from_ref, np.array([[box[0], box[1]], [box[2], box[3]]]))
+    return np.array([c[0, 0], c[0, 1], c[1, 0], c[1, 1]])
+
+
+def _touching(a: np.ndarray, b: np.ndarray, gap: float) -> bool:
+    return not (a[2] + gap < b[0] or b[2] + gap < a[0] or a[3] + gap < b[1] or b[3] + gap < a[1])
+
+
+def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> list[int]:
+    """Entities whose box touches this one's at track index ``k`` (same shot)."""
+    frame = int(track.frames[k])
+    box = track.bbox_px[k]
+    if not np.isfinite(box).all():
+        return []
+    out = []
+    for other in tracks.tracks:
+        if other.id == track.id or other.shot != track.shot:
+            continue
+        j = frame - int(other.frames[0])
+        if not 0 <= j < len(other.frames):
+            continue
+        ob = other.bbox_px[j]
+        if np.isfinite(ob).all() and _touching(box, ob, gap):
+            out.append(other.id)
+    return out
+
+
+def near_border(tracks: TrackSet, track: EntityTrack, k: int, margin_frac: float) -> bool:
+    """The body's box at track index k is within the border margin of the frame (image coords)."""
+    box = track.bbox_px[k]
+    if not np.isfinite(box).all():
+        return True
+    w, h = tracks.frame_size
+    b = _bbox_in_image(tracks, int(track.frames[k]), box)
+    m = margin_frac * max(w, h)
+    return bool(b[0] < m or b[1] < m or b[2] > w - m or b[3] > h - m)
+
+
+def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: float
+                       ) -> Trajectories:
+    """Kinematics for every track, gravity estimate and support levels.
+
+    ``scale_to_analysis`` converts original-video pixels to analysis pixels (for --px-per-m).
+    """
+    px_per_m = config.px_per_m * scale_to_analysis
+    raw = [_analyse_track(tracks, tr, config) for tr in tracks.tracks]
+    # gravity: given scale, given px/s^2, or the median of this video's ballistic flights
+    if px_per_m > 0:
+        g, src = G_M_S2 * px_per_m, "px_per_m"
+    elif config.gravity_px_s2 > 0:
+        g, src = config.gravity_px_s2 * scale_to_analysis, "given"
+    else:
+        ays = [f.accel_px_s2[1] for r in raw for f in r.flights]
+        durs = [f.t1_s - f.t0_s for r in raw for f in r.flights]
+        if ays:
+            order = np.argsort(ays)
+            cum = np.cumsum(np.array(durs)[order])
+            g = float(np.array(ays)[order][np.searchsorted(cum, cum[-1] / 2)])
+            src = "free_flight"
+        else:
+            g, src = 0.0, "none"
+    supports: dict[int, float] = {}
+    for r in raw:
+        ys = [c.bottom_y_px for c in r.contacts if c.kind == "floor"]
+        still = r.track.state == ObsState.STILL
+        if still.sum() >= 3:
+            ys.append(float(np.nanmedian(r.track.bbox_px[still, 3])))
+        if ys:
+            supports[r.track.shot] = max(supports.get(r.track.shot, -np.inf), max(ys))
+    return Trajectories(tuple(raw), g, src, px_per_m, supports, tracks)
+
+
+def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Trajectory:
+    seen = track.seen
+    idx = np.flatnonzero(seen)
+    t = track.t_s[idx]
+    xy = track.xy_px[idx]
+    k = len(track.frames)
+    moving_area = np.where(track.state == ObsState.MOVING, track.area_px, np.nan)
+    size = np.sqrt(moving_area)
+    body = float(np.nanmedian(size)) if np.isfinite(size).any() else 1.0
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    m = max(4, int(round(config.smooth_window_s / 2 / max(dt, 1e-3))))
+    m = min(m, 10)
+    # a velocity jump smaller than ~1.5 body sizes/s is within what tracking noise produces
+    breaks_local = find_breaks(t, xy, m, min_dv=1.5 * body)
+    x_s = np.full((k, 2), np.nan)
+    v_s = np.full((k, 2), np.nan)
+    a_s = np.full((k, 2), np.nan)
+    bounds = [0, *breaks_local, len(t) - 1]
+    half = config.smooth_window_s / 2
+    for s0, s1 in zip(bounds[:-1], bounds[1:], strict=True):
+        sl = slice(s0, s1 + 1)
+        if s1 - s0 < 1:
+            continue
+        xs, vs, as_ = _smooth_segment(t[sl], xy[sl], half)
+        tgt = idx[sl]
+        # the break sample belongs to both sides; keep the earlier side's values there
+        keep = np.isnan(x_s[tgt, 0])
+        x_s[tgt[keep]] = xs[keep]
+        v_s[tgt[keep]] = vs[keep]
+        a_s[tgt[keep]] = as_[keep]
+    jerk = np.full((k, 2), np.nan)
+    if len(idx) >= 3:
+        jerk[idx] = np.gradient(a_s[idx], t, axis=0)
+    gap = config.contact_gap_frac * body + 2
+    contacts = []
+    if len(t) > 2 * m:
+        vl, vr = side_velocities(t, xy, m)
+    for b in breaks_local:
+        kk = int(idx[b])
+        before, after = vl[b], vr[b]
+        partners = partners_at(tracks, track, kk, gap)
+        bottom = float(track.bbox_px[kk, 3])
+        kind = _classify(before, after, partners,
+                         near_border(tracks, track, kk, config.border_margin_frac), body)
+        contacts.append(Contact(kk, float(track.t_s[kk]), kind,
+                                partners[0] if partners else None,
+                                (float(before[0]), float(before[1])),
+                                (float(after[0]), float(after[1])), bottom))
+    flights = _flights(track, idx, t, xy, bounds, body, tracks, config)
+    elong = track.elongation[track.state == ObsState.MOVING]
+    steady = np.isfinite(size).sum() >= 5 and float(np.nanpercentile(size, 90)) <= 1.6 * float(
+        np.nanpercentile(size, 10)) and (len(elong) == 0 or float(np.percentile(elong, 90))
+                                          <= 1.6 * float(np.percentile(elong, 10)))
+    depth_rel = body / size
+    return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
+                      tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
+                      bool(steady))
+
+
+def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border: bool,
+              body: float) -> str:
+    if partners:
+        return "body"
+    if border:
+        return "border"
+    sig = 1.0 * body  # speeds below one body size per second count as 'at rest'
+    if before[1] > sig and after[1] < 0.5 * before[1]:
+        return "floor"  # moving down, then up / stopped: something below pushed back
+    if before[1] < -sig and after[1] > 0.5 * before[1] and after[1] > sig:
+        return "ceiling"
+    if abs(before[0]) > sig and np.sign(after[0]) != np.sign(before[0]) and abs(after[0]) > sig:
+        return "wall"
+    return "none"
+
+
+def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
+             bounds: list[int], body: float, tracks: TrackSet, config: Config) -> list[Flight]:
+    out = []
+    gap = config.contact_gap_frac * body + 2
+    for s0, s1 in zip(bounds[:-1], bounds[1:], strict=True):
+        # stay clear of the breaks themselves
+        a0, a1 = s0 + 1, s1 - 1
+        if a1 - a0 + 1 < 6 or t[a1] - t[a0] < 0.2:
+            continue
+        if any(partners_at(tracks, track, int(idx[j]), gap) for j in range(a0, a1 + 1, 2)):
+            continue
+        tt = t[a0:a1 + 1] - t[a0]
+        cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2)
+        cy = np.polyfit(tt, xy[a0:a1 + 1, 1], 2)
+        res = np.c_[xy[a0:a1 + 1, 0] - np.polyval(cx, tt), xy[a0:a1 + 1, 1] - np.polyval(cy, tt)]
+        rmse = float(np.sqrt(np.mean(res**2)))
+        ax, ay = 2 * cx[0], 2 * cy[0]
+        y_range = float(np.ptp(xy[a0:a1 + 1, 1]))
+        if (ay > 0 and abs(ax) < 0.3 * ay and rmse < 0.1 * body + 1.0
+                and y_range > 0.5 * body and ay * (t[a1] - t[a0]) > 1.0 * body):
+            out.append(Flight(int(idx[a0]), int(idx[a1]), float(t[a0]), float(t[a1]),
+                              (float(ax), float(ay)), rmse, tuple(map(float, cx)),
+                              tuple(map(float, cy))))
+    return out

@@ -1,0 +1,200 @@
+"""The one place where the stages are wired together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from physcheck import __version__
+from physcheck.config import Config
+from physcheck.errors import PhyscheckError, VideoTooShortError
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "physcheck.result/1"
+MIN_FRAMES = 3
+
+Progress = Callable[[str, float], None]
+"""progress(stage, fraction_done); the CLI draws it, the library only calls it."""
+
+
+@dataclass(frozen=True)
+class VideoResult:
+    """Everything known about one video: the JSON contract's object."""
+
+    path: str
+    score: float | None
+    verdict: str
+    """pass, fail or error."""
+    findings: tuple[Any, ...] = ()
+    entities: tuple[dict[str, Any], ...] = ()
+    video: dict[str, Any] = field(default_factory=dict)
+    timing: dict[str, float] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    explanation: str = ""
+    gravity: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in ("pass", "fail", "error"):
+            raise ValueError(f"verdict: expected pass, fail or error, got {self.verdict!r}")
+        if self.verdict == "error" and not self.error:
+            raise ValueError("an error result needs an error message")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The versioned JSON object."""
+        return {
+            "schema": SCHEMA,
+            "physcheck_version": __version__,
+            "path": self.path,
+            "score": self.score,
+            "verdict": self.verdict,
+            "error": self.error,
+            "explanation": self.explanation,
+            "findings": [f.to_dict() for f in self.findings],
+            "entities": list(self.entities),
+            "gravity": self.gravity,
+            "video": self.video,
+            "timing": self.timing,
+            "config": self.config,
+            "warnings": list(self.warnings),
+        }
+
+
+def _noop(stage: str, frac: float) -> None:
+    return None
+
+
+def check_video(path: str | os.PathLike[str], config: Config | None = None,
+                progress: Progress | None = None) -> VideoResult:
+    """Analyse one video. Never raises for a bad video: that becomes an ``error`` result."""
+    config = config or Config()
+    progress = progress or _noop
+    timing: dict[str, float] = {}
+    video_meta: dict[str, Any] = {}
+    try:
+        return _run(str(path), config, progress, timing, video_meta)
+    except PhyscheckError as e:
+        return VideoResult(path=str(path), score=None, verdict="error", error=str(e),
+                           video=video_meta, timing=timing, config=config.to_dict())
+    except Exception as e:  # a bug on one video must not stop the others
+        if os.environ.get("PHYSCHECK_DEBUG") == "1":
+            raise
+        log.debug("internal error on %s", path, exc_info=True)
+        msg = (f"{path}: internal error {type(e).__name__}: {e} (rerun with PHYSCHECK_DEBUG=1 "
+               "for the traceback, and report it)")
+        return VideoResult(path=str(path), score=None, verdict="error", error=msg,
+                           video=video_meta, timing=timing, config=config.to_dict())
+
+
+def _run(path: str, config: Config, progress: Progress, timing: dict[str, float],
+         video_meta: dict[str, Any]) -> VideoResult:
+    from physcheck.motion.analyzer import MotionAnalyzer
+    from physcheck.physics.checks import CHECKS
+    from physcheck.physics.kinematics import compute_kinematics
+    from physcheck.verdict import score_findings
+    from physcheck.video import ShotDetector, open_video
+
+    t0 = time.perf_counter()
+    src = open_video(path, config)
+    info = src.info
+    video_meta.update({
+        "width": info.width, "height": info.height, "fps": round(info.fps, 4),
+        "duration_s": round(info.duration_s, 4), "n_frames": info.n_frames,
+        "codec": info.codec, "container": info.container, "rotation_deg": info.rotation_deg,
+        "variable_frame_rate": info.variable_frame_rate, "size_bytes": info.size_bytes,
+        "reader": src.reader_name, "analysis_size": [src.width, src.height],
+    })
+    timing["open_s"] = round(time.perf_counter() - t0, 4)
+    t1 = time.perf_counter()
+    motion = MotionAnalyzer(config, (src.width, src.height), info.fps or 30.0)
+    shots = ShotDetector(config.cut_threshold)
+    n = 0
+    expected = info.n_frames or max(int(info.duration_s * (info.fps or 30)), 1)
+    try:
+        for fr in src.frames():
+            cut = shots.update(fr.rgb, fr.t_s) if n > 0 else False
+            motion.push(n, fr.t_s, fr.rgb, cut)
+            n += 1
+            if n % 16 == 0:
+                progress("analyse", min(n / expected, 1.0))
+    finally:
+        src.close()
+    timing["decode_and_motion_s"] = round(time.perf_counter() - t1, 4)
+    video_meta["frames_analysed"] = n
+    if n < MIN_FRAMES:
+        raise VideoTooShortError(
+            f"{path}: only {n} frame(s) decoded; at least {MIN_FRAMES} are needed to measure "
+            "motion (is it a still image or a one-frame clip?)")
+    tracks = motion.finish()
+    video_meta["shots"] = [
+        {"start_frame": s.start, "end_frame": s.end - 1,
+         "t_s": [float(tracks.t_s[s.start]), float(tracks.t_s[s.end - 1])],
+         "camera_moving": s.camera_moving} for s in tracks.shots
+    ]
+    progress("physics", 0.0)
+    t2 = time.perf_counter()
+    scale = src.width / info.width
+    traj = compute_kinematics(tracks, config, scale)
+    timing["kinematics_s"] = round(time.perf_counter() - t2, 4)
+    t3 = time.perf_counter()
+    findings = []
+    for cls in CHECKS.values():
+        findings.extend(cls().run(traj, config))
+    findings.sort(key=lambda f: (f.t_s[0], f.entity, f.type))
+    timing["checks_s"] = round(time.perf_counter() - t3, 4)
+    verdict = score_findings(findings, config)
+    timing["total_s"] = round(time.perf_counter() - t0, 4)
+    progress("done", 1.0)
+    return VideoResult(
+        path=path, score=verdict.score, verdict=verdict.verdict, findings=tuple(findings),
+        entities=tuple(_entity_dict(tr) for tr in traj.items), video=video_meta, timing=timing,
+        config=config.to_dict(), warnings=tuple(src.warnings), explanation=verdict.explanation,
+        gravity={"g_px_s2": round(traj.g_px_s2, 3), "source": traj.g_source,
+                 "px_per_m_analysis": traj.px_per_m},
+    )
+
+
+def _entity_dict(tr: Any, max_points: int = 120) -> dict[str, Any]:
+    """An entity's track for the JSON result, downsampled to at most ``max_points``."""
+    k = len(tr.track.frames)
+    step = max(1, int(np.ceil(k / max_points)))
+    sel = np.arange(0, k, step)
+
+    def r(a: np.ndarray, nd: int = 2) -> list[Any]:
+        return [None if not np.isfinite(v).all() else np.round(v, nd).tolist() for v in a[sel]]
+
+    return {
+        "id": tr.entity,
+        "shot": tr.track.shot,
+        "frames": [int(tr.track.frames[0]), int(tr.track.frames[-1])],
+        "t_s": [round(float(tr.track.t_s[0]), 4), round(float(tr.track.t_s[-1]), 4)],
+        "start_reason": tr.track.start_reason,
+        "end_reason": tr.track.end_reason,
+        "body_size_px": round(tr.body_size_px, 2),
+        "rigid": tr.rigid,
+        "color_rgb": list(tr.track.color_rgb),
+        "contacts": [{"t_s": round(c.t_s, 4), "kind": c.kind, "partner": c.partner}
+                     for c in tr.contacts],
+        "flights": [{"t_s": [round(f.t0_s, 4), round(f.t1_s, 4)],
+                     "accel_px_s2": [round(f.accel_px_s2[0], 2), round(f.accel_px_s2[1], 2)]}
+                    for f in tr.flights],
+        "track_step": step,
+        "track": {
+            "frame": tr.track.frames[sel].tolist(),
+            "t_s": np.round(tr.track.t_s[sel], 4).tolist(),
+            "xy_px": r(tr.xy_px, 2),
+            "v_px_s": r(tr.v_px_s, 1),
+            "a_px_s2": r(tr.a_px_s2, 1),
+            "size_px": [None if not np.isfinite(v) else round(float(v), 2)
+                        for v in tr.size_px[sel]],
+            "state": tr.track.state[sel].tolist(),
+        },
+    }
