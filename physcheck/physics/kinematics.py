@@ -8,7 +8,7 @@ rounded off into a fake acceleration spike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,11 +34,12 @@ class Contact:
     v_before_px_s: tuple[float, float]
     v_after_px_s: tuple[float, float]
     bottom_y_px: float
+    jump_px_s: tuple[float, float]
+    """Velocity change at the break, from the hinge fit (gravity removed)."""
 
     @property
     def dv_px_s(self) -> float:
-        return float(np.hypot(self.v_after_px_s[0] - self.v_before_px_s[0],
-                              self.v_after_px_s[1] - self.v_before_px_s[1]))
+        return float(np.hypot(*self.jump_px_s))
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ class Trajectories:
     support_y_px: dict[int, float]
     """Per shot: the lowest level (largest y) where bodies landed, bounced or rested."""
     tracks: TrackSet
+    support_refs: dict[int, list[tuple[float, float, float]]] = field(default_factory=dict)
+    """Per shot: (t_s, bottom_y_px, body size px) of every bounce, landing and rest."""
 
     def by_entity(self, entity: int) -> Trajectory:
         for tr in self.items:
@@ -151,10 +154,10 @@ def side_velocities(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, 
 def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
     """Velocity jump at every sample and its standard error.
 
-    Around sample i, each axis is fitted with one parabola plus a hinge ``d * max(t - t_i, 0)``
-    over the m samples on either side: the shared parabola absorbs gravity (and any constant
-    acceleration), so ``d`` is the velocity change at t_i alone. Returns (dv (N, 2), se (N,))
-    with NaN where a side has fewer than m samples.
+    Around sample i, each axis is fitted over the m samples on either side with one parabola
+    plus hinges ``d * max(t - t_i, 0) + e * max(t - t_i, 0)^2``: the parabola absorbs gravity,
+    ``e`` a change of acceleration (a time warp changes both), so ``d`` is the velocity change
+    at t_i alone. Returns (dv (N, 2), se (N,)) with NaN where a side has fewer than m samples.
     """
     n = len(t)
     dv = np.full((n, 2), np.nan)
@@ -162,12 +165,13 @@ def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, n
     for i in range(m, n - m):
         sl = slice(i - m, i + m + 1)
         tau = t[sl] - t[i]
-        x = np.c_[np.ones_like(tau), tau, tau**2, np.maximum(tau, 0.0)]
+        hinge = np.maximum(tau, 0.0)
+        x = np.c_[np.ones_like(tau), tau, tau**2, hinge, hinge**2]
         coef, _res, rank, _ = np.linalg.lstsq(x, xy[sl], rcond=None)
-        if rank < 4:
+        if rank < 5:
             continue
         resid = xy[sl] - x @ coef
-        dof = max(len(tau) - 4, 1)
+        dof = max(len(tau) - 5, 1)
         sigma2 = float(np.sum(resid**2) / (2 * dof))
         cov = np.linalg.inv(x.T @ x)
         dv[i] = coef[3]
@@ -194,10 +198,13 @@ def side_velocities(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, 
 
 
 def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
-                n_sigma: float = 5.0) -> list[int]:
-    """Sample indices where the velocity jumps by more than ``min_dv`` and ``n_sigma`` noise."""
+                n_sigma: float = 4.0) -> tuple[list[int], np.ndarray]:
+    """Sample indices where the velocity jumps by more than ``min_dv`` and ``n_sigma`` noise.
+
+    Also returns the (N, 2) velocity jumps of every sample.
+    """
     if len(t) < 2 * m + 1:
-        return []
+        return [], np.full((len(t), 2), np.nan)
     dv, se = velocity_jumps(t, xy, m)
     mag = np.linalg.norm(dv, axis=1)
     strong = np.nan_to_num(mag, nan=0.0) > np.maximum(min_dv, n_sigma * np.nan_to_num(se,
@@ -208,7 +215,7 @@ def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
             continue
         if all(abs(int(i) - j) > m // 2 + 1 for j in out):
             out.append(int(i))
-    return sorted(out)
+    return sorted(out), dv
 
 
 def _smooth_segment(t: np.ndarray, xy: np.ndarray, half_s: float) -> tuple[np.ndarray, ...]:
@@ -297,14 +304,30 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
         else:
             g, src = 0.0, "none"
     supports: dict[int, float] = {}
+    refs: dict[int, list[tuple[float, float, float]]] = {}
     for r in raw:
-        ys = [c.bottom_y_px for c in r.contacts if c.kind == "floor"]
+        shot_refs = refs.setdefault(r.track.shot, [])
+        for c in r.contacts:
+            if c.kind == "floor":
+                shot_refs.append((c.t_s, c.bottom_y_px, _size_near(r, c.index)))
         still = r.track.state == ObsState.STILL
         if still.sum() >= 3:
-            ys.append(float(np.nanmedian(r.track.bbox_px[still, 3])))
+            k = int(np.flatnonzero(still)[0])
+            shot_refs.append((float(r.track.t_s[k]),
+                              float(np.nanmedian(r.track.bbox_px[still, 3])), r.body_size_px))
+        ys = [y for _, y, _ in shot_refs]
         if ys:
             supports[r.track.shot] = max(supports.get(r.track.shot, -np.inf), max(ys))
-    return Trajectories(tuple(raw), g, src, px_per_m, supports, tracks)
+    return Trajectories(tuple(raw), g, src, px_per_m, supports, tracks, refs)
+
+
+def _size_near(tr: Trajectory, k: int) -> float:
+    """Apparent size around track index k (median of the nearest measured sizes)."""
+    ok = np.flatnonzero(np.isfinite(tr.size_px))
+    if len(ok) == 0:
+        return tr.body_size_px
+    near = ok[np.argsort(np.abs(ok - k))[:5]]
+    return float(np.median(tr.size_px[near]))
 
 
 def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Trajectory:
@@ -320,7 +343,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     m = max(4, int(round(config.smooth_window_s / 2 / max(dt, 1e-3))))
     m = min(m, 10)
     # a velocity jump smaller than ~1.5 body sizes/s is within what tracking noise produces
-    breaks_local = find_breaks(t, xy, m, min_dv=1.5 * body)
+    breaks_local, jumps = find_breaks(t, xy, m, min_dv=1.5 * body)
     x_s = np.full((k, 2), np.nan)
     v_s = np.full((k, 2), np.nan)
     a_s = np.full((k, 2), np.nan)
@@ -348,13 +371,16 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         kk = int(idx[b])
         before, after = vl[b], vr[b]
         partners = partners_at(tracks, track, kk, gap)
-        bottom = float(track.bbox_px[kk, 3])
+        # the impact lies between samples: the lowest bottom of the neighbouring frames
+        near = track.bbox_px[max(kk - 1, 0):kk + 2, 3]
+        bottom = float(np.nanmax(near)) if np.isfinite(near).any() else float("nan")
         kind = _classify(before, after, partners,
                          near_border(tracks, track, kk, config.border_margin_frac), body)
         contacts.append(Contact(kk, float(track.t_s[kk]), kind,
                                 partners[0] if partners else None,
                                 (float(before[0]), float(before[1])),
-                                (float(after[0]), float(after[1])), bottom))
+                                (float(after[0]), float(after[1])), bottom,
+                                (float(jumps[b, 0]), float(jumps[b, 1]))))
     flights = _flights(track, idx, t, xy, bounds, body, tracks, config)
     elong = track.elongation[track.state == ObsState.MOVING]
     steady = np.isfinite(size).sum() >= 5 and float(np.nanpercentile(size, 90)) <= 1.6 * float(

@@ -49,7 +49,9 @@ class HoverCheck:
                 bottom = float(np.nanmedian(tr.track.bbox_px[k0:k1 + 1, 3]))
                 above = (support - bottom) if support is not None else 0.0
                 falling_fast = v_in[1] > 3.0 * body
-                if falling_fast and above < 1.0 * body:
+                if support is not None and above < 1.0 * body:
+                    continue  # resting at the level where bodies land in this shot
+                if falling_fast and support is None:
                     continue  # an inelastic landing on whatever is below
                 conf = margin_confidence(dur, config.hover_min_s)
                 if falling_fast:

@@ -6,7 +6,7 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories
+from physcheck.physics.kinematics import Trajectories, Trajectory
 
 
 class ImpulseCheck:
@@ -24,13 +24,14 @@ class ImpulseCheck:
         out = []
         for tr in traj.items:
             body = tr.body_size_px
-            support = traj.support_y_px.get(tr.track.shot)
+            refs = traj.support_refs.get(tr.track.shot, [])
             for c in tr.contacts:
                 unexplained = c.kind == "none"
                 above = None
-                if c.kind in ("floor", "ceiling") and support is not None:
-                    above = support - c.bottom_y_px
-                    unexplained = above > 1.5 * body
+                if c.kind == "floor":
+                    above = _height_above_support(c.t_s, c.bottom_y_px,
+                                                  _size_at(tr, c.index), refs)
+                    unexplained = above is not None and above > 0.6 * body
                 if not unexplained:
                     continue
                 vb = np.array(c.v_before_px_s)
@@ -63,3 +64,24 @@ class ImpulseCheck:
                              f"with nothing touching it"),
                 ))
         return out
+
+
+def _size_at(tr: Trajectory, k: int) -> float:
+    ok = np.flatnonzero(np.isfinite(tr.size_px))
+    if len(ok) == 0:
+        return tr.body_size_px
+    return float(np.median(tr.size_px[ok[np.argsort(np.abs(ok - k))[:5]]]))
+
+
+def _height_above_support(t_s: float, bottom: float, size: float,
+                          refs: list[tuple[float, float, float]]) -> float | None:
+    """How far above the lowest support seen at the same depth this 'bounce' happened.
+
+    Only supports where the body looked the same size (same distance from the camera) are
+    compared: on a receding floor, farther bounces are legitimately higher in the image.
+    """
+    same_depth = [y for t, y, s in refs if abs(t - t_s) > 1e-6 and max(s, size) /
+                  max(min(s, size), 1e-6) < 1.2]
+    if not same_depth:
+        return None
+    return float(max(same_depth) - bottom)
