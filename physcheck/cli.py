@@ -79,11 +79,10 @@ def check(videos: tuple[str, ...], json_out: str | None, threshold: float | None
     if long_side is not None and long_side < 64:
         raise click.BadParameter("must be at least 64", param_hint="--long-side")
 
-    from physcheck.pipeline import check_video
+    from rich.console import Console
+
     from physcheck.report.summary import RunReport, dumps, write_atomic
     from physcheck.report.terminal import print_result
-
-    from rich.console import Console
 
     # the JSON on stdout must stay clean: the summary then goes to stderr
     console = Console(stderr=json_out == "-" or quiet, quiet=quiet)

@@ -45,10 +45,10 @@ class MotionAnalyzer:
         self.aw, self.ah = analysis_wh
         long_side = max(self.aw, self.ah)
         self.scale = min(1.0, config.motion_long_side_px / long_side)
-        self.mw = max(16, int(round(self.aw * self.scale)))
-        self.mh = max(16, int(round(self.ah * self.scale)))
+        self.mw = max(16, round(self.aw * self.scale))
+        self.mh = max(16, round(self.ah * self.scale))
         self.sx, self.sy = self.aw / self.mw, self.ah / self.mh
-        self.step = max(1, int(round(_BG_STEP_S * max(fps, 1.0))))
+        self.step = max(1, round(_BG_STEP_S * max(fps, 1.0)))
         self.delay = self.step * _BG_SAMPLES_EACH_SIDE
         self.camera = HomographyCameraEstimator()
         self.buf: deque[_Buffered] = deque()

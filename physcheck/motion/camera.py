@@ -60,7 +60,7 @@ class HomographyCameraEstimator:
             self._pts = None
             # a featureless background cannot show camera motion; treat it as still
             return CameraStep(eye, 0, reliable=False)
-        nxt, st, err = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, **_LK_PARAMS)
+        nxt, st, _err = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, **_LK_PARAMS)
         ok = st.ravel() == 1
         h_img, w_img = cur.shape
         inside = ((nxt[:, 0, 0] >= 2) & (nxt[:, 0, 0] < w_img - 2)
@@ -71,10 +71,10 @@ class HomographyCameraEstimator:
         self._pts = nxt[ok].reshape(-1, 1, 2)
         if len(p0) < 12:
             self._pts = None
-            return CameraStep(eye, int(len(p0)), reliable=False)
+            return CameraStep(eye, len(p0), reliable=False)
         flow = p1 - p0
         if np.median(np.abs(flow).max(axis=1)) < self.snap_px:
-            return CameraStep(eye, int(len(p0)), reliable=True)
+            return CameraStep(eye, len(p0), reliable=True)
         h, inl = cv2.findHomography(p0, p1, cv2.RANSAC, 1.0, maxIters=300, confidence=0.99)
         if h is not None and inl is not None and int(inl.sum()) >= max(10, 0.4 * len(p0)):
             # carry only background features forward

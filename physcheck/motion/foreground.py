@@ -78,7 +78,7 @@ _K5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
 
 def find_blobs(mask: np.ndarray, min_area: float, max_area: float) -> list[Blob]:
     """Connected components of the mask with their centroid, box and shape."""
-    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    n, labels, stats, _cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
     blobs: list[Blob] = []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])

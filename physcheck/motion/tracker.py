@@ -300,8 +300,8 @@ class EntityTracker:
         radius = int(max(4, 0.75 * size))
         ox = pred[0] + tr.tpl_offset[0]
         oy = pred[1] + tr.tpl_offset[1]
-        x0, y0 = int(round(ox)) - radius, int(round(oy)) - radius
-        x1, y1 = int(round(ox)) + tw + radius, int(round(oy)) + th + radius
+        x0, y0 = round(ox) - radius, round(oy) - radius
+        x1, y1 = round(ox) + tw + radius, round(oy) + th + radius
         if x0 < 0 or y0 < 0 or x1 > gray.shape[1] or y1 > gray.shape[0]:
             return None
         win = gray[y0:y1, x0:x1]

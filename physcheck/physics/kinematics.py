@@ -8,6 +8,7 @@ rounded off into a fake acceleration spike.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,32 +124,6 @@ def _side_fit(t: np.ndarray, y: np.ndarray, at: float) -> tuple[float, float]:
     res = y - np.polyval(c, t - at)
     rms = float(np.sqrt(np.mean(res**2) * len(t) / max(len(t) - deg - 1, 1)))
     return float(c[-2]), rms
-
-
-def side_velocities(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray,
-                                                                    np.ndarray]:
-    """Velocity at every sample from the m samples before and after it.
-
-    Returns (v_left, v_right, rms) with NaN where a side has too few samples.
-    """
-    n = len(t)
-    vl = np.full((n, 2), np.nan)
-    vr = np.full((n, 2), np.nan)
-    rms = np.full(n, np.nan)
-    for i in range(n):
-        if i >= m:
-            sl = slice(i - m, i + 1)
-            vx, rx = _side_fit(t[sl], xy[sl, 0], t[i])
-            vy, ry = _side_fit(t[sl], xy[sl, 1], t[i])
-            vl[i] = (vx, vy)
-            rms[i] = max(rx, ry)
-        if i + m < n:
-            sr = slice(i, i + m + 1)
-            vx, rx = _side_fit(t[sr], xy[sr, 0], t[i])
-            vy, ry = _side_fit(t[sr], xy[sr, 1], t[i])
-            vr[i] = (vx, vy)
-            rms[i] = np.nanmax([rms[i], rx, ry])
-    return vl, vr, rms
 
 
 def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -340,7 +315,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     size = np.sqrt(moving_area)
     body = float(np.nanmedian(size)) if np.isfinite(size).any() else 1.0
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
-    m = max(4, int(round(config.smooth_window_s / 2 / max(dt, 1e-3))))
+    m = max(4, round(config.smooth_window_s / 2 / max(dt, 1e-3)))
     m = min(m, 10)
     # a velocity jump smaller than ~1.5 body sizes/s is within what tracking noise produces
     breaks_local, jumps = find_breaks(t, xy, m, min_dv=1.5 * body)
@@ -349,7 +324,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     a_s = np.full((k, 2), np.nan)
     bounds = [0, *breaks_local, len(t) - 1]
     half = config.smooth_window_s / 2
-    for s0, s1 in zip(bounds[:-1], bounds[1:], strict=True):
+    for s0, s1 in itertools.pairwise(bounds):
         sl = slice(s0, s1 + 1)
         if s1 - s0 < 1:
             continue
@@ -412,7 +387,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
              bounds: list[int], body: float, tracks: TrackSet, config: Config) -> list[Flight]:
     out = []
     gap = config.contact_gap_frac * body + 2
-    for s0, s1 in zip(bounds[:-1], bounds[1:], strict=True):
+    for s0, s1 in itertools.pairwise(bounds):
         # stay clear of the breaks themselves
         a0, a1 = s0 + 1, s1 - 1
         if a1 - a0 + 1 < 6 or t[a1] - t[a0] < 0.2:

@@ -46,3 +46,20 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def in_contact(tr: Trajectory, k0: int, k1: int, window: int = 2) -> bool:
     """A contact (other than 'none') lies within [k0 - window, k1 + window]."""
     return any(k0 - window <= c.index <= k1 + window and c.kind != "none" for c in tr.contacts)
+
+
+_MAX_BODY_FRAC = 0.2
+"""Bodies larger than this fraction of the frame's long side are scenery, people or vehicles
+seen up close: their silhouettes split and merge, so their centroids are not positions."""
+
+
+def judged(tr: Trajectory, traj: Trajectories) -> bool:
+    """Whether a body's track is trustworthy enough to judge it against physics.
+
+    Only compact bodies whose silhouette keeps a steady size and shape are judged: a
+    silhouette that changes all the time (a person, a liquid, a merged group) gives a centroid
+    that jumps when its shape changes, which would look like teleports and impulses.
+    """
+    w, h = traj.tracks.frame_size
+    return tr.rigid and tr.body_size_px <= _MAX_BODY_FRAC * max(w, h) and int(
+        tr.seen.sum()) >= 6

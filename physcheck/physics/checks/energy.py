@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
+from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Flight, Trajectories
 
@@ -34,6 +35,8 @@ class EnergyGainCheck:
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
         for tr in traj.items:
+            if not judged(tr, traj):
+                continue
             for c in tr.contacts:
                 if c.kind != "floor":
                     continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.physics.checks.base import runs, span
+from physcheck.physics.checks.base import judged, runs, span
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, near_border, partners_at
 
@@ -28,7 +28,7 @@ class AntigravityCheck:
             return out
         thr = config.antigravity_up_g * g
         for tr in traj.items:
-            if not tr.flights:
+            if not tr.flights or not judged(tr, traj):
                 continue
             ay = tr.a_px_s2[:, 1]
             up = np.nan_to_num(-ay, nan=0.0) > thr
@@ -48,7 +48,8 @@ class AntigravityCheck:
                        for k in ks) > len(ks) / 2:
                     continue
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
-                conf = margin_confidence(up_acc, thr) * min(1.0, dur / (2 * config.antigravity_min_s))
+                conf = margin_confidence(up_acc, thr) * min(
+                    1.0, dur / (2 * config.antigravity_min_s))
                 conf = max(conf, 0.3)
                 unit = "m/s^2" if traj.px_per_m > 0 else "px/s^2"
                 val = up_acc / traj.px_per_m if traj.px_per_m > 0 else up_acc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from physcheck.config import Config
+from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import G_M_S2, Trajectories
 
@@ -18,6 +19,8 @@ class GravityMagnitudeCheck:
         if traj.px_per_m <= 0:
             return out
         for tr in traj.items:
+            if not judged(tr, traj):
+                continue
             for fl in tr.flights:
                 if fl.t1_s - fl.t0_s < 0.25:
                     continue

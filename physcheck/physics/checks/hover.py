@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.physics.checks.base import runs, span
+from physcheck.physics.checks.base import judged, runs, span
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, partners_at
 
@@ -27,7 +27,7 @@ class HoverCheck:
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
         for tr in traj.items:
-            if not tr.flights:
+            if not tr.flights or not judged(tr, traj):
                 continue
             body = tr.body_size_px
             speed = np.linalg.norm(tr.v_px_s, axis=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
+from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory
 
@@ -23,6 +24,8 @@ class ImpulseCheck:
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
         for tr in traj.items:
+            if not judged(tr, traj):
+                continue
             body = tr.body_size_px
             refs = traj.support_refs.get(tr.track.shot, [])
             for c in tr.contacts:

@@ -6,6 +6,7 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
+from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory
 
@@ -26,11 +27,11 @@ class InterpenetrationCheck:
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
-        for tr in traj.items:
+        items = [tr for tr in traj.items if judged(tr, traj)]
+        for tr in items:
             f = self._sink(tr, traj, config)
             if f:
                 out.append(f)
-        items = list(traj.items)
         for i, a in enumerate(items):
             for b in items[i + 1:]:
                 f = self._pass_through(a, b, traj, config)

@@ -25,7 +25,10 @@ class MorphCheck:
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
+        long_side = max(traj.tracks.frame_size)
         for tr in traj.items:
+            if tr.body_size_px > 0.2 * long_side:
+                continue  # scenery or a body up close, not an object to measure
             gap = config.contact_gap_frac * tr.body_size_px + 2
             ok = [
                 k for k in np.flatnonzero(tr.track.state == ObsState.MOVING)
@@ -37,6 +40,11 @@ class MorphCheck:
             ks = np.array(ok)
             t = tr.track.t_s[ks]
             size = np.sqrt(tr.track.area_px[ks])
+            # a rigid body's size is steady most of the time; a swing is an episode on top of
+            # that, not a silhouette that never holds still (people, liquids, smoke)
+            q25, q75 = np.percentile(size, [25, 75])
+            if q75 > 1.25 * q25:
+                continue
             # light smoothing: median of 3 against single-frame mask glitches
             sm = np.array([np.median(size[max(i - 1, 0):i + 2]) for i in range(len(size))])
             best = None

@@ -6,6 +6,7 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import EntityTrack
+from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, side_velocities
 
@@ -43,8 +44,11 @@ class TeleportCheck:
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
         for tr in traj.items:
-            out.extend(self._within(tr, traj, config))
+            if judged(tr, traj):
+                out.extend(self._within(tr, traj, config))
         for a, b in linked_jumps(traj, config):
+            if not (judged(a, traj) and judged(b, traj)):
+                continue
             ka = int(np.flatnonzero(a.seen)[-1])
             pa, pb = a.track.xy_px[ka], b.track.xy_px[0]
             jump = float(np.linalg.norm(pb - pa))
@@ -82,6 +86,12 @@ class TeleportCheck:
                           config.teleport_min_jump_speed_ratio * expected):
                 continue
             if near_border(traj.tracks, tr.track, int(idx[j]), config.border_margin_frac):
+                continue
+            # a silhouette that merged with or split from something changes size at the jump
+            a0, a1 = tr.track.area_px[idx[max(j - 2, 0):j + 1]], tr.track.area_px[
+                idx[j + 1:j + 4]]
+            ratio = float(np.sqrt(np.nanmedian(a1) / np.nanmedian(a0)))
+            if not 0.8 < ratio < 1.25:
                 continue
             out.append(self._finding(tr, int(idx[j]), tr.track, int(idx[j + 1]), jump,
                                      expected, body, config))

@@ -1,0 +1,52 @@
+"""Speed target: the whole `physcheck` process on a 10 s 480p 30 fps clip takes at most 4x the
+time of `ffmpeg -i clip -f null -` on the same machine.
+
+    python bench/speed.py [--clip PATH] [--repeat 3]
+
+Prints the best of N wall times for each and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _clips import ffmpeg, make_clip  # noqa: E402
+
+
+def best_of(cmd: list[str], n: int) -> float:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clip", default=None)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    clips = [Path(args.clip)] if args.clip else [
+        make_clip(ROOT / "bench" / "out" / "testsrc2_480p_10s.mp4", "854x480", 10)]
+    corpus = ROOT.parent / "shared" / "corpus" / "real" / "davis_paragliding_launch.mp4"
+    if not args.clip and corpus.exists():
+        clips.append(corpus)
+    exe = Path(sys.executable).with_name("physcheck")
+    for clip in clips:
+        t_ff = best_of([ffmpeg(), "-v", "error", "-i", str(clip), "-f", "null", "-"], args.repeat)
+        t_pc = best_of([str(exe), str(clip), "--quiet"], args.repeat)
+        print(f"{clip.name}: ffmpeg decode {t_ff:.3f} s, physcheck {t_pc:.3f} s, "
+              f"ratio {t_pc / t_ff:.2f} (target <= 4)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
