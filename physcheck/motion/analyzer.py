@@ -17,7 +17,7 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.motion.camera import HomographyCameraEstimator
 from physcheck.motion.foreground import Blob, find_blobs, foreground_mask, median_stack
-from physcheck.motion.tracker import ClosedTrack, EntityTracker
+from physcheck.motion.tracker import ClosedTrack, EntityTracker, apply_h
 from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ class MotionAnalyzer:
         self.mw = max(16, round(self.aw * self.scale))
         self.mh = max(16, round(self.ah * self.scale))
         self.sx, self.sy = self.aw / self.mw, self.ah / self.mh
+        self._corners = np.array([[0, 0], [self.mw, 0], [self.mw, self.mh], [0, self.mh]], float)
         self.step = max(1, round(_BG_STEP_S * max(fps, 1.0)))
         self.delay = self.step * _BG_SAMPLES_EACH_SIDE
         self.camera = HomographyCameraEstimator()
@@ -155,10 +156,14 @@ class MotionAnalyzer:
                 samples.append(cv2.warpPerspective(s.gray, m, (self.mw, self.mh),
                                                    flags=cv2.INTER_LINEAR,
                                                    borderMode=cv2.BORDER_REPLICATE))
-                ones = np.ones((self.mh, self.mw), np.uint8)
-                valid_count += cv2.warpPerspective(ones, m, (self.mw, self.mh),
-                                                   flags=cv2.INTER_NEAREST,
-                                                   borderValue=0)
+                # where the sample saw the scene: inner box of its warped frame corners
+                c = apply_h(m, self._corners)
+                x0 = int(np.ceil(max(c[0, 0], c[3, 0], 0)))
+                x1 = int(np.floor(min(c[1, 0], c[2, 0], self.mw)))
+                y0 = int(np.ceil(max(c[0, 1], c[1, 1], 0)))
+                y1 = int(np.floor(min(c[2, 1], c[3, 1], self.mh)))
+                if x1 > x0 and y1 > y0:
+                    valid_count[y0:y1, x0:x1] += 1
         self.next_to_process = index + 1
         if not samples:
             self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, [], cur.to_ref, None)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
+from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob
 from physcheck.motion.types import ObsState
 
@@ -58,8 +58,11 @@ class _Track:
     seen_near_border: bool = False
     """The last sighting touched the border margin."""
 
+    seen: list[int] = field(default_factory=list)
+    """Indices of the frames where it was seen (kept in step by the tracker's _record)."""
+
     def seen_idx(self) -> list[int]:
-        return [i for i, s in enumerate(self.state) if s <= ObsState.STILL]
+        return self.seen
 
     def velocity_ref(self) -> np.ndarray:
         """Velocity (ref px/s) from the last few sightings."""
@@ -228,7 +231,12 @@ class EntityTracker:
                     continue
                 ratio = max(b.area, 1.0) / max(size * size, 1.0)
                 cost[ti, bi] = d + 1.5 * abs(np.log(ratio))
-        rows, cols = linear_sum_assignment(cost)
+        gated = cost < _BIG
+        if (gated.sum(axis=0) <= 1).all() and (gated.sum(axis=1) <= 1).all():
+            # no two tracks compete for a blob: the assignment is the gating itself
+            rows, cols = np.nonzero(gated)
+        else:
+            rows, cols = assign(cost)
         return {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BIG}
 
     def _record(self, tr: _Track, frame: int, t_s: float, xy: tuple[float, float],
@@ -248,6 +256,7 @@ class EntityTracker:
         tr.cur_box = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
         tr.cur_frame = frame
         if state <= ObsState.STILL:
+            tr.seen.append(len(tr.state) - 1)
             tr.last_seen = frame
             tr.last_seen_t = t_s
             m = self.margin

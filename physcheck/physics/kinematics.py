@@ -117,13 +117,37 @@ class Trajectories:
         raise KeyError(entity)
 
 
-def _side_fit(t: np.ndarray, y: np.ndarray, at: float) -> tuple[float, float]:
-    """Velocity and rms residual of a low-order fit, evaluated at ``at``."""
-    deg = 2 if len(t) >= 4 else 1
-    c = np.polyfit(t - at, y, deg)
-    res = y - np.polyval(c, t - at)
-    rms = float(np.sqrt(np.mean(res**2) * len(t) / max(len(t) - deg - 1, 1)))
-    return float(c[-2]), rms
+def _batched_lstsq(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Weighted least squares for many small problems at once.
+
+    x: (B, S, P) design, y: (B, S, D) targets, w: (B, S) 0/1 weights. Returns coefficients
+    (B, P, D), the unscaled covariance (B, P, P) and residual variance per problem (B,) pooled
+    over D; NaN where a problem is rank deficient.
+    """
+    xw = x * w[..., None]
+    xtx = np.einsum("bsp,bsq->bpq", xw, x)
+    xty = np.einsum("bsp,bsd->bpd", xw, y)
+    n_par = x.shape[2]
+    ok = np.linalg.matrix_rank(xtx) == n_par
+    eye = np.eye(n_par)
+    xtx_safe = np.where(ok[:, None, None], xtx, eye)
+    cov = np.linalg.inv(xtx_safe)
+    coef = cov @ xty
+    resid = (y - x @ coef) * w[..., None]
+    dof = np.maximum(w.sum(axis=1) - n_par, 1)
+    var = (resid**2).sum(axis=(1, 2)) / (dof * y.shape[2])
+    coef[~ok] = np.nan
+    cov[~ok] = np.nan
+    var[~ok] = np.nan
+    return coef, cov, var
+
+
+def _windows(n: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index windows [i+lo, i+hi] for every i, clipped: (n, hi-lo+1) indices and 0/1 weights."""
+    offs = np.arange(lo, hi + 1)
+    idx = np.arange(n)[:, None] + offs[None, :]
+    w = ((idx >= 0) & (idx < n)).astype(float)
+    return np.clip(idx, 0, n - 1), w
 
 
 def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -137,39 +161,37 @@ def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, n
     n = len(t)
     dv = np.full((n, 2), np.nan)
     se = np.full(n, np.nan)
-    for i in range(m, n - m):
-        sl = slice(i - m, i + m + 1)
-        tau = t[sl] - t[i]
-        hinge = np.maximum(tau, 0.0)
-        x = np.c_[np.ones_like(tau), tau, tau**2, hinge, hinge**2]
-        coef, _res, rank, _ = np.linalg.lstsq(x, xy[sl], rcond=None)
-        if rank < 5:
-            continue
-        resid = xy[sl] - x @ coef
-        dof = max(len(tau) - 5, 1)
-        sigma2 = float(np.sum(resid**2) / (2 * dof))
-        cov = np.linalg.inv(x.T @ x)
-        dv[i] = coef[3]
-        se[i] = np.sqrt(max(sigma2 * cov[3, 3], 0.0))
+    if n < 2 * m + 1:
+        return dv, se
+    centre = np.arange(m, n - m)
+    idx = centre[:, None] + np.arange(-m, m + 1)[None, :]
+    tau = t[idx] - t[centre][:, None]
+    hinge = np.maximum(tau, 0.0)
+    x = np.stack([np.ones_like(tau), tau, tau**2, hinge, hinge**2], axis=2)
+    coef, cov, var = _batched_lstsq(x, xy[idx], np.ones_like(tau))
+    dv[centre] = coef[:, 3, :]
+    se[centre] = np.sqrt(np.maximum(var * cov[:, 3, 3], 0.0))
     return dv, se
 
 
 def side_velocities(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
     """Velocity at every sample from the m samples before it and the m after it.
 
-    Each side is one parabola (a line with fewer than 4 samples). NaN where a side lacks samples.
+    Each side is one parabola. NaN where a side lacks samples.
     """
     n = len(t)
-    vl = np.full((n, 2), np.nan)
-    vr = np.full((n, 2), np.nan)
-    for i in range(n):
-        if i >= m:
-            sl = slice(i - m, i + 1)
-            vl[i] = (_side_fit(t[sl], xy[sl, 0], t[i])[0], _side_fit(t[sl], xy[sl, 1], t[i])[0])
-        if i + m < n:
-            sr = slice(i, i + m + 1)
-            vr[i] = (_side_fit(t[sr], xy[sr, 0], t[i])[0], _side_fit(t[sr], xy[sr, 1], t[i])[0])
-    return vl, vr
+    out = []
+    for lo, hi in ((-m, 0), (0, m)):
+        v = np.full((n, 2), np.nan)
+        idx, w = _windows(n, lo, hi)
+        full = w.sum(axis=1) == m + 1
+        if full.any():
+            tau = t[idx[full]] - t[full][:, None]
+            x = np.stack([np.ones_like(tau), tau, tau**2], axis=2)
+            coef, _, _ = _batched_lstsq(x, xy[idx[full]], w[full])
+            v[full] = coef[:, 1, :]
+        out.append(v)
+    return out[0], out[1]
 
 
 def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
@@ -194,25 +216,27 @@ def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
 
 
 def _smooth_segment(t: np.ndarray, xy: np.ndarray, half_s: float) -> tuple[np.ndarray, ...]:
-    """Local quadratic regression inside one segment: x, v, a at each sample."""
+    """Local quadratic regression inside one segment: x, v, a at each sample.
+
+    Windows hold the samples within ``half_s`` of each one (at least 5 when the segment has
+    them); near the segment's ends they are one-sided rather than crossing the break.
+    """
     n = len(t)
-    x = np.full((n, 2), np.nan)
-    v = np.full((n, 2), np.nan)
-    a = np.full((n, 2), np.nan)
-    for i in range(n):
-        sel = np.abs(t - t[i]) <= half_s
-        if sel.sum() < 5:
-            k = np.argsort(np.abs(t - t[i]))[: min(5, n)]
-            sel = np.zeros(n, bool)
-            sel[k] = True
-        tt = t[sel] - t[i]
-        deg = 2 if sel.sum() >= 4 else (1 if sel.sum() >= 2 else 0)
-        for d in range(2):
-            c = np.polyfit(tt, xy[sel, d], deg) if deg > 0 else np.array([xy[sel, d].mean()])
-            x[i, d] = c[-1]
-            v[i, d] = c[-2] if deg >= 1 else 0.0
-            a[i, d] = 2 * c[0] if deg >= 2 else 0.0
-    return x, v, a
+    if n < 3:
+        v = np.zeros((n, 2))
+        if n == 2 and t[1] > t[0]:
+            v[:] = (xy[1] - xy[0]) / (t[1] - t[0])
+        return xy.copy(), v, np.zeros((n, 2))
+    dt = float(np.median(np.diff(t))) if n > 1 else 1.0
+    h = max(2, round(half_s / max(dt, 1e-6)))
+    width = min(2 * h + 1, n)
+    start = np.clip(np.arange(n) - h, 0, n - width)
+    idx = start[:, None] + np.arange(width)[None, :]
+    tau = t[idx] - t[:, None]
+    w = np.ones_like(tau)
+    x = np.stack([np.ones_like(tau), tau, tau**2], axis=2)
+    coef, _, _ = _batched_lstsq(x, xy[idx], w)
+    return coef[:, 0, :], coef[:, 1, :], 2 * coef[:, 2, :]
 
 
 def _bbox_in_image(tracks: TrackSet, frame: int, box: np.ndarray) -> np.ndarray:
