@@ -87,7 +87,7 @@ class Config:
         3.0, "1", "the jump must exceed the body's own speed by this factor"
     )
     impulse_min_dv_g_s: float = param(
-        0.25, "g*s", "a velocity change smaller than 0.25 s of free fall is not an impulse"
+        0.12, "g*s", "a velocity change smaller than 0.12 s of free fall is not an impulse"
     )
     impulse_min_dv_ratio: float = param(
         0.45, "1", "... and at least this fraction of the body's speed before it"

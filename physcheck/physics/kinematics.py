@@ -25,7 +25,8 @@ class Contact:
     """A break in an entity's motion and what explains it.
 
     ``kind``: floor (reversal or landing onto a support below), wall, ceiling, body (another
-    entity touches it), border (at the frame edge, unobservable), none (nothing explains it).
+    entity touches it), border (at the frame edge, unobservable), hidden (unseen around the
+    break), none (nothing explains it).
     """
 
     index: int
@@ -329,9 +330,27 @@ def _size_near(tr: Trajectory, k: int) -> float:
     return float(np.median(tr.size_px[near]))
 
 
+def reliable_mask(track: EntityTrack) -> np.ndarray:
+    """(K,) bool: sightings whose centroid is the body's centre.
+
+    A rigid body whose silhouette is much smaller than around that moment is partly hidden (by
+    an occluder or the border): its centroid is off-centre, and using it would fake a velocity
+    change.
+    """
+    seen = track.seen.copy()
+    moving = np.flatnonzero(track.state == ObsState.MOVING)
+    if len(moving) < 5:
+        return seen
+    area = track.area_px[moving]
+    local = np.array([np.median(area[max(i - 7, 0):i + 8]) for i in range(len(area))])
+    partial = area < 0.7 * local
+    seen[moving[partial]] = False
+    return seen
+
+
 def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Trajectory:
     seen = track.seen
-    idx = np.flatnonzero(seen)
+    idx = np.flatnonzero(reliable_mask(track))
     t = track.t_s[idx]
     xy = track.xy_px[idx]
     k = len(track.frames)
@@ -375,6 +394,8 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         bottom = float(np.nanmax(near)) if np.isfinite(near).any() else float("nan")
         kind = _classify(before, after, partners,
                          near_border(tracks, track, kk, config.border_margin_frac), body)
+        if kind == "none" and _next_to_gap(t, b, dt):
+            kind = "hidden"  # unseen around the break: it may have touched anything
         contacts.append(Contact(kk, float(track.t_s[kk]), kind,
                                 partners[0] if partners else None,
                                 (float(before[0]), float(before[1])),
@@ -389,6 +410,12 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
                       bool(steady))
+
+
+def _next_to_gap(t: np.ndarray, b: int, dt: float) -> bool:
+    """A sample with an unobserved stretch (> 1.5 frame intervals) right before or after it."""
+    lo, hi = max(b - 2, 0), min(b + 2, len(t) - 1)
+    return bool(np.any(np.diff(t[lo:hi + 1]) > 1.5 * dt))
 
 
 def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border: bool,

@@ -55,6 +55,8 @@ class PermanenceCheck:
         gap = config.contact_gap_frac * tr.body_size_px + 2
         if partners_at(traj.tracks, tr.track, int(k), gap):
             return None  # went into / came out of another body (hand, cup, occluder)
+        if _path_meets_body(tr, traj, ref, forward=kind == "vanish", gap=gap):
+            return None  # its path leads into (or out of) another body a moment later/earlier
         f = int(tr.track.frames[k])
         t = float(tr.track.t_s[k])
         conf = margin_confidence(ratio, config.vanish_min_area_ratio, scale=0.7)
@@ -71,3 +73,41 @@ class PermanenceCheck:
                       "xy_px": where.tolist(), "sightings": int(tr.seen.sum())},
             message=msg,
         )
+
+
+_EXTRAPOLATE_S = 0.3
+
+
+def _path_meets_body(tr: Trajectory, traj: Trajectories, ref: np.ndarray, forward: bool,
+                     gap: float) -> bool:
+    """Whether the body's own motion, continued past its last (or before its first) sighting,
+    runs into another body within a short time: a ball caught by a hand, or thrown out of it,
+    separates from the hand's silhouette only after a few frames."""
+    t = tr.track.t_s[ref]
+    xy = tr.track.xy_px[ref]
+    ok = np.isfinite(xy).all(axis=1)
+    if ok.sum() < 3:
+        return False
+    deg = 2 if ok.sum() >= 5 else 1
+    cx = np.polyfit(t[ok], xy[ok, 0], deg)
+    cy = np.polyfit(t[ok], xy[ok, 1], deg)
+    half = tr.body_size_px / 2
+    t_edge = t[-1] if forward else t[0]
+    f_edge = int(tr.track.frames[ref[-1] if forward else ref[0]])
+    times = traj.tracks.t_s
+    step = 1 if forward else -1
+    f = f_edge + step
+    while 0 <= f < len(times) and abs(times[f] - t_edge) <= _EXTRAPOLATE_S:
+        px, py = np.polyval(cx, times[f]), np.polyval(cy, times[f])
+        box = np.array([px - half, py - half, px + half, py + half])
+        for other in traj.tracks.tracks:
+            if other.id == tr.entity or other.shot != tr.track.shot:
+                continue
+            j = f - int(other.frames[0])
+            if 0 <= j < len(other.frames):
+                ob = other.bbox_px[j]
+                if np.isfinite(ob).all() and not (box[2] + gap < ob[0] or ob[2] + gap < box[0]
+                                                  or box[3] + gap < ob[1] or ob[3] + gap < box[1]):
+                    return True
+        f += step
+    return False
