@@ -26,7 +26,8 @@ class Contact:
 
     ``kind``: floor (reversal or landing onto a support below), wall, ceiling, body (another
     entity touches it), border (at the frame edge, unobservable), hidden (unseen around the
-    break), none (nothing explains it).
+    break), edge (too close to the first or last sighting to measure), none (nothing explains
+    it).
     """
 
     index: int
@@ -396,6 +397,10 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
                          near_border(tracks, track, kk, config.border_margin_frac), body)
         if kind == "none" and _next_to_gap(t, b, dt):
             kind = "hidden"  # unseen around the break: it may have touched anything
+        elif kind == "none" and (b < m + 2 or b > len(t) - m - 3):
+            # the fit window reaches the end of what was seen: an impact just beyond it (a
+            # bounce as the body leaves the frame) leaks into this estimate
+            kind = "edge"
         contacts.append(Contact(kk, float(track.t_s[kk]), kind,
                                 partners[0] if partners else None,
                                 (float(before[0]), float(before[1])),
