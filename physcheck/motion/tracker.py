@@ -281,6 +281,10 @@ class EntityTracker:
         half_h = (last_box[3] - last_box[1]) / 2
         found = self._template_search(tr, gray, pred, size)
         i_last = tr.seen_idx()[-1]
+        if found is not None and np.hypot(found[0] - pred[0], found[1] - pred[1]) > 0.5 * size:
+            # a match away from where its motion carries it: for a moving body that is the
+            # place it just left (or a look-alike), not the body
+            found = None
         if found is not None:
             cx, cy = found
             box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
