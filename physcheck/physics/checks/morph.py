@@ -33,7 +33,8 @@ class MorphCheck:
             ok = [
                 k for k in np.flatnonzero(tr.track.state == ObsState.MOVING)
                 if not partners_at(traj.tracks, tr.track, int(k), gap)
-                and not near_border(traj.tracks, tr.track, int(k), config.border_margin_frac)
+                # cut by the frame edge (not merely near it): the silhouette is partial
+                and not near_border(traj.tracks, tr.track, int(k), 2.0 / long_side)
             ]
             if len(ok) < 8:
                 continue
@@ -42,11 +43,11 @@ class MorphCheck:
             size = np.sqrt(tr.track.area_px[ks])
             # a rigid body's size is steady most of the time; a swing is an episode on top of
             # that, not a silhouette that never holds still (people, liquids, smoke)
-            q25, q75 = np.percentile(size, [25, 75])
-            if q75 > 1.25 * q25:
+            if np.mean(np.abs(size / np.median(size) - 1.0) < 0.15) < 0.6:
                 continue
-            # light smoothing: median of 3 against single-frame mask glitches
-            sm = np.array([np.median(size[max(i - 1, 0):i + 2]) for i in range(len(size))])
+            # median of 5: a real change of shape lasts; a mask glitch (a frame or two of the
+            # silhouette merging with or losing part to the background) does not
+            sm = np.array([np.median(size[max(i - 2, 0):i + 3]) for i in range(len(size))])
             best = None
             for i in range(len(sm)):
                 w = (t >= t[i]) & (t <= t[i] + _WINDOW_S)
