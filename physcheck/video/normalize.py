@@ -7,7 +7,7 @@ ffmpeg CLI still reads with its lenient options (or with a decoder PyAV's FFmpeg
 
 The output keeps every frame's original timestamp (``-fps_mode passthrough``: never duplicates
 or drops frames to make the rate constant, which would look like a stop followed by a jump),
-has the rotation applied (ffmpeg's autorotate), and is near-lossless intra-friendly H.264.
+has the rotation applied (ffmpeg's autorotate), and is near-lossless H.264.
 """
 
 from __future__ import annotations
