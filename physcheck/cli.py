@@ -47,15 +47,15 @@ def main() -> None:
 @click.argument("videos", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--json", "json_out", type=str, default=None,
               help="Write the result as JSON to PATH ('-' for stdout).")
-@click.option("--threshold", type=float, default=None,
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
               help=f"Pass when the score is at least this (default {Config.pass_threshold}).")
-@click.option("--px-per-m", type=float, default=None,
+@click.option("--px-per-m", type=click.FloatRange(min=0.0, min_open=True), default=None,
               help="Metric scale: video pixels per metre at the moving bodies. Enables the "
                    "gravity_magnitude check.")
-@click.option("--long-side", type=int, default=None,
+@click.option("--long-side", type=click.IntRange(min=64), default=None,
               help=f"Analysis resolution, long side in px (default "
                    f"{Config.analysis_long_side_px}).")
-@click.option("--max-seconds", type=float, default=None,
+@click.option("--max-seconds", type=click.FloatRange(min=0.0, min_open=True), default=None,
               help="Analyse only the first N seconds.")
 @click.option("--reader", type=click.Choice(["auto", "decord", "pyav", "opencv"]), default=None,
               help="Decoder backend (default auto).")
@@ -74,12 +74,9 @@ def check(videos: tuple[str, ...], json_out: str | None, threshold: float | None
         config = Config().replace(**{k: v for k, v in overrides.items() if v is not None})
     except ValueError as e:
         raise click.UsageError(str(e)) from e
-    if threshold is not None and not 0 <= threshold <= 1:
-        raise click.BadParameter("must be within [0, 1]", param_hint="--threshold")
-    if long_side is not None and long_side < 64:
-        raise click.BadParameter("must be at least 64", param_hint="--long-side")
 
     from rich.console import Console
+    from rich.markup import escape
 
     from physcheck.report.summary import RunReport, dumps, write_atomic
     from physcheck.report.terminal import print_result
@@ -92,7 +89,8 @@ def check(videos: tuple[str, ...], json_out: str | None, threshold: float | None
         res = _check_one(v, config, console)
         results.append(res)
         if res.verdict == "error":
-            err_console.print(f"[bold red]error[/]: {res.error}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error[/]: {escape(res.error or '')}", highlight=False,
+                              soft_wrap=True)
         else:
             print_result(res, console)
     report = RunReport(results)
@@ -104,8 +102,8 @@ def check(videos: tuple[str, ...], json_out: str | None, threshold: float | None
             try:
                 write_atomic(json_out, text)
             except OSError as e:
-                err_console.print(f"[bold red]error[/]: cannot write {json_out}: "
-                                  f"{e.strerror or e}", highlight=False)
+                err_console.print(f"[bold red]error[/]: cannot write {escape(json_out)}: "
+                                  f"{escape(str(e.strerror or e))}", highlight=False)
                 sys.exit(ExitCode.ERROR)
     sys.exit(int(report.return_code))
 

@@ -39,9 +39,10 @@ class HomographyCameraEstimator:
     name = "homography"
 
     def __init__(self, max_corners: int = 150, min_corners: int = 60,
-                 snap_px: float = 0.08) -> None:
+                 snap_px: float = 0.08, min_inliers: int = 20) -> None:
         self.max_corners = max_corners
         self.min_corners = min_corners
+        self.min_inliers = min_inliers
         self.snap_px = snap_px
         self._pts: np.ndarray | None = None
 
@@ -75,16 +76,29 @@ class HomographyCameraEstimator:
         flow = p1 - p0
         if np.median(np.abs(flow).max(axis=1)) < self.snap_px:
             return CameraStep(eye, len(p0), reliable=True)
+        need = max(self.min_inliers, 0.5 * len(p0))
         h, inl = cv2.findHomography(p0, p1, cv2.RANSAC, 1.0, maxIters=300, confidence=0.99)
-        if h is not None and inl is not None and int(inl.sum()) >= max(10, 0.4 * len(p0)):
+        if h is not None and inl is not None and int(inl.sum()) >= need and _plausible(h):
             # carry only background features forward
             self._pts = self._pts[inl.ravel() == 1]
             return CameraStep(h, int(inl.sum()), reliable=True)
         # fall back on a similarity transform, steadier with few features
         a, inl2 = cv2.estimateAffinePartial2D(p0, p1, method=cv2.RANSAC,
                                               ransacReprojThreshold=1.0)
-        if a is None or inl2 is None or int(inl2.sum()) < 10:
-            self._pts = None
-            return CameraStep(eye, 0, reliable=False)
-        self._pts = self._pts[inl2.ravel() == 1]
-        return CameraStep(np.vstack([a, [0.0, 0.0, 1.0]]), int(inl2.sum()), reliable=True)
+        if a is not None and inl2 is not None and int(inl2.sum()) >= need:
+            h2 = np.vstack([a, [0.0, 0.0, 1.0]])
+            if _plausible(h2):
+                self._pts = self._pts[inl2.ravel() == 1]
+                return CameraStep(h2, int(inl2.sum()), reliable=True)
+        # too few features agree (a bare background, or the features sit on moving bodies):
+        # the camera's motion cannot be told, and a wrong guess would move every body
+        self._pts = None
+        return CameraStep(eye, 0, reliable=False)
+
+
+def _plausible(h: np.ndarray) -> bool:
+    """A frame-to-frame camera motion: scale within 15 %, little shear, weak perspective."""
+    a = h[:2, :2] / h[2, 2]
+    sv = np.linalg.svd(a, compute_uv=False)
+    return bool(0.85 < sv[1] <= sv[0] < 1.15 and sv[0] / sv[1] < 1.1
+                and abs(h[2, 0]) < 2e-3 and abs(h[2, 1]) < 2e-3)

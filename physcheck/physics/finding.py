@@ -68,7 +68,7 @@ class Finding:
 def margin_confidence(value: float, threshold: float, scale: float = 1.0) -> float:
     """Confidence that grows with how far ``value`` exceeds ``threshold`` (both > 0).
 
-    At the threshold 0.5; at twice the threshold ~0.82 (scale 1).
+    At the threshold 0.5; at twice the threshold ~0.91 (scale 1).
     """
     if threshold <= 0:
         return 0.5
@@ -81,8 +81,8 @@ def _jsonable(v: Any) -> Any:
         return {str(k): _jsonable(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
         return [_jsonable(x) for x in v]
-    if hasattr(v, "item"):
-        v = v.item()
+    if hasattr(v, "tolist"):
+        return _jsonable(v.tolist())  # numpy arrays and scalars
     if isinstance(v, float):
         return round(v, 4) if math.isfinite(v) else None
     return v

@@ -8,6 +8,7 @@ rounded off into a fake acceleration spike.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 
@@ -26,8 +27,8 @@ class Contact:
 
     ``kind``: floor (reversal or landing onto a support below), wall, ceiling, body (another
     entity touches it), border (at the frame edge, unobservable), hidden (unseen around the
-    break), edge (too close to the first or last sighting to measure), none (nothing explains
-    it).
+    break), edge (too close to the first or last sighting to measure), echo (its fit window
+    straddles another, explained contact), none (nothing explains it).
     """
 
     index: int
@@ -391,7 +392,8 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         before, after = vl[b], vr[b]
         partners = partners_at(tracks, track, kk, gap)
         # the impact lies between samples: the lowest bottom of the neighbouring frames
-        near = track.bbox_px[max(kk - 1, 0):kk + 2, 3]
+        lo = max(kk - 1, 0)
+        near = track.bbox_px[lo:kk + 2, 3][seen[lo:kk + 2]]
         bottom = float(np.nanmax(near)) if np.isfinite(near).any() else float("nan")
         kind = _classify(before, after, partners,
                          near_border(tracks, track, kk, config.border_margin_frac), body)
@@ -406,15 +408,31 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
                                 (float(before[0]), float(before[1])),
                                 (float(after[0]), float(after[1])), bottom,
                                 (float(jumps[b, 0]), float(jumps[b, 1]))))
+    # a break whose fit window straddles an explained contact is that contact's echo
+    explained = [b for b, c in zip(breaks_local, contacts, strict=True)
+                 if c.kind not in ("none", "echo")]
+    contacts = [
+        dataclasses.replace(c, kind="echo")
+        if c.kind == "none" and any(0 < abs(b - e) <= m for e in explained) else c
+        for b, c in zip(breaks_local, contacts, strict=True)
+    ]
     flights = _flights(track, idx, t, xy, bounds, body, tracks, config)
     elong = track.elongation[track.state == ObsState.MOVING]
-    steady = np.isfinite(size).sum() >= 5 and float(np.nanpercentile(size, 90)) <= 1.6 * float(
-        np.nanpercentile(size, 10)) and (len(elong) == 0 or float(np.percentile(elong, 90))
-                                          <= 1.6 * float(np.percentile(elong, 10)))
+    steady = steady_shape(size[np.isfinite(size)], elong)
     depth_rel = body / size
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
                       bool(steady))
+
+
+def steady_shape(size: np.ndarray, elong: np.ndarray) -> bool:
+    """Most sightings (70 %) keep the silhouette's size within 20 % and its elongation within
+    25 % of their medians: a rigid body, give or take segmentation glitches and episodes."""
+    if len(size) < 5:
+        return False
+    ok_size = np.mean(np.abs(size / np.median(size) - 1.0) < 0.2) >= 0.7
+    ok_shape = len(elong) == 0 or np.mean(np.abs(elong / np.median(elong) - 1.0) < 0.25) >= 0.7
+    return bool(ok_size and ok_shape)
 
 
 def _next_to_gap(t: np.ndarray, b: int, dt: float) -> bool:
@@ -439,27 +457,57 @@ def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border
     return "none"
 
 
+def _fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
+                body: float) -> Flight | None:
+    """One parabola over samples [a0, a1] if it is ballistic: downward constant acceleration,
+    little sideways acceleration, a fit within tracking noise, and enough fall to measure."""
+    if a1 - a0 + 1 < 6 or t[a1] - t[a0] < 0.2:
+        return None
+    tt = t[a0:a1 + 1] - t[a0]
+    cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2)
+    cy = np.polyfit(tt, xy[a0:a1 + 1, 1], 2)
+    res = np.c_[xy[a0:a1 + 1, 0] - np.polyval(cx, tt), xy[a0:a1 + 1, 1] - np.polyval(cy, tt)]
+    rmse = float(np.sqrt(np.mean(res**2)))
+    ax, ay = 2 * cx[0], 2 * cy[0]
+    y_range = float(np.ptp(xy[a0:a1 + 1, 1]))
+    if not (ay > 0 and abs(ax) < 0.3 * ay and rmse < 0.1 * body + 1.0
+            and y_range > 0.5 * body and ay * (t[a1] - t[a0]) > 1.0 * body):
+        return None
+    return Flight(int(idx[a0]), int(idx[a1]), float(t[a0]), float(t[a1]),
+                  (float(ax), float(ay)), rmse, (float(cx[0]), float(cx[1]), float(cx[2])),
+                  (float(cy[0]), float(cy[1]), float(cy[2])))
+
+
 def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
              bounds: list[int], body: float, tracks: TrackSet, config: Config) -> list[Flight]:
-    out = []
+    """Ballistic stretches: whole contact-free segments, or else their longest ballistic start
+    and end (a body can fly freely and then be acted on with no jump in its velocity, as when
+    its acceleration alone changes)."""
+    out: list[Flight] = []
     gap = config.contact_gap_frac * body + 2
     for s0, s1 in itertools.pairwise(bounds):
-        # stay clear of the breaks themselves
-        a0, a1 = s0 + 1, s1 - 1
-        if a1 - a0 + 1 < 6 or t[a1] - t[a0] < 0.2:
+        a0, a1 = s0 + 1, s1 - 1  # stay clear of the breaks themselves
+        if a1 - a0 + 1 < 6:
             continue
-        if any(partners_at(tracks, track, int(idx[j]), gap) for j in range(a0, a1 + 1, 2)):
+        touching = [bool(partners_at(tracks, track, int(idx[j]), gap)) for j in range(a0, a1 + 1)]
+        whole = None if any(touching) else _fit_flight(idx, t, xy, a0, a1, body)
+        if whole is not None:
+            out.append(whole)
             continue
-        tt = t[a0:a1 + 1] - t[a0]
-        cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2)
-        cy = np.polyfit(tt, xy[a0:a1 + 1, 1], 2)
-        res = np.c_[xy[a0:a1 + 1, 0] - np.polyval(cx, tt), xy[a0:a1 + 1, 1] - np.polyval(cy, tt)]
-        rmse = float(np.sqrt(np.mean(res**2)))
-        ax, ay = 2 * cx[0], 2 * cy[0]
-        y_range = float(np.ptp(xy[a0:a1 + 1, 1]))
-        if (ay > 0 and abs(ax) < 0.3 * ay and rmse < 0.1 * body + 1.0
-                and y_range > 0.5 * body and ay * (t[a1] - t[a0]) > 1.0 * body):
-            out.append(Flight(int(idx[a0]), int(idx[a1]), float(t[a0]), float(t[a1]),
-                              (float(ax), float(ay)), rmse, tuple(map(float, cx)),
-                              tuple(map(float, cy))))
+        prefix = suffix = None
+        for k in range(a1 - 1, a0 + 4, -1):  # longest contact-free ballistic start
+            if any(touching[: k - a0 + 1]):
+                continue
+            prefix = _fit_flight(idx, t, xy, a0, k, body)
+            if prefix is not None:
+                break
+        for k in range(a0 + 1, a1 - 4):  # longest contact-free ballistic end
+            if prefix is not None and int(idx[k]) <= prefix.i1:
+                continue
+            if any(touching[k - a0:]):
+                continue
+            suffix = _fit_flight(idx, t, xy, k, a1, body)
+            if suffix is not None:
+                break
+        out.extend(f for f in (prefix, suffix) if f is not None)
     return out

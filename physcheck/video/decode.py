@@ -405,7 +405,9 @@ def _open_reencoded(
     except Exception as e:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         if isinstance(e, VideoDecodeError):
-            raise VideoDecodeError(f"cannot decode {info.path}: {summary}") from e
+            raise VideoDecodeError(
+                f"cannot decode any frame of {info.path}: the file is truncated or corrupt "
+                f"(re-download or re-export it) [{summary}]") from e
         raise
     warnings = [f"no reader could decode the file directly ({summary}); re-encoded it with ffmpeg"]
     log.warning(warnings[0])

@@ -15,6 +15,7 @@ themselves, PyAV does not (we rotate with numpy after resizing, which is cheaper
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
@@ -248,7 +249,12 @@ def _short(e: BaseException) -> str:
     text = str(e) or type(e).__name__
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     useful = [ln for ln in lines if not ln.startswith(("Stack trace", "[bt]"))]
-    return one_line(" ".join(useful[:2]))[:300]
+    text = one_line(" ".join(useful[:2]))
+    # decord: "[15:04:22] /src/.../filter_graph.cc:61: Check failed: <expr> (-22 vs. 0) Cannot
+    # create buffer source" -> "Cannot create buffer source"
+    text = re.sub(r"\[\d\d:\d\d:\d\d\] \S+:\d+: (Check failed: .*?\(-?\d+ vs\. -?\d+\) )?",
+                  "", text)
+    return text[:300]
 
 
 _decord_quiet = False

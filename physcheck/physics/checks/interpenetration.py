@@ -8,7 +8,7 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory
+from physcheck.physics.kinematics import Trajectories, Trajectory, steady_shape
 
 
 class InterpenetrationCheck:
@@ -27,11 +27,11 @@ class InterpenetrationCheck:
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
-        items = [tr for tr in traj.items if judged(tr, traj)]
-        for tr in items:
+        for tr in traj.items:
             f = self._sink(tr, traj, config)
             if f:
                 out.append(f)
+        items = [tr for tr in traj.items if judged(tr, traj)]
         for i, a in enumerate(items):
             for b in items[i + 1:]:
                 f = self._pass_through(a, b, traj, config)
@@ -44,6 +44,12 @@ class InterpenetrationCheck:
         if not landings:
             return None
         c = landings[-1]
+        # judged on its shape before it landed: sinking hides part of it afterwards
+        before = (tr.track.state == ObsState.MOVING) & (np.arange(len(tr.seen)) < c.index)
+        long_side = max(traj.tracks.frame_size)
+        if tr.body_size_px > 0.2 * long_side or not steady_shape(
+                np.sqrt(tr.track.area_px[before]), tr.track.elongation[before]):
+            return None
         moving = tr.track.state == ObsState.MOVING
         ks = np.flatnonzero(moving & (np.arange(len(moving)) > c.index + 1))
         if len(ks) < 5:
@@ -61,6 +67,14 @@ class InterpenetrationCheck:
                 return None  # rolling away; the ground line may change
             thr = config.interpenetration_depth_frac * body
             if sink > thr:
+                # falling off the support moves top and bottom down together, fast; sinking is
+                # slow, and a floor drawn over the body keeps its bottom where it is
+                dt = float(tr.track.t_s[k] - tr.track.t_s[k_ref])
+                drop = box[k, 3] - bot0
+                if drop > 0.5 * body and sink / max(dt, 1e-6) > 1.5 * body:
+                    return None
+                if any(f.i0 >= k_ref for f in tr.flights):
+                    return None
                 k_end = int(ks[-1])
                 sink_total = float(np.nanmax(box[ks, 1]) - top0)
                 f0, f1 = int(tr.track.frames[k_ref]), int(tr.track.frames[k_end])
