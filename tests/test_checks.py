@@ -576,8 +576,6 @@ def test_margin_confidence() -> None:
     assert margin_confidence(3.0, 0.0) == 0.5
 
 
-@pytest.mark.xfail(reason="margin_confidence's docstring says ~0.82 at twice the threshold; the "
-                          "code gives 0.5 + 0.5 * (1 - exp(-1.7)) = 0.91", strict=False)
 def test_margin_confidence_matches_its_docstring() -> None:
     assert margin_confidence(2.0, 1.0) == pytest.approx(0.91, abs=0.02)
 

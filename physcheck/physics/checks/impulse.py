@@ -41,6 +41,11 @@ class ImpulseCheck:
                     unexplained = above is not None and above > slack
                 if not unexplained:
                     continue
+                # an impulse interrupts free flight: a body on a wheel, a string or a track
+                # changes velocity smoothly all the time, with no ballistic stretch beside it
+                if not any(-1 <= c.index - f.i1 <= 4 or -1 <= f.i0 - c.index <= 4
+                           for f in tr.flights):
+                    continue
                 vb = np.array(c.v_before_px_s)
                 va = np.array(c.v_after_px_s)
                 dv = c.dv_px_s
@@ -53,8 +58,6 @@ class ImpulseCheck:
                 sb, sa = float(np.linalg.norm(vb)), float(np.linalg.norm(va))
                 f = int(tr.track.frames[c.index])
                 conf = margin_confidence(dv, thr)
-                if not tr.flights:
-                    conf *= 0.75  # no ballistic evidence: could be self-propelled
                 what = ("slows down" if sa < 0.6 * sb and np.dot(va, vb) > 0 else
                         "speeds up" if sa > 1.6 * sb and np.dot(va, vb) > 0 else
                         "changes direction")

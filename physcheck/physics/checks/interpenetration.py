@@ -57,6 +57,10 @@ class InterpenetrationCheck:
         box = tr.track.bbox_px
         body = tr.body_size_px
         k_ref = ks[0]
+        after = np.flatnonzero(tr.seen & (np.arange(len(tr.seen)) > c.index + 1))[:5]
+        speed = np.linalg.norm(tr.v_px_s[after], axis=1)
+        if not np.isfinite(speed).any() or float(np.nanmedian(speed)) > 1.0 * body:
+            return None  # it did not come to rest there (a glider skimming, a ball rolling on)
         top0, bot0 = box[k_ref, 1], box[k_ref, 3]
         x0 = tr.track.xy_px[k_ref, 0]
         for k in ks[1:]:

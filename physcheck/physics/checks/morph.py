@@ -43,7 +43,9 @@ class MorphCheck:
             size = np.sqrt(tr.track.area_px[ks])
             # a rigid body's size is steady most of the time; a swing is an episode on top of
             # that, not a silhouette that never holds still (people, liquids, smoke)
-            if np.mean(np.abs(size / np.median(size) - 1.0) < 0.15) < 0.6:
+            elong = tr.track.elongation[ks]
+            if (np.mean(np.abs(size / np.median(size) - 1.0) < 0.15) < 0.65
+                    or np.mean(np.abs(elong / np.median(elong) - 1.0) < 0.25) < 0.7):
                 continue
             # median of 5: a real change of shape lasts; a mask glitch (a frame or two of the
             # silhouette merging with or losing part to the background) does not
