@@ -335,9 +335,9 @@ def _size_near(tr: Trajectory, k: int) -> float:
 def reliable_mask(track: EntityTrack) -> np.ndarray:
     """(K,) bool: sightings whose centroid is the body's centre.
 
-    A rigid body whose silhouette is much smaller than around that moment is partly hidden (by
-    an occluder or the border): its centroid is off-centre, and using it would fake a velocity
-    change.
+    A rigid body whose silhouette is much smaller or larger than around that moment is partly
+    hidden or merged with something: its centroid is off-centre, and using it would fake a
+    velocity change.
     """
     seen = track.seen.copy()
     moving = np.flatnonzero(track.state == ObsState.MOVING)
@@ -345,7 +345,9 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
         return seen
     area = track.area_px[moving]
     local = np.array([np.median(area[max(i - 7, 0):i + 8]) for i in range(len(area))])
-    partial = area < 0.7 * local
+    # much smaller: partly hidden; much larger: merged with a shadow, a reflection or a
+    # neighbour. Either way the centroid is not the body's centre.
+    partial = (area < 0.7 * local) | (area > 1.4 * local)
     seen[moving[partial]] = False
     return seen
 
