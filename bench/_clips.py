@@ -26,3 +26,18 @@ def make_clip(path: Path, size: str, seconds: float, fps: int = 30) -> Path:
     )
     tmp.rename(path)
     return path
+
+
+def make_scaled(src: Path, path: Path, height: int) -> Path:
+    """``src`` scaled to ``height`` lines (H.264), cached on disk; never committed."""
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.mp4")
+    subprocess.run(
+        [ffmpeg(), "-v", "error", "-y", "-i", str(src), "-vf", f"scale=-2:{height}",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-an", str(tmp)],
+        check=True,
+    )
+    tmp.rename(path)
+    return path

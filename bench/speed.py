@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _clips import ffmpeg, make_clip  # noqa: E402
+from _clips import ffmpeg, make_clip, make_scaled  # noqa: E402
 
 
 def best_of(cmd: list[str], n: int) -> float:
@@ -36,9 +36,12 @@ def main() -> int:
     args = ap.parse_args()
     clips = [Path(args.clip)] if args.clip else [
         make_clip(ROOT / "bench" / "out" / "testsrc2_480p_10s.mp4", "854x480", 10)]
-    corpus = ROOT.parent / "shared" / "corpus" / "real" / "davis_paragliding_launch.mp4"
+    corpus = ROOT.parent / "shared" / "corpus" / "real"
     if not args.clip and corpus.exists():
-        clips.append(corpus)
+        # real footage: the 10 s keepy-uppy clip scaled to 480p, and a native 480p clip
+        clips.append(make_scaled(corpus / "sam2_soccer_keepy_uppy.mp4",
+                                 ROOT / "bench" / "out" / "soccer_480p_10s.mp4", 480))
+        clips.append(corpus / "davis_paragliding_launch.mp4")
     exe = Path(sys.executable).with_name("physcheck")
     for clip in clips:
         t_ff = best_of([ffmpeg(), "-v", "error", "-i", str(clip), "-f", "null", "-"], args.repeat)

@@ -24,7 +24,7 @@ class Config:
 
     # --- decoding -------------------------------------------------------------------------
     analysis_long_side_px: int = param(
-        640, "px", "physics needs positions, not pixels; decode at this long side"
+        640, "px", "decode at this long side; positions and sizes are in these pixels"
     )
     max_duration_s: float = param(
         0.0, "s", "analyse only the first N seconds (0 = whole video)"
@@ -37,7 +37,8 @@ class Config:
 
     # --- motion ---------------------------------------------------------------------------
     motion_long_side_px: int = param(
-        320, "px", "resolution of the motion mask; blobs are refined at analysis resolution"
+        320, "px", "motion masks are computed at this long side (area-averaged from the "
+        "decoded frames): sub-pixel centroids of silhouettes give the positions physics needs"
     )
     min_entity_area_frac: float = param(
         0.0004, "frame area", "smaller moving blobs are noise or texture flicker"

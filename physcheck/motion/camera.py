@@ -11,7 +11,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 _LK_PARAMS = {
-    "winSize": (15, 15),
+    "winSize": (11, 11),
     "maxLevel": 2,
     "criteria": (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 15, 0.03),
 }
@@ -39,7 +39,7 @@ class HomographyCameraEstimator:
     name = "homography"
 
     def __init__(self, max_corners: int = 150, min_corners: int = 60,
-                 snap_px: float = 0.08, min_inliers: int = 20) -> None:
+                 snap_px: float = 0.04, min_inliers: int = 20) -> None:
         self.max_corners = max_corners
         self.min_corners = min_corners
         self.min_inliers = min_inliers
@@ -56,7 +56,7 @@ class HomographyCameraEstimator:
         pts = self._pts
         if pts is None or len(pts) < self.min_corners:
             pts = cv2.goodFeaturesToTrack(prev, maxCorners=self.max_corners, qualityLevel=0.01,
-                                          minDistance=8, blockSize=7)
+                                          minDistance=5, blockSize=5)
         if pts is None or len(pts) < 12:
             self._pts = None
             # a featureless background cannot show camera motion; treat it as still
@@ -77,14 +77,14 @@ class HomographyCameraEstimator:
         if np.median(np.abs(flow).max(axis=1)) < self.snap_px:
             return CameraStep(eye, len(p0), reliable=True)
         need = max(self.min_inliers, 0.5 * len(p0))
-        h, inl = cv2.findHomography(p0, p1, cv2.RANSAC, 1.0, maxIters=300, confidence=0.99)
+        h, inl = cv2.findHomography(p0, p1, cv2.RANSAC, 0.5, maxIters=300, confidence=0.99)
         if h is not None and inl is not None and int(inl.sum()) >= need and _plausible(h):
             # carry only background features forward
             self._pts = self._pts[inl.ravel() == 1]
             return CameraStep(h, int(inl.sum()), reliable=True)
         # fall back on a similarity transform, steadier with few features
         a, inl2 = cv2.estimateAffinePartial2D(p0, p1, method=cv2.RANSAC,
-                                              ransacReprojThreshold=1.0)
+                                              ransacReprojThreshold=0.5)
         if a is not None and inl2 is not None and int(inl2.sum()) >= need:
             h2 = np.vstack([a, [0.0, 0.0, 1.0]])
             if _plausible(h2):

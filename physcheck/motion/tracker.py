@@ -71,10 +71,11 @@ class _Track:
             return np.zeros(2)
         t = np.array([self.t[i] for i in idx])
         xy = np.array([self.xy_ref[i] for i in idx])
-        if t[-1] - t[0] <= 0:
+        tc = t - t.mean()
+        den = float(tc @ tc)
+        if den <= 0:
             return np.zeros(2)
-        a = np.polyfit(t - t[-1], xy, 1)
-        return np.asarray(a[0])
+        return np.asarray(tc @ (xy - xy.mean(axis=0)) / den)  # least-squares slope
 
     def last_xy_ref(self) -> np.ndarray:
         i = self.seen_idx()[-1]
@@ -373,7 +374,9 @@ def _boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, fl
 
 
 def _mean_color(rgb: np.ndarray, b: Blob) -> tuple[int, int, int]:
-    patch = rgb[b.y0:b.y1, b.x0:b.x1].reshape(-1, 3)
+    """Median colour of the middle half of the blob's box (mostly body, little background)."""
+    qx, qy = (b.x1 - b.x0) // 4, (b.y1 - b.y0) // 4
+    patch = rgb[b.y0 + qy:b.y1 - qy, b.x0 + qx:b.x1 - qx].reshape(-1, 3)
     if patch.size == 0:
         return (0, 0, 0)
     m = np.median(patch, axis=0)

@@ -21,6 +21,17 @@ def _apex_y(f: Flight) -> float | None:
     return None
 
 
+def _impact_time(before: Flight, after: Flight, fallback: float) -> float:
+    """When the parabolas before and after the bounce meet: the impact, between two frames."""
+    lo, hi = before.t1_s, after.t0_s
+    if hi <= lo:
+        return fallback
+    ts = np.linspace(lo, hi, 64)
+    gap = np.polyval(before.coef_y, ts - before.t0_s) - np.polyval(after.coef_y, ts - after.t0_s)
+    # the falling parabola is above (smaller y) before the impact, the rising one after
+    return float(ts[int(np.argmin(np.abs(gap)))])
+
+
 class EnergyGainCheck:
     """Restitution above 1 at a support: rebound speed or height exceeds the impact's.
 
@@ -44,8 +55,9 @@ class EnergyGainCheck:
                 after = next((f for f in tr.flights if 0 <= f.i0 - c.index <= 4), None)
                 if before is None or after is None:
                     continue
-                vin = before.velocity_at(c.t_s)
-                vout = after.velocity_at(c.t_s)
+                t_hit = _impact_time(before, after, c.t_s)
+                vin = before.velocity_at(t_hit)
+                vout = after.velocity_at(t_hit)
                 if vin[1] <= 0 or vout[1] >= 0:
                     continue  # not a bounce off a support
                 e_speed = float(abs(vout[1]) / max(abs(vin[1]), 1e-6))

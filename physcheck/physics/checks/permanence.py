@@ -47,7 +47,10 @@ class PermanenceCheck:
     def _edge(self, tr: Trajectory, traj: Trajectories, config: Config, k: int,
               ref: np.ndarray, kind: str) -> Finding | None:
         area = tr.track.area_px
-        ratio = float(area[k] / np.median(area[ref]))
+        # against its size just before and over its whole track: a body that shrank away
+        # (sank, slid behind something, faded) is not at full size when it goes
+        moving = tr.track.state == ObsState.MOVING
+        ratio = float(min(area[k] / np.median(area[ref]), area[k] / np.median(area[moving])))
         if ratio < config.vanish_min_area_ratio:
             return None  # it shrank first: faded or slid behind something
         if near_border(traj.tracks, tr.track, int(k), config.border_margin_frac):

@@ -30,7 +30,7 @@ def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, T
             ratio = max(a.body_size_px, b.body_size_px) / max(min(a.body_size_px,
                                                                   b.body_size_px), 1e-6)
             dc = float(np.linalg.norm(np.subtract(a.track.color_rgb, b.track.color_rgb)))
-            if ratio < 1.35 and dc < 60:
+            if ratio < 1.35 and dc < 100:  # shading and blur shift a colour; not a hue
                 pairs.append((a, b))
     return pairs
 
