@@ -41,6 +41,10 @@ class VideoResult:
     warnings: tuple[str, ...] = ()
     explanation: str = ""
     gravity: dict[str, Any] = field(default_factory=dict)
+    keyframes: dict[int, bytes] = field(default_factory=dict, repr=False, compare=False)
+    """Frame index -> JPEG of that frame at analysis resolution (only with keyframes=True):
+    the frames of every finding (start, middle, end), each entity's middle frame and a few
+    evenly spaced frames. For the HTML report; not part of the JSON."""
 
     def __post_init__(self) -> None:
         if self.verdict not in ("pass", "fail", "error"):
@@ -73,14 +77,17 @@ def _noop(stage: str, frac: float) -> None:
 
 
 def check_video(path: str | os.PathLike[str], config: Config | None = None,
-                progress: Progress | None = None) -> VideoResult:
-    """Analyse one video. Never raises for a bad video: that becomes an ``error`` result."""
+                progress: Progress | None = None, keyframes: bool = False) -> VideoResult:
+    """Analyse one video. Never raises for a bad video: that becomes an ``error`` result.
+
+    ``keyframes=True`` keeps JPEGs of the frames a report shows (see VideoResult.keyframes).
+    """
     config = config or Config()
     progress = progress or _noop
     timing: dict[str, float] = {}
     video_meta: dict[str, Any] = {}
     try:
-        return _run(str(path), config, progress, timing, video_meta)
+        return _run(str(path), config, progress, timing, video_meta, keyframes)
     except PhyscheckError as e:
         return VideoResult(path=str(path), score=None, verdict="error", error=str(e),
                            video=video_meta, timing=timing, config=config.to_dict())
@@ -95,7 +102,7 @@ def check_video(path: str | os.PathLike[str], config: Config | None = None,
 
 
 def _run(path: str, config: Config, progress: Progress, timing: dict[str, float],
-         video_meta: dict[str, Any]) -> VideoResult:
+         video_meta: dict[str, Any], keep_frames: bool) -> VideoResult:
     from physcheck.motion.analyzer import MotionAnalyzer
     from physcheck.physics.checks import CHECKS
     from physcheck.physics.kinematics import compute_kinematics
@@ -123,9 +130,12 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
     n = 0
     expected = info.n_frames or max(int(info.duration_s * (info.fps or 30)), 1)
     try:
+        jpegs: list[bytes] = []
         for fr in src.frames():
             cut = shots.update(fr.rgb, fr.t_s) if n > 0 else False
             motion.push(n, fr.t_s, fr.rgb, cut)
+            if keep_frames:
+                jpegs.append(_jpeg(fr.rgb))
             n += 1
             if n % 16 == 0:
                 progress("analyse", min(n / expected, 1.0))
@@ -156,17 +166,44 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
     timing["checks_s"] = round(time.perf_counter() - t3, 4)
     verdict = score_findings(findings, config)
     timing["total_s"] = round(time.perf_counter() - t0, 4)
+    kept = {}
+    if keep_frames:
+        kept = {f: jpegs[f] for f in _keyframe_indices(findings, traj.items, n) if f < len(jpegs)}
     progress("done", 1.0)
     return VideoResult(
         path=path, score=verdict.score, verdict=verdict.verdict, findings=tuple(findings),
-        entities=tuple(_entity_dict(tr) for tr in traj.items), video=video_meta, timing=timing,
+        entities=tuple(_entity_dict(tr, tracks.to_ref) for tr in traj.items), video=video_meta,
+        timing=timing,
         config=config.to_dict(), warnings=tuple(src.warnings), explanation=verdict.explanation,
         gravity={"g_px_s2": round(traj.g_px_s2, 3), "source": traj.g_source,
                  "px_per_m_analysis": traj.px_per_m},
+        keyframes=kept,
     )
 
 
-def _entity_dict(tr: Any, max_points: int = 120) -> dict[str, Any]:
+def _jpeg(rgb: np.ndarray, quality: int = 80) -> bytes:
+    import cv2
+
+    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR),
+                           [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return buf.tobytes() if ok else b""
+
+
+def _keyframe_indices(findings: list[Any], items: Any, n: int, spaced: int = 8) -> list[int]:
+    """Frames a report shows: each finding's start, middle and end, each entity's middle
+    frame, and ``spaced`` frames evenly over the video."""
+    want: set[int] = set()
+    for f in findings:
+        a, b = f.frames
+        want.update((a, (a + b) // 2, b))
+    for tr in items:
+        want.add(int(tr.track.frames[len(tr.track.frames) // 2]))
+    if n > 0:
+        want.update(int(i) for i in np.linspace(0, n - 1, min(spaced, n)))
+    return sorted(f for f in want if 0 <= f < n)
+
+
+def _entity_dict(tr: Any, to_ref: np.ndarray, max_points: int = 120) -> dict[str, Any]:
     """An entity's track for the JSON result, downsampled to at most ``max_points``."""
     k = len(tr.track.frames)
     step = max(1, int(np.ceil(k / max_points)))
@@ -175,6 +212,23 @@ def _entity_dict(tr: Any, max_points: int = 120) -> dict[str, Any]:
     def r(a: np.ndarray, nd: int = 2) -> list[Any]:
         return [None if not np.isfinite(v).all() else np.round(v, nd).tolist() for v in a[sel]]
 
+    from physcheck.motion.tracker import apply_h
+
+    # where the body was in each frame's own pixels (positions above are stabilized)
+    frame_xy = []
+    frame_box = []
+    for k in sel:
+        f = int(tr.track.frames[k])
+        inv = np.linalg.inv(to_ref[f])
+        xy = tr.track.xy_px[k]
+        box = tr.track.bbox_px[k]
+        if np.isfinite(xy).all() and tr.seen[k]:
+            frame_xy.append(np.round(apply_h(inv, xy)[0], 1).tolist())
+            c = apply_h(inv, np.array([[box[0], box[1]], [box[2], box[3]]]))
+            frame_box.append(np.round(c.ravel(), 1).tolist())
+        else:
+            frame_xy.append(None)
+            frame_box.append(None)
     return {
         "id": tr.entity,
         "shot": tr.track.shot,
@@ -200,5 +254,7 @@ def _entity_dict(tr: Any, max_points: int = 120) -> dict[str, Any]:
             "size_px": [None if not np.isfinite(v) else round(float(v), 2)
                         for v in tr.size_px[sel]],
             "state": tr.track.state[sel].tolist(),
+            "xy_frame_px": frame_xy,
+            "bbox_frame_px": frame_box,
         },
     }
