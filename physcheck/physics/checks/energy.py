@@ -7,7 +7,7 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Flight, Trajectories
+from physcheck.physics.kinematics import Flight, Trajectories, Trajectory
 
 
 def _apex_y(f: Flight) -> float | None:
@@ -19,6 +19,13 @@ def _apex_y(f: Flight) -> float | None:
     if -0.05 <= t_apex <= (f.t1_s - f.t0_s) + 0.05:
         return float(c - b * b / (4 * a))
     return None
+
+
+def _size_over(tr: Trajectory, k0: int, k1: int) -> float:
+    """Median apparent size over track indices [k0, k1] (0 when never measured)."""
+    sizes = tr.size_px[k0:k1 + 1]
+    sizes = sizes[np.isfinite(sizes)]
+    return float(np.median(sizes)) if len(sizes) else 0.0
 
 
 def _impact_time(before: Flight, after: Flight, fallback: float) -> float:
@@ -66,11 +73,17 @@ class EnergyGainCheck:
                 ya, yb = _apex_y(before), _apex_y(after)
                 ratio = e_speed
                 if ya is not None and yb is not None:
-                    floor_y = float(np.polyval(before.coef_y, c.t_s - before.t0_s))
+                    floor_y = float(np.polyval(before.coef_y, t_hit - before.t0_s))
                     drop, rebound = floor_y - ya, floor_y - yb
+                    # heights in body sizes: a bounce towards the camera looks higher in
+                    # pixels by exactly as much as the body looks bigger
+                    s_drop = _size_over(tr, before.i0, before.i1)
+                    s_reb = _size_over(tr, after.i0, after.i1)
+                    depth = s_drop / s_reb if s_drop > 0 and s_reb > 0 else 1.0
                     if drop > tr.body_size_px * 0.5:
-                        ratio = float(np.sqrt(max(rebound, 0.0) / drop))
+                        ratio = float(np.sqrt(max(rebound * depth, 0.0) / drop))
                         ev.update({"drop_px": drop, "rebound_px": rebound,
+                                   "size_ratio_drop_to_rebound": depth,
                                    "restitution_height": ratio})
                 thr = 1.0 + config.energy_gain_tolerance
                 ev.update({"restitution": ratio, "threshold": thr})
