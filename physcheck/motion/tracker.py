@@ -11,6 +11,8 @@ the reason: left the frame, occluded, or vanished.
 from __future__ import annotations
 
 import logging
+import math
+import statistics
 from dataclasses import dataclass, field
 
 import cv2
@@ -96,7 +98,7 @@ class _Track:
 
     def last_size(self) -> float:
         idx = self.seen_idx()[-3:]
-        return float(np.sqrt(np.median([self.area[i] for i in idx])))
+        return math.sqrt(statistics.median([self.area[i] for i in idx]))
 
     def last_bbox_ref(self) -> np.ndarray:
         return np.array(self.bbox_ref[self.seen_idx()[-1]])
@@ -329,7 +331,7 @@ class EntityTracker:
 
     def _grab_template(self, tr: _Track, gray: np.ndarray, b: Blob) -> None:
         recent = [tr.area[i] for i in tr.seen_idx()[-6:-1]]
-        if recent and b.area > 1.4 * float(np.median(recent)):
+        if recent and b.area > 1.4 * statistics.median(recent):
             return  # merged with something: keep the clean appearance
         m = self.margin
         if b.x0 < m or b.y0 < m or b.x1 > self.w - m or b.y1 > self.h - m:
