@@ -126,6 +126,24 @@ class Config:
     min_confidence: float = param(
         0.3, "1", "findings below this confidence are reported but do not count"
     )
+    fail_on: tuple[str, ...] = param(
+        (), "finding types", "fail whatever the score when a counted finding has one of these types"
+    )
+    ignore: tuple[str, ...] = param(
+        (), "finding types", "dropped before scoring; still listed, under ignored_findings"
+    )
+
+    def __post_init__(self) -> None:
+        from physcheck.physics.finding import FINDING_TYPES
+
+        for name in ("fail_on", "ignore"):
+            value = getattr(self, name)
+            types = (value,) if isinstance(value, str) else tuple(value)
+            bad = [t for t in types if t not in FINDING_TYPES]
+            if bad:
+                raise ValueError(f"{name}: unknown finding type {bad[0]!r}; expected some of "
+                                 f"{', '.join(FINDING_TYPES)}")
+            object.__setattr__(self, name, tuple(dict.fromkeys(types)))
 
     def replace(self, **changes: Any) -> Config:
         """Return a copy with some fields changed (unknown names raise ValueError)."""
@@ -136,7 +154,8 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the settings, for the JSON result."""
-        return dataclasses.asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in dataclasses.asdict(self).items()}
 
     def cache_key(self) -> str:
         """Stable hash of every setting that can change a result."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ class VideoResult:
     verdict: str
     """pass, fail or error."""
     findings: tuple[Any, ...] = ()
+    """Every finding except those of an ignored type (``config.ignore``)."""
     entities: tuple[dict[str, Any], ...] = ()
     video: dict[str, Any] = field(default_factory=dict)
     timing: dict[str, float] = field(default_factory=dict)
@@ -41,6 +43,10 @@ class VideoResult:
     warnings: tuple[str, ...] = ()
     explanation: str = ""
     gravity: dict[str, Any] = field(default_factory=dict)
+    ignored_findings: tuple[Any, ...] = ()
+    """Findings of a type in ``config.ignore``: not scored, still reported."""
+    settings_source: dict[str, str] = field(default_factory=dict)
+    """Where each setting in ``config`` came from: default, file, cli (or caller)."""
     keyframes: dict[int, bytes] = field(default_factory=dict, repr=False, compare=False)
     """Frame index -> JPEG of that frame at analysis resolution (only with keyframes=True):
     the frames of every finding (start, middle, end), each entity's middle frame and a few
@@ -63,11 +69,13 @@ class VideoResult:
             "error": self.error,
             "explanation": self.explanation,
             "findings": [f.to_dict() for f in self.findings],
+            "ignored_findings": [f.to_dict() for f in self.ignored_findings],
             "entities": list(self.entities),
             "gravity": self.gravity,
             "video": self.video,
             "timing": self.timing,
             "config": self.config,
+            "settings_source": self.settings_source,
             "warnings": list(self.warnings),
         }
 
@@ -76,21 +84,35 @@ def _noop(stage: str, frac: float) -> None:
     return None
 
 
+def settings_source_of(config: Config) -> dict[str, str]:
+    """``default`` for each setting at its default value, else ``caller``."""
+    default = Config()
+    return {f.name: "default" if getattr(config, f.name) == getattr(default, f.name)
+            else "caller" for f in dataclasses.fields(Config)}
+
+
 def check_video(path: str | os.PathLike[str], config: Config | None = None,
-                progress: Progress | None = None, keyframes: bool = False) -> VideoResult:
+                progress: Progress | None = None, keyframes: bool = False, *,
+                settings_source: Mapping[str, str] | None = None) -> VideoResult:
     """Analyse one video. Never raises for a bad video: that becomes an ``error`` result.
 
     ``keyframes=True`` keeps JPEGs of the frames a report shows (see VideoResult.keyframes).
+    ``settings_source`` (setting -> default, file or cli; see physcheck.settings) is recorded in
+    the result; without it each setting is ``default`` or ``caller``.
     """
     config = config or Config()
     progress = progress or _noop
     timing: dict[str, float] = {}
     video_meta: dict[str, Any] = {}
+    source = dict(settings_source) if settings_source is not None else \
+        settings_source_of(config)
     try:
-        return _run(str(path), config, progress, timing, video_meta, keyframes)
+        res = _run(str(path), config, progress, timing, video_meta, keyframes)
+        return dataclasses.replace(res, settings_source=source)
     except PhyscheckError as e:
         return VideoResult(path=str(path), score=None, verdict="error", error=str(e),
-                           video=video_meta, timing=timing, config=config.to_dict())
+                           video=video_meta, timing=timing, config=config.to_dict(),
+                           settings_source=source)
     except Exception as e:  # a bug on one video must not stop the others
         if os.environ.get("PHYSCHECK_DEBUG") == "1":
             raise
@@ -98,7 +120,8 @@ def check_video(path: str | os.PathLike[str], config: Config | None = None,
         msg = (f"{path}: internal error {type(e).__name__}: {e} (rerun with PHYSCHECK_DEBUG=1 "
                "for the traceback, and report it)")
         return VideoResult(path=str(path), score=None, verdict="error", error=msg,
-                           video=video_meta, timing=timing, config=config.to_dict())
+                           video=video_meta, timing=timing, config=config.to_dict(),
+                           settings_source=source)
 
 
 def _run(path: str, config: Config, progress: Progress, timing: dict[str, float],
@@ -106,7 +129,7 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
     from physcheck.motion.analyzer import MotionAnalyzer
     from physcheck.physics.checks import CHECKS
     from physcheck.physics.kinematics import compute_kinematics
-    from physcheck.verdict import score_findings
+    from physcheck.verdict import score_findings, split_ignored
     from physcheck.video import ShotDetector, open_video
 
     t0 = time.perf_counter()
@@ -164,14 +187,16 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
         findings.extend(cls().run(traj, config))
     findings.sort(key=lambda f: (f.t_s[0], f.entity, f.type))
     timing["checks_s"] = round(time.perf_counter() - t3, 4)
-    verdict = score_findings(findings, config)
+    reported, ignored = split_ignored(findings, config)
+    verdict = score_findings(reported, config)
     timing["total_s"] = round(time.perf_counter() - t0, 4)
     kept = {}
     if keep_frames:
         kept = {f: jpegs[f] for f in _keyframe_indices(findings, traj.items, n) if f < len(jpegs)}
     progress("done", 1.0)
     return VideoResult(
-        path=path, score=verdict.score, verdict=verdict.verdict, findings=tuple(findings),
+        path=path, score=verdict.score, verdict=verdict.verdict,
+        findings=tuple(reported), ignored_findings=tuple(ignored),
         entities=tuple(_entity_dict(tr, tracks.to_ref) for tr in traj.items), video=video_meta,
         timing=timing,
         config=config.to_dict(), warnings=tuple(src.warnings), explanation=verdict.explanation,

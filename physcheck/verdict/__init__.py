@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from physcheck.verdict.score import TYPE_WEIGHTS, Verdict, score_findings
+from physcheck.verdict.score import (
+    TYPE_WEIGHTS,
+    Verdict,
+    is_counted,
+    score_findings,
+    split_ignored,
+)
 
-__all__ = ["TYPE_WEIGHTS", "Verdict", "score_findings"]
+__all__ = ["TYPE_WEIGHTS", "Verdict", "is_counted", "score_findings", "split_ignored"]
