@@ -22,6 +22,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,7 +131,7 @@ def test_detectors_see_requests_and_console(chromium: str, tmp_path: Path) -> No
 
 def test_report_loads_clean_and_renders(chromium: str, fail_result: VideoResult,
                                         tmp_path: Path) -> None:
-    cv2 = pytest.importorskip("cv2")
+    pytest.importorskip("cv2")
     page = tmp_path / "report.html"
     write_report(fail_result, page)
     got = load(chromium, page, tmp_path / "run")
@@ -145,7 +146,7 @@ def test_report_loads_clean_and_renders(chromium: str, fail_result: VideoResult,
     for f in fail_result.findings:
         assert f'id="finding-{fail_result.findings.index(f)}"' in got.dom
     # the screenshot shows the page: not blank, the red FAIL badge at the top
-    img = cv2.imread(str(got.screenshot))
+    img = _read_png(got.screenshot)
     assert img is not None and img.shape[:2] == (WINDOW[1], WINDOW[0])
     top = img[:220].astype(int)
     b, g, r = top[..., 0], top[..., 1], top[..., 2]
@@ -173,3 +174,18 @@ def test_hostile_names_do_not_run(chromium: str, fail_result: VideoResult,
     assert "<script" not in got.dom
     assert not re.search(r"<img[^>]*onerror", got.dom)
     assert "&lt;img src=x onerror=alert(1)&gt;" in got.dom
+
+
+def _read_png(path: Path, wait_s: float = 5.0) -> Any:
+    """The screenshot, once chromium has finished writing it (it may still be flushing the file
+    when --dump-dom returns: seen as 'libpng error: bad parameters to zlib' under load)."""
+    import time
+
+    import cv2
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        img = cv2.imread(str(path)) if path.exists() else None
+        if img is not None or time.monotonic() > deadline:
+            return img
+        time.sleep(0.2)
