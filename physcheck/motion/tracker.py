@@ -37,7 +37,7 @@ _POINT_LK = {
 def apply_h(h: np.ndarray, xy: np.ndarray) -> np.ndarray:
     """Apply a 3x3 homography to (N, 2) points."""
     pts = np.asarray(xy, dtype=float).reshape(-1, 2)
-    q = np.c_[pts, np.ones(len(pts))] @ h.T
+    q = pts @ h[:, :2].T + h[:, 2]  # homogeneous coordinates without building them
     return q[:, :2] / q[:, 2:3]
 
 
@@ -298,13 +298,18 @@ class EntityTracker:
         if w < 5 or h < 5:
             tr.pts = None
             return
-        mask = np.zeros(gray.shape, np.uint8)
         # the middle of the box: points on the body, not on the background around it
         qx, qy = w // 5, h // 5
-        mask[b.y0 + qy:b.y1 - qy, b.x0 + qx:b.x1 - qx] = 255
-        pts = cv2.goodFeaturesToTrack(gray, maxCorners=_MAX_POINTS, qualityLevel=0.05,
-                                      minDistance=2, mask=mask, blockSize=3)
-        tr.pts = pts if pts is not None and len(pts) >= _MIN_POINTS else None
+        x0, y0 = b.x0 + qx, b.y0 + qy
+        roi = gray[y0:b.y1 - qy, x0:b.x1 - qx]
+        pts = None
+        if roi.shape[0] >= 3 and roi.shape[1] >= 3:
+            pts = cv2.goodFeaturesToTrack(roi, maxCorners=_MAX_POINTS, qualityLevel=0.05,
+                                          minDistance=2, blockSize=3)
+        if pts is not None and len(pts) >= _MIN_POINTS:
+            tr.pts = (pts + np.array([x0, y0], np.float32)).astype(np.float32)
+        else:
+            tr.pts = None
 
     def _track_points(self, prev: np.ndarray, gray: np.ndarray, frame: int) -> None:
         """Pyramidal Lucas-Kanade for every live track's points, kept only where the
