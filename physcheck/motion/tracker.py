@@ -357,16 +357,24 @@ class EntityTracker:
         half_w = (last_box[2] - last_box[0]) / 2
         half_h = (last_box[3] - last_box[1]) / 2
         found = None
-        if tr.pts_flow is not None and tr.cur_frame == frame - 1:
-            # merged into another silhouette or stopped: its points still show where it is
-            at = np.array([tr.cur_xy[0] + float(tr.pts_flow[0]),
-                           tr.cur_xy[1] + float(tr.pts_flow[1])])
-            # points can slide onto the background when a body vanishes: the body's own
+        from_ref = np.linalg.inv(to_ref)
+        by_motion = apply_h(from_ref, tr.last_xy_ref()
+                            + tr.velocity_ref() * (t_s - tr.last_seen_t))[0]
+        step = float(np.hypot(*(by_motion - np.array(tr.cur_xy))))
+        fast = step > 0.5 * size
+        points = tr.pts_flow is not None and tr.cur_frame == frame - 1
+        if points and fast and float(np.hypot(*(pred - by_motion))) > max(size, 0.5 * step):
+            # the points stopped while the body was flying: they slid onto the background
+            points = False
+            pred = by_motion
+        if points:
+            # merged into another silhouette or stopped: its points still show where it is;
+            # points can slide onto the background when a body vanishes, so the body's own
             # appearance must be there too
-            found = self._template_search(tr, gray, at, size, radius=2)
+            found = self._template_search(tr, gray, pred, size, radius=2)
         else:
             found = self._template_search(tr, gray, pred, size)
-            if found is None and not tr.seen_near_border:
+            if found is None and not tr.seen_near_border and not fast:
                 # a body that stopped dead is where it was last seen, not where it was heading
                 last = apply_h(np.linalg.inv(to_ref), tr.last_xy_ref())[0]
                 found = self._template_search(tr, gray, last, size)

@@ -476,7 +476,7 @@ def _fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int
                 body: float) -> Flight | None:
     """One parabola over samples [a0, a1] if it is ballistic: downward constant acceleration,
     little sideways acceleration, a fit within tracking noise, and enough fall to measure."""
-    if a1 - a0 + 1 < 6 or t[a1] - t[a0] < 0.2:
+    if a1 - a0 + 1 < 5 or t[a1] - t[a0] < 0.2:
         return None
     tt = t[a0:a1 + 1] - t[a0]
     cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2)
@@ -502,7 +502,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
     gap = config.contact_gap_frac * body + 2
     for s0, s1 in itertools.pairwise(bounds):
         a0, a1 = s0 + 1, s1 - 1  # stay clear of the breaks themselves
-        if a1 - a0 + 1 < 6:
+        if a1 - a0 + 1 < 5:
             continue
         touching = [bool(partners_at(tracks, track, int(idx[j]), gap)) for j in range(a0, a1 + 1)]
         whole = None if any(touching) else _fit_flight(idx, t, xy, a0, a1, body)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
+from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory
+from physcheck.physics.kinematics import Trajectories, Trajectory, reliable_mask
 
 
 class ImpulseCheck:
@@ -28,12 +29,19 @@ class ImpulseCheck:
                 continue
             body = tr.body_size_px
             refs = traj.support_refs.get(tr.track.shot, [])
+            reliable = reliable_mask(tr.track)
             for c in tr.contacts:
                 unexplained = c.kind == "none"
                 above = None
                 if c.kind == "floor":
+                    # supports: where bodies landed, bounced or rested, and every place this
+                    # body itself reached (a floor cannot be above where it went later)
+                    own = [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]),
+                            float(tr.size_px[k])) for k in np.flatnonzero(reliable)
+                           if np.isfinite(tr.size_px[k]) and abs(k - c.index) > 2
+                           and tr.track.state[k] == ObsState.MOVING]
                     above = _height_above_support(c.t_s, c.bottom_y_px,
-                                                  _size_at(tr, c.index), refs)
+                                                  _size_at(tr, c.index), refs + own)
                     # the impact falls between frames: allow one frame of travel
                     frame_dt = float(np.median(np.diff(tr.track.t_s))) if len(
                         tr.track.t_s) > 1 else 0.0
