@@ -242,12 +242,12 @@ def _entity_dict(tr: Any, to_ref: np.ndarray, max_points: int = 120) -> dict[str
     # where the body was in each frame's own pixels (positions above are stabilized)
     frame_xy = []
     frame_box = []
-    for k in sel:
-        f = int(tr.track.frames[k])
+    for j in sel:
+        f = int(tr.track.frames[j])
         inv = np.linalg.inv(to_ref[f])
-        xy = tr.track.xy_px[k]
-        box = tr.track.bbox_px[k]
-        if np.isfinite(xy).all() and tr.seen[k]:
+        xy = tr.track.xy_px[j]
+        box = tr.track.bbox_px[j]
+        if np.isfinite(xy).all() and tr.seen[j]:
             frame_xy.append(np.round(apply_h(inv, xy)[0], 1).tolist())
             c = apply_h(inv, np.array([[box[0], box[1]], [box[2], box[3]]]))
             frame_box.append(np.round(c.ravel(), 1).tolist())

@@ -814,21 +814,28 @@ def scan(paths: Sequence[str] | Discovery, config: Config | None = None,
     groups: dict[str, list[str]] = {}
     tasks: list[_Task] = []
     html_root = options.html_dir.resolve() if options.html_dir else None
+
+    def in_html(name: str) -> Path:
+        # a report is named only when html_dir is set; fail as `None / name` would otherwise
+        if html_root is None:
+            raise TypeError("unsupported operand type(s) for /: 'NoneType' and 'str'")
+        return html_root / name
+
     for p in videos:
         k = keys[p]
         report = _report_name(k, p) if want_reports else None
         if k is not None and cache is not None:
             entry = cache.get(k)
-            if entry is not None and (report is None or (html_root / report).exists()):
+            if entry is not None and (report is None or in_html(report).exists()):
                 done[p] = ScanItem(p, _for_path(entry["result"], p), float(entry["seconds"]),
                                    cached=True, report=report)
                 continue
             groups.setdefault(k, []).append(p)
         else:
-            tasks.append(_Task((p,), None, str(html_root / report) if report else None))
+            tasks.append(_Task((p,), None, str(in_html(report)) if report else None))
     for k, ps in groups.items():
         report = _report_name(k, ps[0]) if want_reports else None
-        tasks.append(_Task(tuple(ps), k, str(html_root / report) if report else None))
+        tasks.append(_Task(tuple(ps), k, str(in_html(report)) if report else None))
     n_cached = len(done)
 
     # 3. the JSONL starts as the cache hits; each finished video is appended at once
@@ -853,15 +860,15 @@ def scan(paths: Sequence[str] | Discovery, config: Config | None = None,
         if writer is not None:
             writer.close()
     items = tuple(done[p] for p in videos)
-    report = ScanReport(items, found.skipped, wall_s=time.perf_counter() - t0,
-                        n_analysed=len(tasks), n_cached=n_cached)
+    scan_report = ScanReport(items, found.skipped, wall_s=time.perf_counter() - t0,
+                             n_analysed=len(tasks), n_cached=n_cached)
     if options.csv:
         write_atomic(options.csv, to_csv(items))
     if options.html_dir:
         from physcheck.report.index_html import write_index
 
-        write_index(report, options.html_dir)
-    return report
+        write_index(scan_report, options.html_dir)
+    return scan_report
 
 
 CSV_COLUMNS = ("path", "verdict", "score", "n_findings", "finding_types", "error", "seconds")

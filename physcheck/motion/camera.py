@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
 
 log = logging.getLogger(__name__)
 
-_LK_PARAMS = {
+_LK_PARAMS: dict[str, Any] = {
     "winSize": (11, 11),
     "maxLevel": 2,
     "criteria": (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 15, 0.03),
@@ -61,7 +62,9 @@ class HomographyCameraEstimator:
             self._pts = None
             # a featureless background cannot show camera motion; treat it as still
             return CameraStep(eye, 0, reliable=False)
-        nxt, st, _err = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, **_LK_PARAMS)
+        # OpenCV's stub types nextPts as required, but it is an in/out array that accepts None
+        nxt, st, _err = cv2.calcOpticalFlowPyrLK(  # type: ignore[call-overload]
+            prev, cur, pts, None, **_LK_PARAMS)
         ok = st.ravel() == 1
         h_img, w_img = cur.shape
         inside = ((nxt[:, 0, 0] >= 2) & (nxt[:, 0, 0] < w_img - 2)

@@ -66,7 +66,7 @@ def foreground_mask(gray: np.ndarray, background: np.ndarray, noise_sigmas: floa
     sample = diff[::4, ::4]
     sigma = 1.4826 * float(np.median(sample)) + 0.5
     thr = max(noise_sigmas * sigma, 12.0)
-    mask = (diff > thr).astype(np.uint8)
+    mask: np.ndarray = (diff > thr).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _K3)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _K5)
     return mask.astype(bool), thr
@@ -78,7 +78,8 @@ _K5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
 
 def find_blobs(mask: np.ndarray, min_area: float, max_area: float) -> list[Blob]:
     """Connected components of the mask with their centroid, box and shape."""
-    n, labels, stats, _cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    n, labels, stats, _cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                             connectivity=8)
     blobs: list[Blob] = []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])

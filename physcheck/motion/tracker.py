@@ -14,6 +14,7 @@ import logging
 import math
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 _BIG = 1e6
 _MIN_POINTS = 4
 _MAX_POINTS = 16
-_POINT_LK = {
+_POINT_LK: dict[str, Any] = {
     "winSize": (9, 9),
     "maxLevel": 2,
     "criteria": (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 15, 0.03),
@@ -177,9 +178,9 @@ class EntityTracker:
         for ti, bi in assigned.items():
             blob_owner[bi] = self.live[ti].id
         for ti, tr in enumerate(self.live):
-            bi = assigned.get(ti)
-            if bi is not None:
-                b = blobs[bi]
+            matched = assigned.get(ti)
+            if matched is not None:
+                b = blobs[matched]
                 self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
                              b.elongation, ObsState.MOVING, to_ref)
                 self._grab_template(tr, gray, b)
@@ -314,19 +315,23 @@ class EntityTracker:
     def _track_points(self, prev: np.ndarray, gray: np.ndarray, frame: int) -> None:
         """Pyramidal Lucas-Kanade for every live track's points, kept only where the
         forward-backward check agrees to half a pixel."""
-        owners = [tr for tr in self.live if tr.pts is not None and tr.cur_frame == frame - 1]
+        owners = [(tr, tr.pts) for tr in self.live
+                  if tr.pts is not None and tr.cur_frame == frame - 1]
         for tr in self.live:
             tr.pts_flow = None
         if not owners:
             return
-        p0 = np.concatenate([tr.pts for tr in owners]).astype(np.float32)
-        p1, st, _ = cv2.calcOpticalFlowPyrLK(prev, gray, p0, None, **_POINT_LK)
-        back, st2, _ = cv2.calcOpticalFlowPyrLK(gray, prev, p1, None, **_POINT_LK)
+        p0 = np.concatenate([pts for _, pts in owners]).astype(np.float32)
+        # OpenCV's stub types nextPts as required, but it is an in/out array that accepts None
+        p1, st, _ = cv2.calcOpticalFlowPyrLK(  # type: ignore[call-overload]
+            prev, gray, p0, None, **_POINT_LK)
+        back, st2, _ = cv2.calcOpticalFlowPyrLK(  # type: ignore[call-overload]
+            gray, prev, p1, None, **_POINT_LK)
         fb = np.linalg.norm((back - p0).reshape(-1, 2), axis=1)
         good = (st.ravel() == 1) & (st2.ravel() == 1) & (fb < 0.5)
         i = 0
-        for tr in owners:
-            n = len(tr.pts)
+        for tr, pts in owners:
+            n = len(pts)
             g = good[i:i + n]
             moved = (p1[i:i + n] - p0[i:i + n]).reshape(-1, 2)[g]
             tr.pts = p1[i:i + n][g] if g.sum() >= _MIN_POINTS else None

@@ -7,6 +7,7 @@ Every scenario is a function ``seed -> Scene``; the seed varies textures, colour
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ def _ball(
     vel_m_s: tuple[float, float],
     radius_m: float,
     script: Script | None = None,
-    **params: float,
+    **params: Any,
 ) -> Path:
     """Simulate one ball in the builder's world."""
     return simulate_ball(b.grid, pos_m, vel_m_s, BallParams(radius_m, **params), b.g_m_s2, script)

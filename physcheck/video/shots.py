@@ -90,7 +90,8 @@ def _histogram(rgb: np.ndarray) -> np.ndarray:
     if rgb.shape[1] > THUMB_SIZE_PX[0] or rgb.shape[0] > THUMB_SIZE_PX[1]:
         small = cv2.resize(rgb, THUMB_SIZE_PX, interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(np.ascontiguousarray(small, dtype=np.uint8), cv2.COLOR_RGB2HSV)
-    hist = cv2.calcHist([hsv], [0, 1, 2], None, list(HIST_BINS), [0, 180, 0, 256, 0, 256])
+    hist: np.ndarray = cv2.calcHist([hsv], [0, 1, 2], None, list(HIST_BINS),
+                                    [0, 180, 0, 256, 0, 256])
     total = float(hist.sum())
     if total > 0:
         hist /= total

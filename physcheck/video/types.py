@@ -54,7 +54,8 @@ class Frame:
 class VideoReader(Protocol):
     """A decoder backend. Registered by name in :mod:`physcheck.video.readers`."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def available(self) -> str | None:
         """None when usable, else a sentence saying why not (e.g. 'decord is not installed')."""

@@ -14,9 +14,13 @@ from physcheck.physics.kinematics import Trajectories, Trajectory
 class Check(Protocol):
     """A physics check: reads the kinematics, emits findings."""
 
-    name: str
-    metrics: tuple[str, ...]
-    """Evidence keys it reports (for threshold tuning and the report)."""
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Evidence keys it reports (for threshold tuning and the report)."""
+        ...
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]: ...
 

@@ -22,7 +22,7 @@ class AntigravityCheck:
     metrics = ("accel_up_px_s2", "g_px_s2", "threshold_px_s2", "duration_s")
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
-        out = []
+        out: list[Finding] = []
         g = traj.g_px_s2
         if g <= 0:
             return out

@@ -15,7 +15,7 @@ class GravityMagnitudeCheck:
     metrics = ("g_measured_m_s2", "g_expected_m_s2", "tolerance")
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
-        out = []
+        out: list[Finding] = []
         if traj.px_per_m <= 0:
             return out
         for tr in traj.items:
