@@ -15,6 +15,7 @@ themselves, PyAV does not (we rotate with numpy after resizing, which is cheaper
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -95,7 +96,8 @@ class DecordReader(_Reader):
                 ctx=decord.cpu(0),
                 width=width if resize else -1,
                 height=height if resize else -1,
-                num_threads=0,
+                # 0 = one per core; scan workers, one per core themselves, ask for 1
+                num_threads=_decode_threads(),
             )
             n = len(vr)
             times = vr.get_frame_timestamp(np.arange(n))[:, 0].astype(np.float64)
@@ -242,6 +244,14 @@ READERS: dict[str, Callable[[], VideoReader]] = {
     OpenCVReader.name: OpenCVReader,
 }
 """Reader factories by name; ``READERS[name]()`` makes a fresh reader for one video."""
+
+
+def _decode_threads() -> int:
+    """Decoder threads from PHYSCHECK_DECODE_THREADS (0, the default, lets the decoder pick)."""
+    try:
+        return max(0, int(os.environ.get("PHYSCHECK_DECODE_THREADS", "0")))
+    except ValueError:
+        return 0
 
 
 def _short(e: BaseException) -> str:
