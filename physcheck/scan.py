@@ -400,6 +400,7 @@ class _Task:
 def _limit_threads() -> None:
     # N single-threaded workers beat N workers fighting over N cores
     os.environ.setdefault("PHYSCHECK_DECODE_THREADS", "1")
+    os.environ.setdefault("PHYSCHECK_DECODE_INLINE", "1")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
 

@@ -361,6 +361,18 @@ def test_stopping_early_stops_the_thread(clips: Clips) -> None:
         assert len(list(src.frames())) == 60  # a second pass starts again
 
 
+def test_inline_decoding_gives_the_same_frames(clips: Clips,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """PHYSCHECK_DECODE_INLINE=1 (scan workers) decodes without a thread, frame for frame."""
+    with open_video(clips.h264()) as src:
+        threaded = [(f.index, f.t_s, f.rgb.sum()) for f in src.frames()]
+    monkeypatch.setenv("PHYSCHECK_DECODE_INLINE", "1")
+    with open_video(clips.h264()) as src:
+        inline = [(f.index, f.t_s, f.rgb.sum()) for f in src.frames()]
+        assert decode_threads() == []
+    assert inline == threaded
+
+
 def test_thread_exception_reaches_consumer(clips: Clips, monkeypatch: pytest.MonkeyPatch) -> None:
     class Boom(RuntimeError):
         pass

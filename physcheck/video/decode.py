@@ -135,6 +135,15 @@ class VideoSource:
             )
         if self._resume_with is not None:
             frames = self._resumed(frames, self._resume_with)
+        if os.environ.get("PHYSCHECK_DECODE_INLINE") == "1":
+            # no decoder thread: where processes already fill every core (scan workers)
+            for item in self._decoded(frames):
+                if item is _END:
+                    return
+                if isinstance(item, _Failure):
+                    raise item.exc
+                yield item
+            return
         out: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
         stop = threading.Event()
         thread = threading.Thread(
@@ -161,6 +170,12 @@ class VideoSource:
         self, frames: Iterator[Frame], out: queue.Queue[Any], stop: threading.Event
     ) -> None:
         """Decoder thread: move frames from the reader into ``out`` until done or stopped."""
+        for item in self._decoded(frames):
+            if not _put(out, item, stop) or item is _END or isinstance(item, _Failure):
+                return
+
+    def _decoded(self, frames: Iterator[Frame]) -> Iterator[Any]:
+        """Frames from the reader, up to ``max_duration_s``, then ``_END`` or a ``_Failure``."""
         max_s = self._config.max_duration_s
         n = 0
         last_t_s = 0.0
@@ -170,33 +185,33 @@ class VideoSource:
                 if max_s > 0 and frame.t_s >= max_s:
                     limited = True
                     break
-                if not _put(out, frame, stop):
-                    return
+                yield frame
                 n += 1
                 last_t_s = frame.t_s
             else:
                 self._check_complete(n, last_t_s)
         except VideoDecodeError as e:
             if n == 0:
-                _put(out, _Failure(e), stop)
+                yield _Failure(e)
                 return
             self.warnings.append(
                 f"decoding stopped after {n} frames (t={last_t_s:.2f} s): {e}; "
                 "only that part is analysed"
             )
+        except GeneratorExit:
+            raise
         except BaseException as e:
-            _put(out, _Failure(e), stop)
+            yield _Failure(e)
             return
         finally:
-            _close(frames)  # frees the decoder in this thread, also when stopped early
+            _close(frames)  # frees the decoder, also when stopped early
             for w in getattr(self._reader, "warnings", []):
                 if w not in self.warnings:
                     self.warnings.append(w)
         if n == 0 and not limited:
-            error = VideoDecodeError(f"no frame could be decoded from {self.info.path}")
-            _put(out, _Failure(error), stop)
+            yield _Failure(VideoDecodeError(f"no frame could be decoded from {self.info.path}"))
             return
-        _put(out, _END, stop)
+        yield _END
 
     def _resumed(self, frames: Iterator[Frame], fallback_name: str) -> Iterator[Frame]:
         """Frames of ``frames``; if its reader fails midway, go on with another reader."""
