@@ -67,12 +67,6 @@ class Config:
     )
 
     # --- checks ---------------------------------------------------------------------------
-    gravity_min_g_px_ratio: float = param(
-        0.5,
-        "1",
-        "free-flight vertical acceleration below this fraction of the scene's gravity is not "
-        "free fall",
-    )
     antigravity_up_g: float = param(
         0.35, "g", "sustained upward acceleration above this fraction of g with no support"
     )
@@ -104,9 +98,6 @@ class Config:
     )
     morph_size_ratio: float = param(
         1.45, "1", "size change a rigid body's depth motion must explain"
-    )
-    morph_elongation_ratio: float = param(
-        1.6, "1", "aspect change beyond what rotation noise produces"
     )
     interpenetration_depth_frac: float = param(
         0.3, "body size", "sinking deeper than this into a support or another body"

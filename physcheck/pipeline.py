@@ -171,6 +171,13 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
             f"{path}: only {n} frame(s) decoded; at least {MIN_FRAMES} are needed to measure "
             "motion (is it a still image or a one-frame clip?)")
     tracks = motion.finish()
+    warnings = list(src.warnings)
+    short = [sh for sh in tracks.shots
+             if tracks.t_s[sh.end - 1] - tracks.t_s[sh.start] < config.min_shot_s]
+    if short:
+        warnings.append(
+            f"{len(short)} of {len(tracks.shots)} shot(s) last less than {config.min_shot_s} s "
+            "(min_shot_s): their motion is not judged")
     video_meta["shots"] = [
         {"start_frame": s.start, "end_frame": s.end - 1,
          "t_s": [float(tracks.t_s[s.start]), float(tracks.t_s[s.end - 1])],
@@ -199,7 +206,7 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
         findings=tuple(reported), ignored_findings=tuple(ignored),
         entities=tuple(_entity_dict(tr, tracks.to_ref) for tr in traj.items), video=video_meta,
         timing=timing,
-        config=config.to_dict(), warnings=tuple(src.warnings), explanation=verdict.explanation,
+        config=config.to_dict(), warnings=tuple(warnings), explanation=verdict.explanation,
         gravity={"g_px_s2": round(traj.g_px_s2, 3), "source": traj.g_source,
                  "px_per_m_analysis": traj.px_per_m},
         keyframes=kept,

@@ -177,3 +177,17 @@ def test_video_result_validation() -> None:
         VideoResult(path="x", score=None, verdict="error")
     d = VideoResult(path="x", score=None, verdict="error", error="bad").to_dict()
     assert d["findings"] == [] and d["entities"] == []
+
+
+def test_a_shot_too_short_to_measure_is_not_judged_and_says_so() -> None:
+    from pathlib import Path
+
+    from physcheck.config import Config
+    from physcheck.pipeline import check_video
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "teleport.mp4"
+    res = check_video(sample, Config(max_duration_s=0.3))
+    assert res.verdict == "pass" and not res.entities
+    assert any("min_shot_s" in w for w in res.warnings)
+    full = check_video(sample, Config())
+    assert full.verdict == "fail"  # the same clip, long enough, is judged

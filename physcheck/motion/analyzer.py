@@ -206,7 +206,11 @@ class MotionAnalyzer:
         centre = np.array([self.aw / 2, self.ah / 2, 1.0])
         cam = np.array([(h @ centre)[:2] / (h @ centre)[2] for h in to_ref]).reshape(-1, 2)
         tracks = []
+        short_shots = {sh.index for sh in self.shots
+                       if self.times[sh.end - 1] - self.times[sh.start] < c.min_shot_s}
         for ct, shot in zip(self.tracks, self.track_shot, strict=True):
+            if shot in short_shots:
+                continue  # a flash of a few frames between cuts: too short to measure motion
             seen = ct.state <= ObsState.STILL
             if not seen.any():
                 continue
