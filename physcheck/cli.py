@@ -310,8 +310,11 @@ def backends() -> None:
     for name, why in available_readers().items():
         table.add_row("reader", name, "[green]available[/]" if why is None else f"[red]{why}[/]")
     table.add_row("camera", "homography", "[green]available[/] (OpenCV)")
-    table.add_row("tracker", "blob+template+LK", "[green]available[/] (OpenCV, SciPy)")
+    table.add_row("tracker", "blob+template+LK", "[green]available[/] (OpenCV)")
     table.add_row("depth", "apparent size / ground contact", "[green]available[/] (no model)")
+    table.add_row("depth", "depth model", "[yellow]not built yet[/] (a later stage)")
+    table.add_row("judge", "vision-language model", "[yellow]not built yet[/] (a later stage; "
+                  "needs the 'vlm' extra and local weights)")
     Console().print(table)
 
 
