@@ -443,16 +443,11 @@ def _write_video_report(res: Any, dest: str) -> bool:
     writer = _report_writer()
     if writer is None:
         return False
-    p = Path(dest)
-    tmp = p.with_name(f".{p.stem}.{os.getpid()}.tmp.html")
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        writer(res, tmp)
-        os.replace(tmp, p)
+        writer(res, dest)  # atomic itself
         return True
     except Exception as e:  # a report failure must not lose the result
         log.warning("cannot write the HTML report for %s: %s", res.path, e)
-        tmp.unlink(missing_ok=True)
         return False
 
 

@@ -16,16 +16,15 @@ import importlib.resources
 import math
 import os
 import platform
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from physcheck import __version__
 from physcheck.config import Config
+from physcheck.report.summary import write_atomic
 
 __all__ = ["render_report", "write_report"]
 
@@ -73,25 +72,8 @@ def render_report(result: Any) -> str:
 
 
 def write_report(result: Any, path: str | os.PathLike[str]) -> None:
-    """Render the report and write it atomically (temp file, then rename); creates folders.
-
-    Readers never see half a report; the file gets the usual permissions (umask), not the
-    temp file's private ones.
-    """
-    text = render_report(result)
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Render the report and write it atomically (see ``write_atomic``); creates folders."""
+    write_atomic(path, render_report(result))
 
 
 # --- template loading ---------------------------------------------------------------------

@@ -47,13 +47,17 @@ class RunReport:
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a file so that readers never see half of it."""
+    """Write a file so that readers never see half of it (temp file, then rename); creates
+    folders. The file gets the usual permissions (umask), not the temp file's private ones."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

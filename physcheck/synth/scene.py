@@ -9,21 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from physcheck.physics.finding import FINDING_TYPES
 from physcheck.synth import textures
 from physcheck.synth.sim import Path, TimeGrid
 
-VIOLATION_TYPES: tuple[str, ...] = (
-    "antigravity",
-    "hover",
-    "teleport",
-    "impulse",
-    "energy_gain",
-    "vanish",
-    "appear",
-    "morph",
-    "interpenetration",
-    "gravity_magnitude",
-)
+VIOLATION_TYPES: tuple[str, ...] = FINDING_TYPES
+"""Label types: the finding vocabulary of the JSON contract."""
 
 BALL_COLOURS: tuple[tuple[float, float, float], ...] = (
     (215, 40, 35),
