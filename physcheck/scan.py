@@ -600,6 +600,9 @@ class LocalPool:
                     self._failed(task, on_done, _timeout_message(task.paths[0],
                                                                  self.timeout_s or 0))
                 elif dead:
+                    # its pipe closes a moment before the process is reaped: wait for the
+                    # status, or the crash is reported as "unknown status"
+                    w.proc.join(timeout=5)
                     how = _signal_name(w.proc.exitcode)
                     if task is not None:
                         log.warning("%s: worker died (%s)", task.paths[0], how)
