@@ -130,7 +130,7 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
     from physcheck.physics.checks import CHECKS
     from physcheck.physics.kinematics import compute_kinematics
     from physcheck.verdict import score_findings, split_ignored
-    from physcheck.video import ShotDetector, open_video
+    from physcheck.video import open_video
 
     t0 = time.perf_counter()
     # decoded at the analysis resolution, then area-averaged down to the motion resolution:
@@ -149,16 +149,15 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
     timing["open_s"] = round(time.perf_counter() - t0, 4)
     t1 = time.perf_counter()
     motion = MotionAnalyzer(config, (aw, ah), info.fps or 30.0)
-    shots = ShotDetector(config.cut_threshold)
     n = 0
     expected = info.n_frames or max(int(info.duration_s * (info.fps or 30)), 1)
     try:
         jpegs: list[bytes] = []
-        for fr in src.frames():
-            cut = shots.update(fr.rgb, fr.t_s) if n > 0 else False
-            motion.push(n, fr.t_s, fr.rgb, cut)
+        # cuts, scaling and the camera's motion are computed in the decoder thread
+        for p in src.prepared(motion.preparer):
+            motion.push_prepared(p)
             if keep_frames:
-                jpegs.append(_jpeg(fr.rgb))
+                jpegs.append(_jpeg(p.rgb))
             n += 1
             if n % 16 == 0:
                 progress("analyse", min(n / expected, 1.0))

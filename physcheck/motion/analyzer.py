@@ -19,6 +19,8 @@ from physcheck.motion.camera import HomographyCameraEstimator
 from physcheck.motion.foreground import Blob, find_blobs, foreground_mask, median_stack
 from physcheck.motion.tracker import ClosedTrack, EntityTracker, apply_h
 from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
+from physcheck.video.shots import ShotDetector
+from physcheck.video.types import Frame
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +37,80 @@ class _Buffered:
     gray: np.ndarray
     rgb: np.ndarray
     to_ref: np.ndarray
-    cam: np.ndarray
-    """Half-size grey frame for the camera estimate."""
+
+
+@dataclass(frozen=True)
+class PreparedFrame:
+    """A frame with the per-frame work that needs no tracking state already done."""
+
+    index: int
+    t_s: float
+    rgb: np.ndarray
+    """The frame as decoded (analysis resolution, RGB)."""
+    small: np.ndarray
+    """RGB at motion resolution (area-averaged)."""
+    gray: np.ndarray
+    """Grey at motion resolution."""
+    new_shot: bool
+    """This frame starts a new shot (a hard cut before it)."""
+    h_step: np.ndarray | None
+    """Camera motion from the previous frame to this one at motion resolution; None for the
+    first frame of a shot."""
+    camera_moved: bool
+    """``h_step`` is not the identity."""
+
+
+def motion_size(analysis_wh: tuple[int, int], long_side_px: int) -> tuple[int, int]:
+    """Motion-resolution frame size: the analysis size with its long side at most
+    ``long_side_px``."""
+    aw, ah = analysis_wh
+    scale = min(1.0, long_side_px / max(aw, ah))
+    return max(16, round(aw * scale)), max(16, round(ah * scale))
+
+
+class FramePreparer:
+    """Shot cuts, scaling to motion resolution and the camera's frame-to-frame motion.
+
+    This work depends only on the frames themselves, so it runs where frames are decoded (the
+    decoder thread: OpenCV releases the GIL), ahead of the tracking that needs the results in
+    order. One instance per video; call it on every frame in order.
+    """
+
+    def __init__(self, config: Config, motion_wh: tuple[int, int],
+                 detect_cuts: bool = True) -> None:
+        self.mw, self.mh = motion_wh
+        self.cw, self.ch = max(16, self.mw // 2), max(16, self.mh // 2)
+        self.camera = HomographyCameraEstimator()
+        self.shots = ShotDetector(config.cut_threshold) if detect_cuts else None
+        self._prev_cam: np.ndarray | None = None
+        self._n = 0
+
+    def __call__(self, frame: Frame) -> PreparedFrame:
+        """Prepare the next decoded frame (its cut is detected here)."""
+        return self.prepare(frame.t_s, frame.rgb, None)
+
+    def prepare(self, t_s: float, rgb: np.ndarray, new_shot: bool | None) -> PreparedFrame:
+        """Prepare the next frame; ``new_shot`` None: detect cuts here."""
+        index = self._n
+        self._n += 1
+        if new_shot is None:
+            new_shot = (self.shots.update(rgb, t_s) if self.shots is not None and index > 0
+                        else False)
+        small = rgb if rgb.shape[:2] == (self.mh, self.mw) else cv2.resize(
+            rgb, (self.mw, self.mh), interpolation=cv2.INTER_AREA)
+        gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+        # the camera's motion is a few parameters: half the motion resolution measures it
+        # to a tenth of a pixel, at a quarter of the cost
+        cam = cv2.resize(gray, (self.cw, self.ch), interpolation=cv2.INTER_AREA)
+        h_step = None
+        moved = False
+        if self._prev_cam is None or new_shot:
+            self.camera.reset()
+        else:
+            h_step = self.camera.step(self._prev_cam, cam).h_prev_to_cur
+            moved = not np.allclose(h_step, np.eye(3))
+        self._prev_cam = cam
+        return PreparedFrame(index, t_s, rgb, small, gray, new_shot, h_step, moved)
 
 
 class MotionAnalyzer:
@@ -49,17 +123,17 @@ class MotionAnalyzer:
         self.config = config
         self.aw, self.ah = analysis_wh
         if motion_wh is None:
-            scale = min(1.0, config.motion_long_side_px / max(self.aw, self.ah))
-            motion_wh = (max(16, round(self.aw * scale)), max(16, round(self.ah * scale)))
+            motion_wh = motion_size(analysis_wh, config.motion_long_side_px)
         self.mw, self.mh = motion_wh
         self.sx, self.sy = self.aw / self.mw, self.ah / self.mh
-        self.cw, self.ch = max(16, self.mw // 2), max(16, self.mh // 2)
-        self._cam_up = np.diag([self.mw / self.cw, self.mh / self.ch, 1.0])
+        self.preparer = FramePreparer(config, motion_wh)
+        """Prepares frames for :meth:`push_prepared` (run it where frames are decoded)."""
+        cw, ch = self.preparer.cw, self.preparer.ch
+        self._cam_up = np.diag([self.mw / cw, self.mh / ch, 1.0])
         self._cam_down = np.linalg.inv(self._cam_up)
         self._corners = np.array([[0, 0], [self.mw, 0], [self.mw, self.mh], [0, self.mh]], float)
         self.step = max(1, round(_BG_STEP_S * max(fps, 1.0)))
         self.delay = self.step * _BG_SAMPLES_EACH_SIDE
-        self.camera = HomographyCameraEstimator()
         self.buf: deque[_Buffered] = deque()
         self.next_to_process = 0
         self.shot_start = 0
@@ -88,27 +162,31 @@ class MotionAnalyzer:
 
     # ------------------------------------------------------------------ streaming
     def push(self, index: int, t_s: float, rgb: np.ndarray, new_shot: bool) -> None:
-        """Add the next frame (analysis resolution, RGB). ``new_shot`` marks a hard cut."""
-        small = rgb if rgb.shape[:2] == (self.mh, self.mw) else cv2.resize(
-            rgb, (self.mw, self.mh), interpolation=cv2.INTER_AREA)
-        gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-        # the camera's motion is a few parameters: half the motion resolution measures it
-        # to a tenth of a pixel, at a quarter of the cost
-        cam = cv2.resize(gray, (self.cw, self.ch), interpolation=cv2.INTER_AREA)
-        if new_shot and self.buf:
+        """Add the next frame (analysis resolution, RGB). ``new_shot`` marks a hard cut.
+
+        Frames must come in order from index 0; ``push`` prepares them itself, use either
+        ``push`` or ``preparer`` + :meth:`push_prepared` for a video, not both.
+        """
+        p = self.preparer.prepare(t_s, rgb, new_shot)
+        if p.index != index:
+            raise ValueError(f"frames must be pushed in order: expected {p.index}, got {index}")
+        self.push_prepared(p)
+
+    def push_prepared(self, p: PreparedFrame) -> None:
+        """Add the next frame, prepared by :attr:`preparer`."""
+        index = p.index
+        if p.new_shot and self.buf:
             self._flush_shot(end=index)
-        if not self.buf or new_shot:
+        if not self.buf or p.new_shot or p.h_step is None:
             to_ref = np.eye(3)
-            self.camera.reset()
         else:
             prev = self.buf[-1]
-            step = self.camera.step(prev.cam, cam)
-            if not np.allclose(step.h_prev_to_cur, np.eye(3)):
+            if p.camera_moved:
                 self.shot_camera_moving = True
-            h = self._cam_up @ step.h_prev_to_cur @ self._cam_down
+            h = self._cam_up @ p.h_step @ self._cam_down
             to_ref = prev.to_ref @ np.linalg.inv(h)
-        self.buf.append(_Buffered(index, t_s, gray, small, to_ref, cam))
-        self.times.append(t_s)
+        self.buf.append(_Buffered(index, p.t_s, p.gray, p.small, to_ref))
+        self.times.append(p.t_s)
         self.to_ref_all.append(to_ref)
         # process the frame whose future window is now complete
         while self.buf and self._pos(self.next_to_process) is not None and (

@@ -8,10 +8,10 @@ import queue
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from physcheck.config import Config
 from physcheck.errors import BackendUnavailableError, VideoDecodeError
@@ -63,6 +63,13 @@ def analysis_size(width: int, height: int, long_side_px: int) -> tuple[int, int]
         return max(2, min(round(x / 2) * 2, limit - limit % 2))
 
     return even(width * scale, max(width, 2)), even(height * scale, max(height, 2))
+
+
+T = TypeVar("T")
+
+
+def _identity(frame: Frame) -> Frame:
+    return frame
 
 
 class _Failure:
@@ -125,6 +132,14 @@ class VideoSource:
         Raises:
             VideoDecodeError: No frame at all could be decoded.
         """
+        return self.prepared(_identity)
+
+    def prepared(self, prepare: Callable[[Frame], T]) -> Iterator[T]:
+        """Like :meth:`frames`, with ``prepare`` applied to every frame in the decoder thread.
+
+        Work that needs only the frame (scaling, colour conversion, the camera's motion) then
+        runs on another core than the consumer's.
+        """
         if self._first is not None:
             first, rest = self._first
             self._first = None
@@ -137,7 +152,7 @@ class VideoSource:
             frames = self._resumed(frames, self._resume_with)
         if os.environ.get("PHYSCHECK_DECODE_INLINE") == "1":
             # no decoder thread: where processes already fill every core (scan workers)
-            for item in self._decoded(frames):
+            for item in self._decoded(frames, prepare):
                 if item is _END:
                     return
                 if isinstance(item, _Failure):
@@ -148,7 +163,7 @@ class VideoSource:
         stop = threading.Event()
         thread = threading.Thread(
             target=self._produce,
-            args=(frames, out, stop),
+            args=(frames, prepare, out, stop),
             name="physcheck-decode",
             daemon=True,
         )
@@ -167,15 +182,17 @@ class VideoSource:
             self._runs.remove((stop, thread))
 
     def _produce(
-        self, frames: Iterator[Frame], out: queue.Queue[Any], stop: threading.Event
+        self, frames: Iterator[Frame], prepare: Callable[[Frame], Any], out: queue.Queue[Any],
+        stop: threading.Event,
     ) -> None:
         """Decoder thread: move frames from the reader into ``out`` until done or stopped."""
-        for item in self._decoded(frames):
+        for item in self._decoded(frames, prepare):
             if not _put(out, item, stop) or item is _END or isinstance(item, _Failure):
                 return
 
-    def _decoded(self, frames: Iterator[Frame]) -> Iterator[Any]:
-        """Frames from the reader, up to ``max_duration_s``, then ``_END`` or a ``_Failure``."""
+    def _decoded(self, frames: Iterator[Frame], prepare: Callable[[Frame], Any]) -> Iterator[Any]:
+        """Prepared frames from the reader, up to ``max_duration_s``, then ``_END`` or a
+        ``_Failure``."""
         max_s = self._config.max_duration_s
         n = 0
         last_t_s = 0.0
@@ -185,7 +202,7 @@ class VideoSource:
                 if max_s > 0 and frame.t_s >= max_s:
                     limited = True
                     break
-                yield frame
+                yield prepare(frame)
                 n += 1
                 last_t_s = frame.t_s
             else:

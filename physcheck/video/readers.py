@@ -176,9 +176,12 @@ class PyAVReader(_Reader):
                         ) from e
                     continue
                 for frame in decoded:
-                    rgb = frame.to_ndarray(
-                        width=coded_w, height=coded_h, format="rgb24", interpolation="AREA"
-                    )
+                    if frame.format.name == "yuv420p":
+                        rgb = i420_to_rgb(frame, coded_w, coded_h)
+                    else:
+                        rgb = frame.to_ndarray(
+                            width=coded_w, height=coded_h, format="rgb24", interpolation="AREA"
+                        )
                     if k:
                         rgb = np.ascontiguousarray(np.rot90(rgb, k))
                     yield Frame(index=index, t_s=stamp(frame.time), rgb=rgb)
@@ -190,6 +193,30 @@ class PyAVReader(_Reader):
                 f"skipped {bad} corrupt packet(s) in {path}; the file is damaged or truncated, "
                 "so motion across the gaps is unreliable"
             )
+
+
+def i420_to_rgb(frame: Any, width: int, height: int) -> np.ndarray:
+    """RGB at (width, height) of a PyAV yuv420p frame: each plane area-averaged down first.
+
+    Scaling the planes and converting the small result costs a fraction of converting at full
+    size and scaling RGB (swscale's path). BT.601 limited range, as swscale assumes for
+    untagged video; width and height must be even.
+    """
+    import cv2
+
+    fw, fh = frame.width, frame.height
+    cw, ch = (fw + 1) // 2, (fh + 1) // 2
+    planes: list[np.ndarray] = []
+    for p, (pw, ph), (tw, th) in zip(frame.planes, ((fw, fh), (cw, ch), (cw, ch)),
+                                    ((width, height), (width // 2, height // 2),
+                                     (width // 2, height // 2)), strict=False):
+        a: np.ndarray = np.frombuffer(p, np.uint8, count=ph * p.line_size).reshape(
+            ph, p.line_size)[:, :pw]
+        if (pw, ph) != (tw, th):
+            a = cv2.resize(a, (tw, th), interpolation=cv2.INTER_AREA)
+        planes.append(a.reshape(-1))
+    i420 = np.concatenate(planes).reshape(height * 3 // 2, width)
+    return cv2.cvtColor(i420, cv2.COLOR_YUV2RGB_I420)
 
 
 class OpenCVReader(_Reader):
