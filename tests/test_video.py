@@ -252,7 +252,7 @@ def test_i420_conversion_matches_swscale(clips: Clips, size: tuple[int, int]) ->
     import cv2
 
     diff = np.abs(fast.astype(int) - ref.astype(int))
-    assert diff.mean() < 6.0  # chroma is sampled differently at sharp colour edges
+    assert diff.mean() < 8.0  # chroma has half the resolution: blurs sharp colour edges
     gray = [cv2.cvtColor(im, cv2.COLOR_RGB2GRAY).astype(int) for im in (fast, ref)]
     assert np.abs(gray[0] - gray[1]).mean() < 2.0  # what motion analysis sees
 

@@ -239,7 +239,7 @@ class MotionAnalyzer:
         for p in picks:
             s = self.buf[p]
             m = from_ref @ s.to_ref
-            if np.allclose(m, np.eye(3), atol=1e-6):
+            if _near_identity(m):
                 samples.append(s.gray)
                 valid_count += 1
             else:
@@ -264,12 +264,15 @@ class MotionAnalyzer:
         mask, thr = foreground_mask(cur.gray, bg, self.config.fg_noise_sigmas, valid)
         blobs = find_blobs(mask, self.min_area, self.max_area)
         # the nearest samples in time come first in `picks`
-        blobs = [b for b in blobs if not _is_ghost(b, mask, cur.gray, bg, samples[:2], thr)]
+        if blobs:
+            grads = (_grad(cur.gray), _grad(bg))
+            blobs = [b for b in blobs
+                     if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads)]
         earlier = None
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
             m = from_ref @ e.to_ref
-            earlier = e.gray if np.allclose(m, np.eye(3), atol=1e-6) else cv2.warpPerspective(
+            earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
                 e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier)
         # drop frames no longer needed as past samples
@@ -326,35 +329,47 @@ class MotionAnalyzer:
         )
 
 
-def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, bg: np.ndarray,
-              nearby: list[np.ndarray], thr: float) -> bool:
+def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarray],
+              thr: float, grads: tuple[np.ndarray, np.ndarray]) -> bool:
     """A blob that is an absence: where a body rests at other times, but not now.
 
     A body that rests for a while is part of the median background; in the frames where it is
     not there yet (or any more), its resting place differs from the background although nothing
     is there. Two tells: the silhouette's outline is an edge of the background, not of the
     frame; or the frame looks there as it did a moment before or after.
+
+    ``mask`` is the uint8 foreground mask; ``grads`` the gradient magnitudes of the frame and
+    of its background.
     """
     pad = 2
     y0, y1 = max(b.y0 - pad, 0), min(b.y1 + pad, gray.shape[0])
     x0, x1 = max(b.x0 - pad, 0), min(b.x1 + pad, gray.shape[1])
     sl = (slice(y0, y1), slice(x0, x1))
-    inside = mask[sl].astype(np.uint8)
-    if not inside.any():
+    inside = mask[sl]
+    n_inside = cv2.countNonZero(inside)
+    if n_inside == 0:
         return False
-    ring = cv2.morphologyEx(inside, cv2.MORPH_GRADIENT, _K3).astype(bool)
-    if ring.sum() >= 8:
-        e_cur = float(_grad(gray[sl])[ring].mean())
-        e_bg = float(_grad(bg[sl])[ring].mean())
+    ring = cv2.morphologyEx(inside, cv2.MORPH_GRADIENT, _K3)
+    if cv2.countNonZero(ring) >= 8:
+        e_cur = cv2.mean(grads[0][sl], mask=ring)[0]
+        e_bg = cv2.mean(grads[1][sl], mask=ring)[0]
         if e_bg > 1.3 * e_cur:
             return True
-    inside_b = inside.astype(bool)
     cur = gray[sl]
     for s in nearby:
-        changed = cv2.absdiff(cur, s[sl]) > thr
-        if float(changed[inside_b].mean()) < 0.35:
+        # 8-bit thresholding compares with floor(thr): exactly ``diff > thr`` for integers
+        _, changed = cv2.threshold(cv2.absdiff(cur, s[sl]), thr, 1, cv2.THRESH_BINARY)
+        if cv2.countNonZero(cv2.bitwise_and(changed, inside)) < 0.35 * n_inside:
             return True
     return False
+
+
+_EYE = np.eye(3)
+
+
+def _near_identity(m: np.ndarray) -> bool:
+    """``np.allclose(m, I, atol=1e-6)``, without its overhead (called for every sample)."""
+    return bool((np.abs(m - _EYE) <= 1e-6 + 1e-5 * _EYE).all())
 
 
 _K3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))

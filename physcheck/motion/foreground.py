@@ -57,7 +57,7 @@ def foreground_mask(gray: np.ndarray, background: np.ndarray, noise_sigmas: floa
                     valid: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Pixels that differ from the background by more than the robust noise level.
 
-    Returns the boolean mask and the threshold used (grey levels).
+    Returns the mask (uint8, 1 = foreground) and the threshold used (grey levels).
     """
     diff = cv2.absdiff(gray, background)
     if valid is not None:
@@ -69,7 +69,7 @@ def foreground_mask(gray: np.ndarray, background: np.ndarray, noise_sigmas: floa
     mask: np.ndarray = (diff > thr).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _K3)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _K5)
-    return mask.astype(bool), thr
+    return mask, thr
 
 
 _K3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
@@ -77,15 +77,25 @@ _K5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
 
 
 def find_blobs(mask: np.ndarray, min_area: float, max_area: float) -> list[Blob]:
-    """Connected components of the mask with their centroid, box and shape."""
-    n, labels, stats, _cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                             connectivity=8)
+    """Connected components of the mask (uint8 or bool) with their centroid, box and shape."""
+    if mask.dtype != np.uint8:
+        mask = mask.astype(np.uint8)
+    # label only the box around the foreground (usually a small part of the frame)
+    bx, by, bw, bh = cv2.boundingRect(mask)
+    if bw == 0 or bh == 0:
+        return []
+    crop = mask[by:by + bh, bx:bx + bw]
+    # 16-bit labels are faster; a crop of fewer than 2^16 pixels cannot overflow them
+    ltype = cv2.CV_16U if bw * bh < 65535 else cv2.CV_32S
+    n, labels, stats, _cents = cv2.connectedComponentsWithStatsWithAlgorithm(
+        crop, 8, ltype, cv2.CCL_DEFAULT)
     blobs: list[Blob] = []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
         if area < min_area or area > max_area:
             continue
         roi = (labels[y:y + h, x:x + w] == i).astype(np.uint8)
+        x, y = x + bx, y + by
         m = cv2.moments(roi, binaryImage=True)
         if m["m00"] <= 0:
             continue

@@ -62,6 +62,11 @@ class _Track:
     last_seen_t: float = 0.0
     end_reason: str = ""
     color: tuple[int, int, int] = (0, 0, 0)
+    color_from: tuple[np.ndarray, Blob] | None = None
+    """Frame and blob of the latest sighting: ``color`` is measured there when the track
+    closes (only the last one is kept, so measuring every frame is wasted)."""
+    _vel: tuple[int, np.ndarray] | None = None
+    """Cached velocity_ref for a number of sightings."""
     cur_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     """Box in the pixels of frame ``cur_frame`` (the latest frame it was placed in)."""
     cur_frame: int = -1
@@ -82,6 +87,13 @@ class _Track:
 
     def velocity_ref(self) -> np.ndarray:
         """Velocity (ref px/s) from the last few sightings."""
+        if self._vel is not None and self._vel[0] == len(self.seen):
+            return self._vel[1]
+        v = self._velocity_ref()
+        self._vel = (len(self.seen), v)
+        return v
+
+    def _velocity_ref(self) -> np.ndarray:
         idx = self.seen_idx()[-4:]
         if len(idx) < 2:
             return np.zeros(2)
@@ -185,7 +197,7 @@ class EntityTracker:
                              b.elongation, ObsState.MOVING, to_ref)
                 self._grab_template(tr, gray, b)
                 self._seed_points(tr, gray, b)
-                tr.color = _mean_color(rgb, b)
+                tr.color_from = (rgb, b)
                 continue
             self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref)
         # close stale tracks
@@ -207,7 +219,7 @@ class EntityTracker:
                          b.elongation, ObsState.MOVING, to_ref)
             self._grab_template(tr, gray, b)
             self._seed_points(tr, gray, b)
-            tr.color = _mean_color(rgb, b)
+            tr.color_from = (rgb, b)
             self.live.append(tr)
 
     def finish(self) -> list[ClosedTrack]:
@@ -453,6 +465,9 @@ class EntityTracker:
         return "appeared"
 
     def _close(self, tr: _Track) -> None:
+        if tr.color_from is not None:
+            tr.color = _mean_color(*tr.color_from)
+            tr.color_from = None
         if not tr.end_reason:
             idx = tr.seen_idx()
             after = tr.state[idx[-1] + 1:] if idx else []
