@@ -26,6 +26,9 @@ from physcheck.motion.types import ObsState
 log = logging.getLogger(__name__)
 
 _BIG = 1e6
+_LEAVE_HORIZON_S = 0.12
+"""A body unseen for longer is judged leaving the frame by where it was heading this soon
+after its last sighting (one frame at 10 fps, three at 30)."""
 _MIN_POINTS = 4
 _MAX_POINTS = 16
 _POINT_LK: dict[str, Any] = {
@@ -410,8 +413,14 @@ class EntityTracker:
             if bi in blob_owner and _boxes_touch(box, (b.x0, b.y0, b.x1, b.y1), gap):
                 occluder = blob_owner[bi]
                 break
-        near_border = (box[0] < self.margin or box[1] < self.margin
-                       or box[2] > self.w - self.margin or box[3] > self.h - self.margin)
+        # it left the frame only if it was seen at the border, or was about to cross the frame's
+        # edge when last seen: a straight-line guess far past the last sighting (gravity bends
+        # real paths) would carry a body that vanished mid-frame out of it
+        h = min(t_s - tr.last_seen_t, _LEAVE_HORIZON_S)
+        bx, by = (float(v) for v in apply_h(
+            from_ref, tr.last_xy_ref() + tr.velocity_ref() * h)[0])
+        near_border = tr.seen_near_border or (
+            bx - half_w < 0 or by - half_h < 0 or bx + half_w > self.w or by + half_h > self.h)
         state = ObsState.OCCLUDED if (occluder >= 0 or near_border) else ObsState.MISSING
         self._record(tr, frame, t_s, (px, py), box, np.nan, np.nan, state, to_ref, occluder)
         tr.xy_ref[-1] = (np.nan, np.nan)

@@ -271,6 +271,12 @@ def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> lis
     return out
 
 
+_MIN_G_FRACTION = 0.35
+"""Flights falling at less than this fraction of the median flight do not estimate gravity."""
+_EDGE_FRAC = 0.005
+"""A box this close to the frame's edge (fraction of its long side) is cut by it."""
+
+
 def near_border(tracks: TrackSet, track: EntityTrack, k: int, margin_frac: float) -> bool:
     """The body's box at track index k is within the border margin of the frame (image coords)."""
     box = track.bbox_px[k]
@@ -299,6 +305,11 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
         ays = [f.accel_px_s2[1] for r in raw for f in r.flights]
         durs = [f.t1_s - f.t0_s for r in raw for f in r.flights]
         if ays:
+            # one gravity acts on every free flight: a 'flight' that falls at a fraction of
+            # the typical rate is supported (rolling down a ramp, sliding) or dragged, not free
+            typical = float(np.median(ays))
+            keep = [i for i, a in enumerate(ays) if a >= _MIN_G_FRACTION * typical]
+            ays, durs = [ays[i] for i in keep], [durs[i] for i in keep]
             order = np.argsort(ays)
             cum = np.cumsum(np.array(durs)[order])
             g = float(np.array(ays)[order][np.searchsorted(cum, cum[-1] / 2)])
@@ -432,8 +443,13 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         for b, c in zip(breaks_local, contacts, strict=True)
     ]
     flights = _flights(track, idx, t, xy, bounds, body, tracks, config)
-    elong = track.elongation[track.state == ObsState.MOVING]
-    steady = steady_shape(size[np.isfinite(size)], elong)
+    # a silhouette cut by the frame's edge is not the body's shape: judge rigidity without it
+    whole = np.array([not near_border(tracks, track, j, _EDGE_FRAC) for j in range(k)])
+    moving = track.state == ObsState.MOVING
+    if (whole & moving).sum() >= 5:
+        moving &= whole
+    elong = track.elongation[moving]
+    steady = steady_shape(size[moving & np.isfinite(size)], elong)
     depth_rel = body / size
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
