@@ -311,8 +311,8 @@ def sc_roll_off(rng: np.random.Generator) -> Scene:
 def _flier(rng: np.random.Generator) -> tuple[Scene, Body]:
     """One ball thrown high across the frame: the stage for injected violations."""
     w = new_world(rng)
-    # apex ~1.3 m: the top of the frame is 2.27 m above the floor
-    b = add_ball(w, rng, (0.5, 0.3), (rng.uniform(1.4, 1.8), rng.uniform(4.2, 4.6)),
+    # apex ~1.0 m: the top of the frame is 2.27 m above the floor
+    b = add_ball(w, rng, (0.5, 0.3), (rng.uniform(1.4, 1.8), rng.uniform(3.6, 4.0)),
                  rng.uniform(0.09, 0.13), e=0.65)
     return Scene(w, 3.0, focus=b), b
 
@@ -373,8 +373,8 @@ def sc_impulse(rng: np.random.Generator) -> Scene:
     at = rng.uniform(0.4, 0.5)
 
     def kick() -> None:
-        v = b.body.velocity
-        b.body.velocity = (v.x + rng.choice([-1, 1]) * 3.0, v.y)
+        v = b.body.velocity  # pushed forward and up by nothing
+        b.body.velocity = (v.x + 2.5, v.y + 1.5)
     _hook_once(sc.world, at, kick)
     sc.violation, sc.span_s = "impulse", (at, at)
     return sc

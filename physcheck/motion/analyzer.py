@@ -268,6 +268,9 @@ class MotionAnalyzer:
             grads = (_grad(cur.gray), _grad(bg))
             blobs = [b for b in blobs
                      if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads)]
+        if blobs and not any_warp:
+            rgb_samples = [self.buf[p].rgb for p in picks[:len(samples)]]
+            blobs = [b for b in blobs if not _is_shadow(b, mask, cur.rgb, rgb_samples)]
         earlier = None
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
@@ -362,6 +365,40 @@ def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarr
         if cv2.countNonZero(cv2.bitwise_and(changed, inside)) < 0.35 * n_inside:
             return True
     return False
+
+
+def _is_shadow(b: Blob, mask: np.ndarray, rgb: np.ndarray, samples: list[np.ndarray]) -> bool:
+    """A blob that is the background, darker: a moving body's shadow.
+
+    A shadow dims the surface it falls on by one factor in every colour channel; a body has
+    its own colours and shading. The blob is a shadow when nearly all its pixels are 35-92 %
+    as bright as the background there, with the three channels dimmed alike. (A grey body on
+    a surface of its own hue can pass the colour test, but its shading, highlight and dark
+    side do not keep to one dimming factor.)
+    """
+    sl = (slice(b.y0, b.y1), slice(b.x0, b.x1))
+    inside = mask[sl].astype(bool)
+    n = int(inside.sum())
+    if n < 4:
+        return False
+    bg = median_stack([s[sl] for s in samples]).astype(np.float32)[inside]
+    cur = rgb[sl].astype(np.float32)[inside]
+    lit = bg.min(axis=1) > 20  # too dark a background gives no usable ratio
+    if lit.mean() < 0.8:
+        return False
+    ratio = cur[lit] / bg[lit]
+    lum = ratio.mean(axis=1)
+    dimmed = (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX) & (np.ptp(ratio, axis=1) < _SHADOW_CHROMA)
+    return bool(dimmed.mean() >= _SHADOW_FRAC and np.std(lum[dimmed]) < _SHADOW_STD)
+
+
+_SHADOW_MIN, _SHADOW_MAX = 0.35, 0.92
+"""Brightness of a shadow relative to the lit surface."""
+_SHADOW_CHROMA = 0.12
+"""Largest spread of the three channels' dimming factors within a shadow."""
+_SHADOW_FRAC = 0.85
+_SHADOW_STD = 0.12
+"""A shadow's dimming is nearly uniform (soft edges aside)."""
 
 
 _EYE = np.eye(3)
