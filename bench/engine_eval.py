@@ -8,7 +8,7 @@ checks tuned on it could fit its quirks. This script builds a separate set the w
 evaluation set is described: motion from a rigid-body engine (pymunk: contacts with friction
 and restitution, collisions between bodies, rotation, joints) and a different look (shaded
 spheres and boxes, a perspective floor, soft shadows, motion blur from sub-frame averaging,
-sensor noise, camera shake, 640x360 at 24, 30 or 60 fps, H.264 at CRF 23).
+sensor noise, a wandering handheld camera, 640x360 at 24, 30 or 60 fps, H.264 at CRF 23).
 
 Plausible scenes must get no finding; each violation scene has one violation, injected into
 the simulation (teleport, hover, antigravity, impulse, energy gain, falling through the floor)
@@ -478,10 +478,14 @@ def write(name: str, seed: int, out: Path) -> dict:
     assert proc.stdin is not None
     t = 0.0
     noise_rng = np.random.default_rng(seed + 99)
+    ph = noise_rng.uniform(0, 2 * math.pi, 4)
     for _ in range(n):
         acc = np.zeros((H, W, 3), np.float32)
-        shake = ((float(noise_rng.normal(0, 1.2)), float(noise_rng.normal(0, 1.2)))
-                 if shaky else (0.0, 0.0))
+        # handheld: a smooth wander of a few pixels (a tripod that is not quite still)
+        shake = ((3.0 * math.sin(2 * math.pi * 0.7 * t + ph[0])
+                  + 1.5 * math.sin(2 * math.pi * 1.9 * t + ph[1]),
+                  2.0 * math.sin(2 * math.pi * 0.5 * t + ph[2])
+                  + 1.0 * math.sin(2 * math.pi * 2.3 * t + ph[3])) if shaky else (0.0, 0.0))
         for _s in range(SUB):
             for hook in sc.world.hooks:
                 hook(t, dt)

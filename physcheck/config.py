@@ -68,7 +68,7 @@ class Config:
 
     # --- checks ---------------------------------------------------------------------------
     antigravity_up_g: float = param(
-        0.35, "g", "sustained upward acceleration above this fraction of g with no support"
+        0.2, "g", "sustained upward acceleration above this fraction of g with no support"
     )
     antigravity_min_s: float = param(0.25, "s", "shorter upward pushes are throws or noise")
     hover_max_speed_sizes_s: float = param(

@@ -371,10 +371,11 @@ def _is_shadow(b: Blob, mask: np.ndarray, rgb: np.ndarray, samples: list[np.ndar
     """A blob that is the background, darker: a moving body's shadow.
 
     A shadow dims the surface it falls on by one factor in every colour channel; a body has
-    its own colours and shading. The blob is a shadow when nearly all its pixels are 35-92 %
-    as bright as the background there, with the three channels dimmed alike. (A grey body on
-    a surface of its own hue can pass the colour test, but its shading, highlight and dark
-    side do not keep to one dimming factor.)
+    its own colours and shading. The blob is a shadow when most (75 %) of its pixels are
+    35-92 % as bright as the background there, with the three channels dimmed alike (within
+    noise and chroma subsampling), by a nearly uniform factor. (A grey body on a surface of
+    its own hue can pass the colour test, but its shading, highlight and dark side do not
+    keep to one dimming factor.)
     """
     sl = (slice(b.y0, b.y1), slice(b.x0, b.x1))
     inside = mask[sl].astype(bool)
@@ -394,9 +395,9 @@ def _is_shadow(b: Blob, mask: np.ndarray, rgb: np.ndarray, samples: list[np.ndar
 
 _SHADOW_MIN, _SHADOW_MAX = 0.35, 0.92
 """Brightness of a shadow relative to the lit surface."""
-_SHADOW_CHROMA = 0.12
+_SHADOW_CHROMA = 0.2
 """Largest spread of the three channels' dimming factors within a shadow."""
-_SHADOW_FRAC = 0.85
+_SHADOW_FRAC = 0.75
 _SHADOW_STD = 0.12
 """A shadow's dimming is nearly uniform (soft edges aside)."""
 
