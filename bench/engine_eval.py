@@ -65,6 +65,8 @@ class Body:
     visible: Callable[[float], bool] = lambda t: True
     scale: Callable[[float], float] = lambda t: 1.0
     stripe: bool = True
+    behind_floor: bool = False
+    """Hidden below the floor's surface (a body sinking through it is cut by the floor)."""
 
 
 @dataclass
@@ -181,6 +183,8 @@ def draw_body(img: np.ndarray, b: Body, t: float) -> None:
             a = body.angle
             band = np.abs(dx * math.cos(a) + dy * math.sin(a)) < 0.18
             shade = np.where(band[..., None], shade * 0.55, shade)
+        if b.behind_floor:
+            alpha = alpha * (yy < FLOOR_Y)[..., None]
         patch = img[y0:y1, x0:x1]
         patch[:] = patch * (1 - alpha) + shade * alpha
     else:
@@ -421,6 +425,8 @@ def sc_fall_through(rng: np.random.Generator) -> Scene:
     w = new_world(rng)
     b = add_ball(w, rng, (rng.uniform(1.5, 3.0), 1.6), (rng.uniform(0.3, 0.6), 0), 0.12)
     t_hit = math.sqrt(2 * (1.6 - 0.12) / 9.81)
+
+    b.behind_floor = True
 
     def ghost() -> None:
         for s in b.body.shapes:

@@ -268,8 +268,13 @@ class MotionAnalyzer:
             grads = (_grad(cur.gray), _grad(bg))
             blobs = [b for b in blobs
                      if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads)]
-        if blobs and not any_warp:
-            rgb_samples = [self.buf[p].rgb for p in picks[:len(samples)]]
+        if blobs:
+            rgb_samples = []
+            for p in picks[:len(samples)]:
+                m = from_ref @ self.buf[p].to_ref
+                rgb_samples.append(self.buf[p].rgb if _near_identity(m) else cv2.warpPerspective(
+                    self.buf[p].rgb, m, (self.mw, self.mh), flags=cv2.INTER_LINEAR,
+                    borderMode=cv2.BORDER_REPLICATE))
             blobs = [b for b in blobs if not _is_shadow(b, mask, cur.rgb, rgb_samples)]
         earlier = None
         if pos - self.step >= 0:
@@ -398,7 +403,7 @@ _SHADOW_MIN, _SHADOW_MAX = 0.35, 0.92
 _SHADOW_CHROMA = 0.2
 """Largest spread of the three channels' dimming factors within a shadow."""
 _SHADOW_FRAC = 0.75
-_SHADOW_STD = 0.12
+_SHADOW_STD = 0.16
 """A shadow's dimming is nearly uniform (soft edges aside)."""
 
 
