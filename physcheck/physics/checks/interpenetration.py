@@ -14,9 +14,10 @@ from physcheck.physics.kinematics import Trajectories, Trajectory, steady_shape
 class InterpenetrationCheck:
     """Two signatures, both read from where a body meets the ground.
 
-    Sinking: after landing, the top of the body goes down while its bottom does not rise and it
-    does not move sideways. Moving away would raise the bottom (towards the horizon); moving
-    closer would raise the top. Only going into the floor lowers the top with the bottom fixed.
+    Sinking: after landing, the top of the body goes down while its bottom stays on the ground
+    line and it does not move far sideways. Moving away would raise the bottom (towards the horizon);
+    moving closer would lower both. Only going into the floor lowers the top with the bottom
+    fixed.
 
     Passing through: two bodies on the same ground line (so at the same depth) overlap by more
     than the allowed depth and both keep their velocities, where a collision would change them.
@@ -58,9 +59,13 @@ class InterpenetrationCheck:
         body = tr.body_size_px
         k_ref = ks[0]
         after = np.flatnonzero(tr.seen & (np.arange(len(tr.seen)) > c.index + 1))[:5]
-        speed = np.linalg.norm(tr.v_px_s[after], axis=1)
-        if not np.isfinite(speed).any() or float(np.nanmedian(speed)) > 1.0 * body:
-            return None  # it did not come to rest there (a glider skimming, a ball rolling on)
+        # it stays where it landed: no sliding or skimming on, its bottom on that ground line
+        # (its centre may go down: that is the sinking itself)
+        vx = np.abs(tr.v_px_s[after, 0])
+        bottoms = tr.track.bbox_px[after, 3]
+        if (len(after) < 3 or not np.isfinite(vx).any() or float(np.nanmedian(vx)) > 1.0 * body
+                or float(np.ptp(bottoms)) > 0.3 * body):
+            return None
         top0, bot0 = box[k_ref, 1], box[k_ref, 3]
         x0 = tr.track.xy_px[k_ref, 0]
         for k in ks[1:]:
