@@ -377,8 +377,8 @@ def sc_impulse(rng: np.random.Generator) -> Scene:
     at = rng.uniform(0.4, 0.5)
 
     def kick() -> None:
-        v = b.body.velocity  # pushed forward and up by nothing
-        b.body.velocity = (v.x + 2.5, v.y + 1.5)
+        v = b.body.velocity  # pushed forward by nothing (not a reversal a wall could explain)
+        b.body.velocity = (v.x + 3.0, v.y)
     _hook_once(sc.world, at, kick)
     sc.violation, sc.span_s = "impulse", (at, at)
     return sc

@@ -213,8 +213,14 @@ def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
     for i in np.argsort(-np.nan_to_num(mag, nan=0.0)):
         if not strong[i]:
             continue
-        if all(abs(int(i) - j) > m // 2 + 1 for j in out):
-            out.append(int(i))
+        if any(abs(int(i) - j) <= m // 2 + 1 for j in out):
+            continue
+        # within a fit window of a stronger break, a weaker jump the same way is that break
+        # seen through the window's edge (an echo), not a contact of its own
+        if any(abs(int(i) - j) <= m and mag[i] < 0.7 * mag[j]
+               and float(dv[i] @ dv[j]) > 0.5 * mag[i] * mag[j] for j in out):
+            continue
+        out.append(int(i))
     return sorted(out), dv
 
 
@@ -271,6 +277,8 @@ def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> lis
     return out
 
 
+_TOUCH_WINDOW_S = 0.05
+"""A body touching this one within this time of a break may have caused it."""
 _MIN_G_FRACTION = 0.35
 """Flights falling at less than this fraction of the median flight do not estimate gravity."""
 _EDGE_FRAC = 0.005
@@ -416,7 +424,12 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     for b in breaks_local:
         kk = int(idx[b])
         before, after = vl[b], vr[b]
-        partners = partners_at(tracks, track, kk, gap)
+        # the break is located to within a frame or two (more frames at high frame rates):
+        # look for what touched it over the moment around it
+        w = max(1, round(_TOUCH_WINDOW_S / max(dt, 1e-3)))
+        partners = []
+        for kw in sorted(range(max(kk - w, 0), min(kk + w, k - 1) + 1), key=lambda j: abs(j - kk)):
+            partners += [p for p in partners_at(tracks, track, kw, gap) if p not in partners]
         # the impact lies between samples: the lowest bottom of the neighbouring frames
         lo = max(kk - 1, 0)
         near = track.bbox_px[lo:kk + 2, 3][seen[lo:kk + 2]]

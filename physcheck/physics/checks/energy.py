@@ -9,6 +9,9 @@ from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Flight, Trajectories, Trajectory
 
+_NEAR_S = 0.15
+"""A flight this close to a contact is the fall into it or the rebound from it."""
+
 
 def _apex_y(f: Flight) -> float | None:
     """Highest point (smallest y) of a flight's parabola if it lies within the flight."""
@@ -58,8 +61,12 @@ class EnergyGainCheck:
             for c in tr.contacts:
                 if c.kind != "floor":
                     continue
-                before = next((f for f in tr.flights if 0 <= c.index - f.i1 <= 4), None)
-                after = next((f for f in tr.flights if 0 <= f.i0 - c.index <= 4), None)
+                # the flights on either side end / start within a moment of the contact (in
+                # time, not frames: at 60 fps the fits stay more frames clear of the impact)
+                before = next((f for f in tr.flights
+                               if c.index - f.i1 >= 0 and c.t_s - f.t1_s <= _NEAR_S), None)
+                after = next((f for f in tr.flights
+                              if f.i0 - c.index >= 0 and f.t0_s - c.t_s <= _NEAR_S), None)
                 if before is None or after is None:
                     continue
                 t_hit = _impact_time(before, after, c.t_s)

@@ -10,6 +10,10 @@ from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, reliable_mask
 
+_NEAR_S = 0.15
+"""A free flight ending or starting this close to a break is the flight it interrupts (time,
+not frames: fits stay more frames clear of a break at high frame rates)."""
+
 
 class ImpulseCheck:
     """A break in the motion with nothing touching the body.
@@ -51,7 +55,8 @@ class ImpulseCheck:
                     continue
                 # an impulse interrupts free flight: a body on a wheel, a string or a track
                 # changes velocity smoothly all the time, with no ballistic stretch beside it
-                if not any(-1 <= c.index - f.i1 <= 4 or -1 <= f.i0 - c.index <= 4
+                if not any((c.index - f.i1 >= -1 and c.t_s - f.t1_s <= _NEAR_S)
+                           or (f.i0 - c.index >= -1 and f.t0_s - c.t_s <= _NEAR_S)
                            for f in tr.flights):
                     continue
                 vb = np.array(c.v_before_px_s)

@@ -15,9 +15,9 @@ class InterpenetrationCheck:
     """Two signatures, both read from where a body meets the ground.
 
     Sinking: after landing, the top of the body goes down while its bottom stays on the ground
-    line and it does not move far sideways. Moving away would raise the bottom (towards the horizon);
-    moving closer would lower both. Only going into the floor lowers the top with the bottom
-    fixed.
+    line and it does not move far sideways. Moving away would raise the bottom (towards the
+    horizon); moving closer would lower both. Only going into the floor lowers the top with the
+    bottom fixed.
 
     Passing through: two bodies on the same ground line (so at the same depth) overlap by more
     than the allowed depth and both keep their velocities, where a collision would change them.
