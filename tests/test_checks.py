@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -621,3 +622,24 @@ def test_score_is_a_product_and_the_threshold_applies() -> None:
     assert v.score == pytest.approx(expected, abs=1e-4)
     assert score_findings(fs, Config().replace(pass_threshold=expected - 0.01)).verdict == "pass"
     assert score_findings(fs, Config().replace(pass_threshold=expected + 0.01)).verdict == "fail"
+
+
+# --- frame rate and gravity -----------------------------------------------------------------
+
+
+def test_impulse_and_energy_gain_at_60_fps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contacts and the flights beside them are matched in time, not in frames."""
+    monkeypatch.setattr(sys.modules[__name__], "FPS", 60.0)
+    kicks = of_type(run_check("impulse", make_track(4, sideways_kick(n=80, k=36))), "impulse")
+    assert len(kicks) == 1 and overlaps(kicks[0], 36, 36)  # one break, not its echoes
+    path, contact = bounce(1.3)
+    gains = of_type(run_check("energy_gain", make_track(5, path)), "energy_gain")
+    assert len(gains) == 1 and gains[0].frames[0] < contact < gains[0].frames[1]
+
+
+def test_gravity_ignores_a_flight_that_barely_falls() -> None:
+    """A body sagging slowly along a surface fits a parabola too; it does not set g."""
+    t = times(45)
+    sag = np.c_[100 + 200 * t, 300 + 0.5 * 80 * t * t]
+    traj = kinematics(make_track(0, parabola(40)), make_track(1, sag, start=0))
+    assert traj.g_px_s2 == pytest.approx(G, rel=0.1)

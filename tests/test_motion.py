@@ -105,3 +105,40 @@ def test_a_vanishing_ball_is_not_held_by_its_points() -> None:
     tr = ts.tracks[0]
     assert tr.end_reason == "vanished"
     assert int(tr.frames[np.flatnonzero(tr.seen)[-1]]) == 29
+
+
+def test_a_ball_vanishing_while_it_rises_has_not_left_the_frame() -> None:
+    """Rising fast towards the top edge, gone 70 px below it: a straight-line guess over the
+    tracker's patience would carry it out of the frame, but it was nowhere near the edge."""
+    bg = cv2.GaussianBlur(_background(5), (0, 0), 6)  # a calm wall: the ball is always seen
+    truth = [(80 + 120 * t, 260 - 300 * t) if i < 20 else None
+             for i, t in enumerate(np.arange(45) / FPS)]
+    ts = _run([_render(bg, p) for p in truth])
+    assert len(ts.tracks) == 1
+    assert ts.tracks[0].end_reason == "vanished"
+
+
+def _floor_scene(seed: int) -> np.ndarray:
+    """A textured wall above a textured floor (from y = 200)."""
+    im = _background(seed)
+    im[200:] = (im[200:].astype(np.float32) * [0.7, 0.6, 0.45]).astype(np.uint8)
+    return im
+
+
+def test_a_shadow_on_the_floor_is_not_a_body() -> None:
+    """A ball flies over the floor; its shadow, the floor dimmed to 55 %, moves with it."""
+    bg = _floor_scene(6)
+    frames = []
+    truth = [(60 + 200 * t, 120 - 150 * t + 0.5 * 400 * t * t) for t in np.arange(45) / FPS]
+    for x, y in truth:
+        im = bg.copy()
+        shadow = np.zeros(im.shape[:2], np.uint8)
+        cv2.ellipse(shadow, (round(x), 235), (16, 5), 0, 0, 360, 255, -1, cv2.LINE_AA)
+        a = shadow[..., None].astype(np.float32) / 255 * 0.45
+        im = (im * (1 - a)).astype(np.uint8)
+        frames.append(_render(im, (x, y)))
+    ts = _run(frames)
+    long_lived = [tr for tr in ts.tracks if tr.seen.sum() > 10]
+    assert len(long_lived) == 1
+    tr = long_lived[0]
+    assert np.nanmedian(tr.xy_px[:, 1]) < 180  # the ball, not the shadow at y = 235

@@ -215,10 +215,9 @@ def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
             continue
         if any(abs(int(i) - j) <= m // 2 + 1 for j in out):
             continue
-        # within a fit window of a stronger break, a weaker jump the same way is that break
-        # seen through the window's edge (an echo), not a contact of its own
-        if any(abs(int(i) - j) <= m and mag[i] < 0.7 * mag[j]
-               and float(dv[i] @ dv[j]) > 0.5 * mag[i] * mag[j] for j in out):
+        # within a fit window of a much stronger break, a jump is that break seen through the
+        # window's edge (the estimator's side lobes point either way), not a contact of its own
+        if any(abs(int(i) - j) <= m and mag[i] < 0.6 * mag[j] for j in out):
             continue
         out.append(int(i))
     return sorted(out), dv
