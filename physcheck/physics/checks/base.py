@@ -67,3 +67,17 @@ def judged(tr: Trajectory, traj: Trajectories) -> bool:
     w, h = traj.tracks.frame_size
     return tr.rigid and tr.body_size_px <= _MAX_BODY_FRAC * max(w, h) and int(
         tr.seen.sum()) >= 6
+
+
+def height_above_support(t_s: float, bottom: float, size: float,
+                         refs: list[tuple[float, float, float]]) -> float | None:
+    """How far above the lowest support seen at the same depth a body's bottom is.
+
+    Only supports where the body looked the same size (same distance from the camera) are
+    compared: on a receding floor, farther bounces are legitimately higher in the image.
+    """
+    same_depth = [y for t, y, s in refs if abs(t - t_s) > 1e-6 and max(s, size) /
+                  max(min(s, size), 1e-6) < 1.2]
+    if not same_depth:
+        return None
+    return float(max(same_depth) - bottom)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.physics.checks.base import judged, runs, span
+from physcheck.physics.checks.base import height_above_support, judged, runs, span
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, near_border, partners_at
+from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, partners_at
 
 
 class AntigravityCheck:
@@ -20,6 +20,18 @@ class AntigravityCheck:
 
     name = "antigravity"
     metrics = ("accel_up_px_s2", "g_px_s2", "threshold_px_s2", "duration_s")
+
+    @staticmethod
+    def _on_support(tr: Trajectory, traj: Trajectories, k0: int, k1: int) -> bool:
+        """Most of the run within half a body size of where bodies of its size land."""
+        refs = traj.support_refs.get(tr.track.shot, [])
+        near = 0
+        ks = [k for k in range(k0, k1 + 1) if np.isfinite(tr.track.bbox_px[k, 3])]
+        for k in ks:
+            above = height_above_support(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]),
+                                         tr.body_size_px, refs)
+            near += above is not None and above < 0.5 * tr.body_size_px
+        return bool(ks) and near > len(ks) / 2
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out: list[Finding] = []
@@ -44,6 +56,8 @@ class AntigravityCheck:
                 if any(k0 - 1 <= c.index <= k1 + 1 and c.kind in ("body", "floor")
                        for c in tr.contacts):
                     continue
+                if self._on_support(tr, traj, k0, k1):
+                    continue  # bouncing or rolling on the floor: its bounces are too small to see
                 if sum(near_border(traj.tracks, tr.track, k, config.border_margin_frac)
                        for k in ks) > len(ks) / 2:
                     continue

@@ -6,7 +6,7 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
-from physcheck.physics.checks.base import judged
+from physcheck.physics.checks.base import height_above_support, judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, reliable_mask
 
@@ -44,7 +44,7 @@ class ImpulseCheck:
                             float(tr.size_px[k])) for k in np.flatnonzero(reliable)
                            if np.isfinite(tr.size_px[k]) and abs(k - c.index) > 2
                            and tr.track.state[k] == ObsState.MOVING]
-                    above = _height_above_support(c.t_s, c.bottom_y_px,
+                    above = height_above_support(c.t_s, c.bottom_y_px,
                                                   _size_at(tr, c.index), refs + own)
                     # the impact falls between frames: allow one frame of travel
                     frame_dt = float(np.median(np.diff(tr.track.t_s))) if len(
@@ -94,17 +94,3 @@ def _size_at(tr: Trajectory, k: int) -> float:
     if len(ok) == 0:
         return tr.body_size_px
     return float(np.median(tr.size_px[ok[np.argsort(np.abs(ok - k))[:5]]]))
-
-
-def _height_above_support(t_s: float, bottom: float, size: float,
-                          refs: list[tuple[float, float, float]]) -> float | None:
-    """How far above the lowest support seen at the same depth this 'bounce' happened.
-
-    Only supports where the body looked the same size (same distance from the camera) are
-    compared: on a receding floor, farther bounces are legitimately higher in the image.
-    """
-    same_depth = [y for t, y, s in refs if abs(t - t_s) > 1e-6 and max(s, size) /
-                  max(min(s, size), 1e-6) < 1.2]
-    if not same_depth:
-        return None
-    return float(max(same_depth) - bottom)

@@ -140,8 +140,10 @@ class InterpenetrationCheck:
             vp = np.nanmedian(tr.v_px_s[pre], axis=0)
             vq = np.nanmedian(tr.v_px_s[post], axis=0)
             dvs.append(float(np.linalg.norm(vq - vp) / max(np.linalg.norm(vp), 1e-6)))
-        rel = float(np.linalg.norm(np.nanmedian(a.v_px_s[ka[:3]], axis=0)
-                                   - np.nanmedian(b.v_px_s[kb[:3]], axis=0)))
+        va, vb = a.v_px_s[ka[:3]], b.v_px_s[kb[:3]]
+        if not (np.isfinite(va).any() and np.isfinite(vb).any()):
+            return None
+        rel = float(np.linalg.norm(np.nanmedian(va, axis=0) - np.nanmedian(vb, axis=0)))
         if max(dvs) > 0.2 or rel < 1.0 * body:
             return None  # a collision changed their motion, or they never approached
         fr = (f0 + first, f0 + last)
