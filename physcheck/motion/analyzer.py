@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -269,13 +270,24 @@ class MotionAnalyzer:
             blobs = [b for b in blobs
                      if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads)]
         if blobs:
-            rgb_samples = []
-            for p in picks[:len(samples)]:
-                m = from_ref @ self.buf[p].to_ref
-                rgb_samples.append(self.buf[p].rgb if _near_identity(m) else cv2.warpPerspective(
-                    self.buf[p].rgb, m, (self.mw, self.mh), flags=cv2.INTER_LINEAR,
-                    borderMode=cv2.BORDER_REPLICATE))
-            blobs = [b for b in blobs if not _is_shadow(b, mask, cur.rgb, rgb_samples)]
+            sample_ms = [from_ref @ self.buf[p].to_ref for p in picks[:len(samples)]]
+            sample_rgb = [self.buf[p].rgb for p in picks[:len(samples)]]
+
+            def rgb_patches(b: Blob) -> list[np.ndarray]:
+                """The colour samples over a blob's box, warped into this frame."""
+                out = []
+                for m, im in zip(sample_ms, sample_rgb, strict=True):
+                    if _near_identity(m):
+                        out.append(im[b.y0:b.y1, b.x0:b.x1])
+                    else:  # warp just the box: the homography shifted to its corner
+                        shift = np.array([[1.0, 0, -b.x0], [0, 1.0, -b.y0], [0, 0, 1.0]])
+                        out.append(cv2.warpPerspective(im, shift @ m, (b.x1 - b.x0, b.y1 - b.y0),
+                                                       flags=cv2.INTER_LINEAR,
+                                                       borderMode=cv2.BORDER_REPLICATE))
+                return out
+
+            blobs = [b for b in blobs
+                     if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, rgb_patches)]
         earlier = None
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
@@ -372,7 +384,8 @@ def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarr
     return False
 
 
-def _is_shadow(b: Blob, mask: np.ndarray, rgb: np.ndarray, samples: list[np.ndarray]) -> bool:
+def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
+               rgb: np.ndarray, rgb_patches: Callable[[Blob], list[np.ndarray]]) -> bool:
     """A blob that is the background, darker: a moving body's shadow.
 
     A shadow dims the surface it falls on by one factor in every colour channel; a body has
@@ -380,14 +393,19 @@ def _is_shadow(b: Blob, mask: np.ndarray, rgb: np.ndarray, samples: list[np.ndar
     35-92 % as bright as the background there, with the three channels dimmed alike (within
     noise and chroma subsampling), by a nearly uniform factor. (A grey body on a surface of
     its own hue can pass the colour test, but its shading, highlight and dark side do not
-    keep to one dimming factor.)
+    keep to one dimming factor.) The grey levels rule out most bodies before any colour is
+    looked at.
     """
     sl = (slice(b.y0, b.y1), slice(b.x0, b.x1))
     inside = mask[sl].astype(bool)
     n = int(inside.sum())
     if n < 4:
         return False
-    bg = median_stack([s[sl] for s in samples]).astype(np.float32)[inside]
+    g_bg = bg_gray[sl][inside].astype(np.float32)
+    g_ratio = gray[sl][inside] / np.maximum(g_bg, 1.0)
+    if np.mean((g_ratio > _SHADOW_MIN) & (g_ratio < _SHADOW_MAX)) < _SHADOW_FRAC:
+        return False
+    bg = median_stack(rgb_patches(b)).astype(np.float32)[inside]
     cur = rgb[sl].astype(np.float32)[inside]
     lit = bg.min(axis=1) > 20  # too dark a background gives no usable ratio
     if lit.mean() < 0.8:

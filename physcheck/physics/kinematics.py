@@ -284,6 +284,24 @@ _EDGE_FRAC = 0.005
 """A box this close to the frame's edge (fraction of its long side) is cut by it."""
 
 
+def _cut_by_edge(tracks: TrackSet, track: EntityTrack, margin_frac: float) -> np.ndarray:
+    """:func:`near_border` for every sample of a track at once (unseen samples: True)."""
+    box = track.bbox_px
+    ok = np.isfinite(box).all(axis=1)
+    out = np.ones(len(box), bool)
+    if not ok.any():
+        return out
+    inv = np.linalg.inv(tracks.to_ref[track.frames[ok]])
+    corners = np.stack([box[ok][:, :2], box[ok][:, 2:]], axis=1)  # (n, 2, 2)
+    q = np.einsum("nij,nkj->nki", inv[:, :, :2], corners) + inv[:, None, :, 2]
+    xy = q[..., :2] / q[..., 2:3]
+    w, h = tracks.frame_size
+    m = margin_frac * max(w, h)
+    out[ok] = ((xy[:, 0, 0] < m) | (xy[:, 0, 1] < m) | (xy[:, 1, 0] > w - m)
+               | (xy[:, 1, 1] > h - m))
+    return out
+
+
 def near_border(tracks: TrackSet, track: EntityTrack, k: int, margin_frac: float) -> bool:
     """The body's box at track index k is within the border margin of the frame (image coords)."""
     box = track.bbox_px[k]
@@ -456,7 +474,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     ]
     flights = _flights(track, idx, t, xy, bounds, body, tracks, config)
     # a silhouette cut by the frame's edge is not the body's shape: judge rigidity without it
-    whole = np.array([not near_border(tracks, track, j, _EDGE_FRAC) for j in range(k)])
+    whole = ~_cut_by_edge(tracks, track, _EDGE_FRAC)
     moving = track.state == ObsState.MOVING
     if (whole & moving).sum() >= 5:
         moving &= whole
