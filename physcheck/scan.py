@@ -414,8 +414,11 @@ def _run_task(task: _Task, config: Config, cache_dir: str | None) -> dict[str, A
     if hang_on and any(hang_on in p for p in task.paths):
         while True:
             time.sleep(3600)
+    import cv2
+
     from physcheck.pipeline import check_video
 
+    cv2.setNumThreads(1)  # OpenCV's own pool would compete with the other workers
     t0 = time.perf_counter()
     res = check_video(task.paths[0], config, keyframes=task.report is not None)
     seconds = time.perf_counter() - t0
