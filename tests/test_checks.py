@@ -335,10 +335,19 @@ def test_morph_on_a_size_that_swells_and_comes_back() -> None:
     assert found[0].evidence["size_ratio"] >= 1.45
 
 
+def _perspective_throw(vz_m_s: float, n: int = 36) -> EntityTrack:
+    """A ball (radius 0.1 m) thrown 4 m from a pinhole camera (f = 1000 px), moving in depth."""
+    t = times(n)
+    z = 4.0 + vz_m_s * t
+    x, y = -0.5 + 1.0 * t, -1.0 + 4.0 * t - 0.5 * 9.81 * t * t  # metres, y up
+    return make_track(0, np.c_[640 + 1000 * x / z, 400 - 1000 * y / z], sizes=100 / z)
+
+
 def test_steady_approach_is_not_morph() -> None:
-    t = times(45)
-    sizes = BODY * (1 + 0.5 * t)  # grows 1.7x monotonically: coming closer
-    assert run_check("morph", make_track(6, parabola(45, vy=-800.0), sizes=sizes)) == []
+    """Coming closer grows the body 1.6x; its fall grows in the image alike (perspective)."""
+    tr = _perspective_throw(-1.5)
+    assert tr.area_px[-1] / tr.area_px[0] > 1.6**2
+    assert run_check("morph", tr) == []
 
 
 # --- interpenetration -----------------------------------------------------------------------
@@ -643,3 +652,20 @@ def test_gravity_ignores_a_flight_that_barely_falls() -> None:
     sag = np.c_[100 + 200 * t, 300 + 0.5 * 80 * t * t]
     traj = kinematics(make_track(0, parabola(40)), make_track(1, sag, start=0))
     assert traj.g_px_s2 == pytest.approx(G, rel=0.1)
+
+
+def test_morph_when_a_body_grows_in_free_flight() -> None:
+    """Size 1.7x mid-flight while the fall keeps its acceleration: not depth."""
+    k = np.arange(40)
+    sizes = BODY * np.clip(1 + 0.7 * (k - 15) / 9, 1.0, 1.7)
+    found = of_type(run_check("morph", make_track(1, parabola(40), sizes=sizes)), "morph")
+    assert len(found) == 1
+    assert found[0].evidence["size_ratio"] == pytest.approx(1.7, abs=0.1)
+    assert found[0].evidence["fall_accel_ratio"] < 1.1
+
+
+@pytest.mark.parametrize("vz", [5.0, 2.0, -1.5])
+def test_a_throw_towards_or_away_from_the_camera_is_plausible(vz: float) -> None:
+    """Size and the fall's image acceleration both scale with 1/distance: no finding at all."""
+    traj = kinematics(_perspective_throw(vz))
+    assert [f for cls in CHECKS.values() for f in cls().run(traj, Config())] == []

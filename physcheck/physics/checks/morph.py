@@ -7,7 +7,7 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, near_border, partners_at
+from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, partners_at
 
 _WINDOW_S = 1.2
 
@@ -29,6 +29,10 @@ class MorphCheck:
         for tr in traj.items:
             if tr.body_size_px > 0.2 * long_side:
                 continue  # scenery or a body up close, not an object to measure
+            in_flight = self._in_flight(tr, traj, config)
+            if in_flight is not None:
+                out.append(in_flight)
+                continue
             gap = config.contact_gap_frac * tr.body_size_px + 2
             ok = [
                 k for k in np.flatnonzero(tr.track.state == ObsState.MOVING)
@@ -82,3 +86,66 @@ class MorphCheck:
                          f"explain"),
             ))
         return out
+
+    @staticmethod
+    def _in_flight(tr: Trajectory, traj: Trajectories, config: Config) -> Finding | None:
+        """Size that changes during one free flight while the fall's acceleration does not.
+
+        Moving nearer or farther changes a body's apparent size and, by the same factor, the
+        acceleration its fall shows in the image (both scale with 1/distance). A body whose
+        size changes by the morph ratio within a flight, while the two halves of that flight
+        fall alike, changed size itself.
+        """
+        g = traj.g_px_s2
+        if g <= 0:
+            return None
+        long_side = max(traj.tracks.frame_size)
+        gap = config.contact_gap_frac * tr.body_size_px + 2
+        for f in tr.flights:
+            if f.t1_s - f.t0_s < 0.3 or not 0.6 * g <= f.accel_px_s2[1] <= 1.6 * g:
+                continue  # not clearly a free fall at this video's gravity
+            ks = np.array([
+                k for k in range(f.i0, f.i1 + 1)
+                if tr.track.state[k] == ObsState.MOVING and np.isfinite(tr.track.area_px[k])
+                and not partners_at(traj.tracks, tr.track, k, gap)
+                and not near_border(traj.tracks, tr.track, k, 2.0 / long_side)])
+            if len(ks) < 10:
+                continue
+            size = np.sqrt(tr.track.area_px[ks])
+            s0, s1 = float(np.median(size[:4])), float(np.median(size[-4:]))
+            r_size = max(s0, s1) / max(min(s0, s1), 1e-6)
+            if r_size < config.morph_size_ratio:
+                continue
+            t = tr.track.t_s[ks]
+            y = tr.track.xy_px[ks, 1]
+            half = len(ks) // 2
+            acc = []
+            for sl in (slice(0, half), slice(half, len(ks))):
+                if len(t[sl]) < 5 or t[sl][-1] - t[sl][0] < 0.12:
+                    break
+                acc.append(2 * float(np.polyfit(t[sl] - t[sl][0], y[sl], 2)[0]))
+            if len(acc) < 2 or min(acc) <= 0:
+                continue
+            r_acc = max(acc) / min(acc)
+            # depth would scale the fall with the size: allow a third of that in log terms
+            if np.log(r_acc) > _DEPTH_SHARE * np.log(r_size):
+                continue
+            f0, f1 = int(tr.track.frames[ks[0]]), int(tr.track.frames[ks[-1]])
+            t0, t1 = float(tr.track.t_s[ks[0]]), float(tr.track.t_s[ks[-1]])
+            return Finding(
+                type="morph", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
+                confidence=margin_confidence(r_size - 1, config.morph_size_ratio - 1),
+                evidence={"size_ratio": r_size, "threshold": config.morph_size_ratio,
+                          "size_start_px": s0, "size_end_px": s1,
+                          "fall_accel_ratio": r_acc, "accel_px_s2": acc},
+                message=(f"entity {tr.entity} changes size by {r_size:.2f}x in free flight "
+                         f"between {t0:.2f} s and {t1:.2f} s while its fall keeps the same "
+                         f"acceleration ({r_acc:.2f}x): moving nearer or farther would change "
+                         f"both alike"),
+            )
+        return None
+
+
+_DEPTH_SHARE = 0.35
+"""A depth change scales the fall's acceleration like the size; below this share of it (in
+log terms) the size change is not depth."""
