@@ -142,3 +142,23 @@ def test_a_shadow_on_the_floor_is_not_a_body() -> None:
     assert len(long_lived) == 1
     tr = long_lived[0]
     assert np.nanmedian(tr.xy_px[:, 1]) < 180  # the ball, not the shadow at y = 235
+
+
+def test_a_wandering_camera_over_a_smooth_wall_leaves_a_static_ball_static() -> None:
+    """A handheld camera wandering over a smooth, grainy wall, blurred by its own motion: the
+    camera's steps are measured and a ball that never moves stays still."""
+    rng = np.random.default_rng(7)
+    wall = cv2.resize(rng.normal(150, 14, (9, 16, 3)).astype(np.float32), (W + 40, H),
+                      interpolation=cv2.INTER_CUBIC)
+    wall += rng.normal(0, 4, (H, W + 40, 1)).astype(np.float32)
+    wall = _render(np.clip(wall, 0, 255).astype(np.uint8), (250.0, 140.0))
+    frames = []
+    for i in range(60):
+        acc = np.zeros((H, W, 3), np.float32)
+        for u in np.linspace(i, i + 0.75, 4):  # the camera moves during the exposure: blur
+            dx = 20 + 3 * np.sin(u / 3.0) + 1.5 * np.sin(u / 1.3)
+            m = np.float32([[1, 0, -dx], [0, 1, 0.8 * np.sin(u / 4.0)]])
+            acc += cv2.warpAffine(wall, m, (W, H), flags=cv2.INTER_LINEAR)
+        frames.append((acc / 4 + rng.normal(0, 2, acc.shape)).clip(0, 255).astype(np.uint8))
+    ts = _run(frames)
+    assert all((tr.state == ObsState.MOVING).sum() <= 10 for tr in ts.tracks)

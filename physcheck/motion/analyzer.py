@@ -82,9 +82,15 @@ class FramePreparer:
         self.mw, self.mh = motion_wh
         self.cw, self.ch = max(16, self.mw // 2), max(16, self.mh // 2)
         self.camera = HomographyCameraEstimator()
+        self.camera_fine = HomographyCameraEstimator(min_inliers=40)
+        """At motion resolution: for backgrounds whose corners blur away at half of it. It
+        must find twice as many agreeing corners: a score of them can all sit on moving bodies."""
+        self._prev_gray: np.ndarray | None = None
         self.shots = ShotDetector(config.cut_threshold) if detect_cuts else None
         self._prev_cam: np.ndarray | None = None
         self._n = 0
+        self._up = np.diag([self.mw / self.cw, self.mh / self.ch, 1.0])
+        self._down = np.linalg.inv(self._up)
 
     def __call__(self, frame: Frame) -> PreparedFrame:
         """Prepare the next decoded frame (its cut is detected here)."""
@@ -105,12 +111,23 @@ class FramePreparer:
         cam = cv2.resize(gray, (self.cw, self.ch), interpolation=cv2.INTER_AREA)
         h_step = None
         moved = False
-        if self._prev_cam is None or new_shot:
+        if self._prev_cam is None or self._prev_gray is None or new_shot:
             self.camera.reset()
+            self.camera_fine.reset()
         else:
-            h_step = self.camera.step(self._prev_cam, cam).h_prev_to_cur
+            step = self.camera.step(self._prev_cam, cam)
+            h_step = step.h_prev_to_cur
+            if not step.featureless:
+                # reliable, or its features disagree (moving bodies cover the background): more
+                # corners would not settle it. Carried features would be stale next time.
+                self.camera_fine.reset()
+            else:
+                fine = self.camera_fine.step(self._prev_gray, gray)
+                if fine.reliable:  # to the half-resolution frame of h_step
+                    h_step = self._down @ fine.h_prev_to_cur @ self._up
             moved = not np.allclose(h_step, np.eye(3))
         self._prev_cam = cam
+        self._prev_gray = gray
         return PreparedFrame(index, t_s, rgb, small, gray, new_shot, h_step, moved)
 
 

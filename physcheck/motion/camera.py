@@ -27,6 +27,8 @@ class CameraStep:
     inliers: int
     reliable: bool
     """False when too few background features agreed (the step is then identity)."""
+    featureless: bool = False
+    """Unreliable for want of corners to follow (not because they disagreed)."""
 
 
 class HomographyCameraEstimator:
@@ -61,7 +63,7 @@ class HomographyCameraEstimator:
         if pts is None or len(pts) < 12:
             self._pts = None
             # a featureless background cannot show camera motion; treat it as still
-            return CameraStep(eye, 0, reliable=False)
+            return CameraStep(eye, 0, reliable=False, featureless=True)
         # OpenCV's stub types nextPts as required, but it is an in/out array that accepts None
         nxt, st, _err = cv2.calcOpticalFlowPyrLK(  # type: ignore[call-overload]
             prev, cur, pts, None, **_LK_PARAMS)
@@ -75,7 +77,7 @@ class HomographyCameraEstimator:
         self._pts = nxt[ok].reshape(-1, 1, 2)
         if len(p0) < 12:
             self._pts = None
-            return CameraStep(eye, len(p0), reliable=False)
+            return CameraStep(eye, len(p0), reliable=False, featureless=True)
         flow = p1 - p0
         if np.median(np.abs(flow).max(axis=1)) < self.snap_px:
             return CameraStep(eye, len(p0), reliable=True)
