@@ -26,6 +26,8 @@ from physcheck.motion.types import ObsState
 log = logging.getLogger(__name__)
 
 _BIG = 1e6
+_SHOT_START_S = 0.15
+"""A body first found this soon after its shot starts was there at the start."""
 _LEAVE_HORIZON_S = 0.12
 """A body unseen for longer is judged leaving the frame by where it was heading this soon
 after its last sighting (one frame at 10 fps, three at 30)."""
@@ -159,6 +161,7 @@ class EntityTracker:
         self.live: list[_Track] = []
         self.closed: list[_Track] = []
         self.first_frame: int | None = None
+        self.first_t = 0.0
         self.prev_gray: np.ndarray | None = None
 
     # ------------------------------------------------------------------ per frame
@@ -175,6 +178,7 @@ class EntityTracker:
         """Advance by one frame. ``earlier_gray`` is a frame ~0.25 s before, warped to this one."""
         if self.first_frame is None:
             self.first_frame = frame
+            self.first_t = t_s
         from_ref = np.linalg.inv(to_ref)
         if self.prev_gray is not None and self.prev_gray.shape == gray.shape:
             self._track_points(self.prev_gray, gray, frame)
@@ -215,7 +219,7 @@ class EntityTracker:
         for bi, b in enumerate(blobs):
             if bi in blob_owner:
                 continue
-            reason = self._start_reason(frame, b, gray, earlier_gray)
+            reason = self._start_reason(frame, t_s, b, gray, earlier_gray)
             tr = _Track(id=self.next_id, first_frame=frame, start_reason=reason)
             self.next_id += 1
             self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
@@ -448,9 +452,11 @@ class EntityTracker:
             return None
         return (x0 + loc[0] - tr.tpl_offset[0], y0 + loc[1] - tr.tpl_offset[1])
 
-    def _start_reason(self, frame: int, b: Blob, gray: np.ndarray,
+    def _start_reason(self, frame: int, t_s: float, b: Blob, gray: np.ndarray,
                       earlier_gray: np.ndarray | None) -> str:
-        if frame == self.first_frame:
+        if frame == self.first_frame or t_s - self.first_t <= _SHOT_START_S:
+            # the background has no past yet at a shot's start: a body can take a few frames
+            # to stand out, which is not appearing
             return "shot_start"
         if (b.x0 < self.margin or b.y0 < self.margin or b.x1 > self.w - self.margin
                 or b.y1 > self.h - self.margin):
