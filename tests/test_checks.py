@@ -669,3 +669,27 @@ def test_a_throw_towards_or_away_from_the_camera_is_plausible(vz: float) -> None
     """Size and the fall's image acceleration both scale with 1/distance: no finding at all."""
     traj = kinematics(_perspective_throw(vz))
     assert [f for cls in CHECKS.values() for f in cls().run(traj, Config())] == []
+
+
+def _landed_sliding(top_px: np.ndarray, n: int = 70) -> EntityTrack:
+    """Lands, then slides on at 1.5 body sizes/s while its top moves down by ``top_px``."""
+    path, land = land_and_rest(n)
+    path[land:, 0] += 1.5 * BODY * (times(n)[land:] - times(n)[land])
+    return resting_box(make_track(8, path), land, top_px)
+
+
+def test_interpenetration_when_a_body_sinks_while_it_slides() -> None:
+    """Going steadily down into the floor within a moment of landing, still sliding."""
+    k = np.arange(70)
+    _, land = land_and_rest(70)
+    found = of_type(run_check("interpenetration", _landed_sliding(
+        14.0 * np.clip((k - land - 2) / 9, 0, 1))), "interpenetration")
+    assert len(found) == 1 and found[0].entity == 8
+
+
+def test_a_sliding_body_whose_outline_wobbles_does_not_sink() -> None:
+    """A skimming or tumbling body: its top goes down and back up, it is not sinking."""
+    k = np.arange(70)
+    _, land = land_and_rest(70)
+    wobble = 8.0 * np.abs(np.sin((k - land) / 3.0)) * (k > land)
+    assert run_check("interpenetration", _landed_sliding(wobble)) == []

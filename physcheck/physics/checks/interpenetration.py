@@ -8,7 +8,7 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, steady_shape
+from physcheck.physics.kinematics import Contact, Trajectories, Trajectory, steady_shape
 
 
 class InterpenetrationCheck:
@@ -41,10 +41,15 @@ class InterpenetrationCheck:
         return out
 
     def _sink(self, tr: Trajectory, traj: Trajectories, config: Config) -> Finding | None:
-        landings = [c for c in tr.contacts if c.kind == "floor"]
-        if not landings:
-            return None
-        c = landings[-1]
+        # the last landing first; a body slowing as it sinks can show a second 'landing'
+        for c in reversed([c for c in tr.contacts if c.kind == "floor"]):
+            f = self._sink_after(tr, traj, config, c)
+            if f is not None:
+                return f
+        return None
+
+    def _sink_after(self, tr: Trajectory, traj: Trajectories, config: Config,
+                    c: Contact) -> Finding | None:
         # judged on its shape before it landed: sinking hides part of it afterwards
         before = (tr.track.state == ObsState.MOVING) & (np.arange(len(tr.seen)) < c.index)
         long_side = max(traj.tracks.frame_size)
@@ -61,9 +66,14 @@ class InterpenetrationCheck:
         after = np.flatnonzero(tr.seen & (np.arange(len(tr.seen)) > c.index + 1))[:5]
         # it stays where it landed: no sliding or skimming on, its bottom on that ground line
         # (its centre may go down: that is the sinking itself)
+        thr = config.interpenetration_depth_frac * body
+        # a body going steadily down into the floor may keep sliding as it goes; anything else
+        # must stay where it landed (a skimming glider, a tumbling body change their outline)
+        steady = _steady_sink(tr, ks, body, thr)
         vx = np.abs(tr.v_px_s[after, 0])
         bottoms = tr.track.bbox_px[after, 3]
-        if (len(after) < 3 or not np.isfinite(vx).any() or float(np.nanmedian(vx)) > 1.0 * body
+        if (len(after) < 3 or not np.isfinite(vx).any()
+                or float(np.nanmedian(vx)) > (2.5 if steady else 1.0) * body
                 or float(np.ptp(bottoms)) > 0.3 * body):
             return None
         top0, bot0 = box[k_ref, 1], box[k_ref, 3]
@@ -72,9 +82,8 @@ class InterpenetrationCheck:
             sink = box[k, 1] - top0
             if box[k, 3] < bot0 - 0.15 * body:
                 return None  # bounced or rose: not resting
-            if abs(tr.track.xy_px[k, 0] - x0) > 0.75 * body:
-                return None  # rolling away; the ground line may change
-            thr = config.interpenetration_depth_frac * body
+            if abs(tr.track.xy_px[k, 0] - x0) > (3.0 if steady else 0.75) * body:
+                return None  # gone far along the floor; the ground line may change
             if sink > thr:
                 # falling off the support moves top and bottom down together, fast; sinking is
                 # slow, and a floor drawn over the body keeps its bottom where it is
@@ -157,3 +166,21 @@ class InterpenetrationCheck:
                      f"{t[0]:.2f} s and {t[1]:.2f} s on the same ground line without either "
                      f"changing course"),
         )
+
+
+def _steady_sink(tr: Trajectory, ks: np.ndarray, body: float, thr: float) -> bool:
+    """The top goes down step after step (never back up beyond noise) by more than ``thr``
+    within 0.6 s of landing, while the bottom stays on its ground line."""
+    t = tr.track.t_s[ks]
+    win = ks[t - t[0] <= _STEADY_SINK_S]
+    if len(win) < 4:
+        return False
+    tops, bots = tr.track.bbox_px[win, 1], tr.track.bbox_px[win, 3]
+    if not (np.isfinite(tops).all() and np.isfinite(bots).all()):
+        return False
+    return bool((np.diff(tops) >= -0.05 * body).all() and tops[-1] - tops[0] > thr
+                and np.ptp(bots) <= 0.3 * body)
+
+
+_STEADY_SINK_S = 0.6
+"""A body sinking into the floor as it slides does so within this time of landing."""
