@@ -25,6 +25,9 @@ from physcheck.video.types import Frame
 
 log = logging.getLogger(__name__)
 
+_FINE_MAX_JUMP_PX = 2.0
+"""A fine camera step may always move this much (motion-resolution px), more only if the
+camera has been moving that fast."""
 _BG_STEP_S = 0.27
 """Spacing of the background samples: a body must move its size within ~0.8 s to be seen."""
 _BG_SAMPLES_EACH_SIDE = 5
@@ -86,6 +89,8 @@ class FramePreparer:
         """At motion resolution: for backgrounds whose corners blur away at half of it. It
         must find twice as many agreeing corners: a score of them can all sit on moving bodies."""
         self._prev_gray: np.ndarray | None = None
+        self._recent_shift: deque[float] = deque(maxlen=5)
+        """Translation of the last camera steps, motion-resolution px."""
         self.shots = ShotDetector(config.cut_threshold) if detect_cuts else None
         self._prev_cam: np.ndarray | None = None
         self._n = 0
@@ -114,6 +119,7 @@ class FramePreparer:
         if self._prev_cam is None or self._prev_gray is None or new_shot:
             self.camera.reset()
             self.camera_fine.reset()
+            self._recent_shift.clear()
         else:
             step = self.camera.step(self._prev_cam, cam)
             h_step = step.h_prev_to_cur
@@ -123,9 +129,14 @@ class FramePreparer:
                 self.camera_fine.reset()
             else:
                 fine = self.camera_fine.step(self._prev_gray, gray)
-                if fine.reliable:  # to the half-resolution frame of h_step
+                shift = float(np.hypot(*fine.h_prev_to_cur[:2, 2]))
+                recent = float(np.median(self._recent_shift)) if self._recent_shift else 0.0
+                # a handheld camera moves smoothly: a step far beyond the last few is corners
+                # on moving bodies agreeing by chance, not the camera
+                if fine.reliable and shift <= max(_FINE_MAX_JUMP_PX, 3.0 * recent):
                     h_step = self._down @ fine.h_prev_to_cur @ self._up
             moved = not np.allclose(h_step, np.eye(3))
+            self._recent_shift.append(float(np.hypot(*(self._up @ h_step @ self._down)[:2, 2])))
         self._prev_cam = cam
         self._prev_gray = gray
         return PreparedFrame(index, t_s, rgb, small, gray, new_shot, h_step, moved)

@@ -144,7 +144,8 @@ class InterpenetrationCheck:
         for tr, kk in ((a, ka), (b, kb)):
             pre = [k for k in kk[: max(first - 2, 0)] if tr.seen[k]][-4:]
             post = [k for k in kk[last + 3:] if tr.seen[k]][:4]
-            if len(pre) < 3 or len(post) < 3:
+            if (len(pre) < 3 or len(post) < 3 or not np.isfinite(tr.v_px_s[pre]).any()
+                    or not np.isfinite(tr.v_px_s[post]).any()):
                 return None
             vp = np.nanmedian(tr.v_px_s[pre], axis=0)
             vq = np.nanmedian(tr.v_px_s[post], axis=0)
