@@ -693,3 +693,38 @@ def test_a_sliding_body_whose_outline_wobbles_does_not_sink() -> None:
     _, land = land_and_rest(70)
     wobble = 8.0 * np.abs(np.sin((k - land) / 3.0)) * (k > land)
     assert run_check("interpenetration", _landed_sliding(wobble)) == []
+
+
+def test_teleport_seen_at_both_places_in_one_blurred_frame() -> None:
+    """With motion blur, the frame of the jump shows the body at both places: its twin starts
+    in the very frame where it was last seen."""
+    path = parabola()
+    moved = path.copy()
+    moved[:, 0] += 6 * BODY
+    a = make_track(0, path[:21], end_reason="vanished")
+    b = make_track(1, moved[20:], start=20, start_reason="appeared")
+    traj = kinematics(a, b)
+    found = CHECKS["teleport"]().run(traj, Config())
+    assert [(f.type, f.entity, f.frames) for f in found] == [("teleport", 0, (20, 20))]
+    assert "both places" in found[0].message
+    assert CHECKS["permanence"]().run(traj, Config()) == []
+
+
+def test_a_body_leaving_through_the_edge_stays_rigid() -> None:
+    """Its silhouette is cut by the frame's edge as it slowly leaves (half of its track):
+    narrower and elongated, which is the edge, not a change of its shape."""
+    n = 42
+    t = times(n)
+    xy = np.c_[1250 + 30 * t, np.full(n, 600.0)]
+    right = FRAME[0]
+    inside = np.clip(right - (xy[:, 0] - BODY / 2), 1.0, BODY)
+    cut = inside < BODY
+    xy[cut, 0] = right - inside[cut] / 2
+    tr = make_track(3, xy, noise=0.0)
+    bbox = tr.bbox_px.copy()
+    bbox[cut, 0], bbox[cut, 2] = right - inside[cut], right
+    tr = dataclasses.replace(tr, bbox_px=bbox, area_px=inside * BODY,
+                             elongation=np.maximum(BODY / inside, 1.0))
+    assert cut.sum() >= 0.45 * n
+    (k,) = kinematics(tr).items
+    assert k.rigid

@@ -162,3 +162,25 @@ def test_a_wandering_camera_over_a_smooth_wall_leaves_a_static_ball_static() -> 
         frames.append((acc / 4 + rng.normal(0, 2, acc.shape)).clip(0, 255).astype(np.uint8))
     ts = _run(frames)
     assert all((tr.state == ObsState.MOVING).sum() <= 10 for tr in ts.tracks)
+
+
+def test_a_body_first_found_just_after_its_shot_starts_was_there_at_the_start() -> None:
+    """The background has no past at a shot's start: a body standing out two frames later has
+    not appeared out of nowhere; one found later mid-frame has."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    gray = np.full((180, 320), 100, np.uint8)
+    rgb = np.full((180, 320, 3), 100, np.uint8)
+
+    def blob(x: float) -> Blob:
+        return Blob(cx=x, cy=90.0, x0=int(x) - 5, y0=85, x1=int(x) + 5, y1=95, area=100.0,
+                    elongation=1.0)
+
+    for f in range(20):
+        blobs = ([blob(60.0 + 3 * f)] if f >= 2 else []) + ([blob(250.0)] if f >= 12 else [])
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    reasons = sorted(ct.start_reason for ct in tracker.finish())
+    assert reasons == ["appeared", "shot_start"]
