@@ -34,6 +34,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from synth_eval import overlaps  # noqa: E402  (the same matching rule: 3 frames tolerance)
+
 from physcheck.config import Config  # noqa: E402
 from physcheck.pipeline import check_video  # noqa: E402
 
@@ -48,7 +50,6 @@ FLOOR_Y = 318.0
 """Floor line in pixels (y down)."""
 SUB = 4
 """Rendered sub-frames per frame (motion blur) and physics steps per sub-frame."""
-TOL_FRAMES = 3
 
 
 def to_px(x_m: float, y_m: float) -> tuple[float, float]:
@@ -511,10 +512,6 @@ def write(name: str, seed: int, out: Path) -> dict:
                                     "t_s": list(sc.span_s)})
     path.with_suffix(".json").write_text(json.dumps(truth))
     return truth
-
-
-def overlaps(a: list[int], b: list[int], tol: int = TOL_FRAMES) -> bool:
-    return a[0] <= b[1] + tol and b[0] <= a[1] + tol
 
 
 def main() -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -94,8 +93,9 @@ class FramePreparer:
         self.shots = ShotDetector(config.cut_threshold) if detect_cuts else None
         self._prev_cam: np.ndarray | None = None
         self._n = 0
-        self._up = np.diag([self.mw / self.cw, self.mh / self.ch, 1.0])
-        self._down = np.linalg.inv(self._up)
+        self.cam_up = np.diag([self.mw / self.cw, self.mh / self.ch, 1.0])
+        """Half-resolution (camera) pixels to motion-resolution pixels; ``cam_down`` back."""
+        self.cam_down = np.linalg.inv(self.cam_up)
 
     def __call__(self, frame: Frame) -> PreparedFrame:
         """Prepare the next decoded frame (its cut is detected here)."""
@@ -134,9 +134,10 @@ class FramePreparer:
                 # a handheld camera moves smoothly: a step far beyond the last few is corners
                 # on moving bodies agreeing by chance, not the camera
                 if fine.reliable and shift <= max(_FINE_MAX_JUMP_PX, 3.0 * recent):
-                    h_step = self._down @ fine.h_prev_to_cur @ self._up
+                    h_step = self.cam_down @ fine.h_prev_to_cur @ self.cam_up
             moved = not np.allclose(h_step, np.eye(3))
-            self._recent_shift.append(float(np.hypot(*(self._up @ h_step @ self._down)[:2, 2])))
+            self._recent_shift.append(
+                float(np.hypot(*(self.cam_up @ h_step @ self.cam_down)[:2, 2])))
         self._prev_cam = cam
         self._prev_gray = gray
         return PreparedFrame(index, t_s, rgb, small, gray, new_shot, h_step, moved)
@@ -157,9 +158,6 @@ class MotionAnalyzer:
         self.sx, self.sy = self.aw / self.mw, self.ah / self.mh
         self.preparer = FramePreparer(config, motion_wh)
         """Prepares frames for :meth:`push_prepared` (run it where frames are decoded)."""
-        cw, ch = self.preparer.cw, self.preparer.ch
-        self._cam_up = np.diag([self.mw / cw, self.mh / ch, 1.0])
-        self._cam_down = np.linalg.inv(self._cam_up)
         self._corners = np.array([[0, 0], [self.mw, 0], [self.mw, self.mh], [0, self.mh]], float)
         self.step = max(1, round(_BG_STEP_S * max(fps, 1.0)))
         self.delay = self.step * _BG_SAMPLES_EACH_SIDE
@@ -212,7 +210,7 @@ class MotionAnalyzer:
             prev = self.buf[-1]
             if p.camera_moved:
                 self.shot_camera_moving = True
-            h = self._cam_up @ p.h_step @ self._cam_down
+            h = self.preparer.cam_up @ p.h_step @ self.preparer.cam_down
             to_ref = prev.to_ref @ np.linalg.inv(h)
         self.buf.append(_Buffered(index, p.t_s, p.gray, p.small, to_ref))
         self.times.append(p.t_s)
@@ -264,15 +262,16 @@ class MotionAnalyzer:
             # shot too short for a background window: use whatever there is
             picks = [p for p in range(len(self.buf)) if p != pos][:5]
         from_ref = np.linalg.inv(cur.to_ref)
-        any_warp = False
+        # per sample: its homography into this frame, None when the camera did not move
+        warps: list[np.ndarray | None] = []
         for p in picks:
             s = self.buf[p]
             m = from_ref @ s.to_ref
-            if _near_identity(m):
+            warps.append(None if _near_identity(m) else m)
+            if warps[-1] is None:
                 samples.append(s.gray)
                 valid_count += 1
             else:
-                any_warp = True
                 samples.append(cv2.warpPerspective(s.gray, m, (self.mw, self.mh),
                                                    flags=cv2.INTER_LINEAR,
                                                    borderMode=cv2.BORDER_REPLICATE))
@@ -289,6 +288,7 @@ class MotionAnalyzer:
             self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, [], cur.to_ref, None)
             return
         bg = median_stack(samples)
+        any_warp = any(w is not None for w in warps)
         valid = valid_count * 2 > len(samples) if any_warp else None
         mask, thr = foreground_mask(cur.gray, bg, self.config.fg_noise_sigmas, valid)
         blobs = find_blobs(mask, self.min_area, self.max_area)
@@ -298,24 +298,9 @@ class MotionAnalyzer:
             blobs = [b for b in blobs
                      if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads)]
         if blobs:
-            sample_ms = [from_ref @ self.buf[p].to_ref for p in picks[:len(samples)]]
-            sample_rgb = [self.buf[p].rgb for p in picks[:len(samples)]]
-
-            def rgb_patches(b: Blob) -> list[np.ndarray]:
-                """The colour samples over a blob's box, warped into this frame."""
-                out = []
-                for m, im in zip(sample_ms, sample_rgb, strict=True):
-                    if _near_identity(m):
-                        out.append(im[b.y0:b.y1, b.x0:b.x1])
-                    else:  # warp just the box: the homography shifted to its corner
-                        shift = np.array([[1.0, 0, -b.x0], [0, 1.0, -b.y0], [0, 0, 1.0]])
-                        out.append(cv2.warpPerspective(im, shift @ m, (b.x1 - b.x0, b.y1 - b.y0),
-                                                       flags=cv2.INTER_LINEAR,
-                                                       borderMode=cv2.BORDER_REPLICATE))
-                return out
-
+            images = [self.buf[p].rgb for p in picks]
             blobs = [b for b in blobs
-                     if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, rgb_patches)]
+                     if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, images, warps)]
         earlier = None
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
@@ -412,8 +397,25 @@ def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarr
     return False
 
 
+def _sample_patches(b: Blob, images: list[np.ndarray],
+                    warps: list[np.ndarray | None]) -> list[np.ndarray]:
+    """The background samples over a blob's box, warped into the current frame (only the box:
+    each homography shifted to the box's corner)."""
+    out = []
+    for im, m in zip(images, warps, strict=True):
+        if m is None:
+            out.append(im[b.y0:b.y1, b.x0:b.x1])
+        else:
+            shift = np.array([[1.0, 0, -b.x0], [0, 1.0, -b.y0], [0, 0, 1.0]])
+            out.append(cv2.warpPerspective(im, shift @ m, (b.x1 - b.x0, b.y1 - b.y0),
+                                           flags=cv2.INTER_LINEAR,
+                                           borderMode=cv2.BORDER_REPLICATE))
+    return out
+
+
 def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
-               rgb: np.ndarray, rgb_patches: Callable[[Blob], list[np.ndarray]]) -> bool:
+               rgb: np.ndarray, images: list[np.ndarray],
+               warps: list[np.ndarray | None]) -> bool:
     """A blob that is the background, darker: a moving body's shadow.
 
     A shadow dims the surface it falls on by one factor in every colour channel; a body has
@@ -422,7 +424,8 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     noise and chroma subsampling), by a nearly uniform factor. (A grey body on a surface of
     its own hue can pass the colour test, but its shading, highlight and dark side do not
     keep to one dimming factor.) The grey levels rule out most bodies before any colour is
-    looked at.
+    looked at; ``images`` and ``warps`` are the background samples (see
+    :func:`_sample_patches`).
     """
     sl = (slice(b.y0, b.y1), slice(b.x0, b.x1))
     inside = mask[sl].astype(bool)
@@ -433,7 +436,7 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     g_ratio = gray[sl][inside] / np.maximum(g_bg, 1.0)
     if np.mean((g_ratio > _SHADOW_MIN) & (g_ratio < _SHADOW_MAX)) < _SHADOW_FRAC:
         return False
-    bg = median_stack(rgb_patches(b)).astype(np.float32)[inside]
+    bg = median_stack(_sample_patches(b, images, warps)).astype(np.float32)[inside]
     cur = rgb[sl].astype(np.float32)[inside]
     lit = bg.min(axis=1) > 20  # too dark a background gives no usable ratio
     if lit.mean() < 0.8:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.tracker import apply_h
 from physcheck.motion.types import EntityTrack, ObsState, TrackSet
 
 G_M_S2 = 9.81
@@ -247,12 +246,6 @@ def _smooth_segment(t: np.ndarray, xy: np.ndarray, half_s: float) -> tuple[np.nd
     return coef[:, 0, :], coef[:, 1, :], 2 * coef[:, 2, :]
 
 
-def _bbox_in_image(tracks: TrackSet, frame: int, box: np.ndarray) -> np.ndarray:
-    from_ref = np.linalg.inv(tracks.to_ref[frame])
-    c = apply_h(from_ref, np.array([[box[0], box[1]], [box[2], box[3]]]))
-    return np.array([c[0, 0], c[0, 1], c[1, 0], c[1, 1]])
-
-
 def _touching(a: np.ndarray, b: np.ndarray, gap: float) -> bool:
     return not (a[2] + gap < b[0] or b[2] + gap < a[0] or a[3] + gap < b[1] or b[3] + gap < a[1])
 
@@ -284,14 +277,17 @@ _EDGE_FRAC = 0.005
 """A box this close to the frame's edge (fraction of its long side) is cut by it."""
 
 
-def _cut_by_edge(tracks: TrackSet, track: EntityTrack, margin_frac: float) -> np.ndarray:
-    """:func:`near_border` for every sample of a track at once (unseen samples: True)."""
-    box = track.bbox_px
+def border_mask(tracks: TrackSet, track: EntityTrack, margin_frac: float,
+                ks: np.ndarray | None = None) -> np.ndarray:
+    """For track indices ``ks`` (default: all): the body's box lies within the border margin
+    of the frame, in image coordinates. An unseen sample (no box) counts as at the border."""
+    ks = np.arange(len(track.frames)) if ks is None else np.asarray(ks, int)
+    box = track.bbox_px[ks]
     ok = np.isfinite(box).all(axis=1)
-    out = np.ones(len(box), bool)
+    out = np.ones(len(ks), bool)
     if not ok.any():
         return out
-    inv = np.linalg.inv(tracks.to_ref[track.frames[ok]])
+    inv = np.linalg.inv(tracks.to_ref[track.frames[ks[ok]]])
     corners = np.stack([box[ok][:, :2], box[ok][:, 2:]], axis=1)  # (n, 2, 2)
     q = np.einsum("nij,nkj->nki", inv[:, :, :2], corners) + inv[:, None, :, 2]
     xy = q[..., :2] / q[..., 2:3]
@@ -304,13 +300,7 @@ def _cut_by_edge(tracks: TrackSet, track: EntityTrack, margin_frac: float) -> np
 
 def near_border(tracks: TrackSet, track: EntityTrack, k: int, margin_frac: float) -> bool:
     """The body's box at track index k is within the border margin of the frame (image coords)."""
-    box = track.bbox_px[k]
-    if not np.isfinite(box).all():
-        return True
-    w, h = tracks.frame_size
-    b = _bbox_in_image(tracks, int(track.frames[k]), box)
-    m = margin_frac * max(w, h)
-    return bool(b[0] < m or b[1] < m or b[2] > w - m or b[3] > h - m)
+    return bool(border_mask(tracks, track, margin_frac, np.array([k]))[0])
 
 
 def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: float
@@ -474,7 +464,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     ]
     flights = _flights(track, idx, t, xy, bounds, body, tracks, config)
     # a silhouette cut by the frame's edge is not the body's shape: judge rigidity without it
-    whole = ~_cut_by_edge(tracks, track, _EDGE_FRAC)
+    whole = ~border_mask(tracks, track, _EDGE_FRAC)
     moving = track.state == ObsState.MOVING
     if (whole & moving).sum() >= 5:
         moving &= whole

@@ -52,6 +52,10 @@ def in_contact(tr: Trajectory, k0: int, k1: int, window: int = 2) -> bool:
     return any(k0 - window <= c.index <= k1 + window and c.kind != "none" for c in tr.contacts)
 
 
+NEAR_CONTACT_S = 0.15
+"""A free flight ending or starting this close to a contact is the fall into it or the flight
+out of it (time, not frames: at high frame rates the fits stay more frames clear of it)."""
+
 _MAX_BODY_FRAC = 0.2
 """Bodies larger than this fraction of the frame's long side are scenery, people or vehicles
 seen up close: their silhouettes split and merge, so their centroids are not positions."""

@@ -5,12 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.physics.checks.base import judged
+from physcheck.physics.checks.base import NEAR_CONTACT_S, judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Flight, Trajectories, Trajectory
-
-_NEAR_S = 0.15
-"""A flight this close to a contact is the fall into it or the rebound from it."""
 
 
 def _apex_y(f: Flight) -> float | None:
@@ -64,9 +61,9 @@ class EnergyGainCheck:
                 # the flights on either side end / start within a moment of the contact (in
                 # time, not frames: at 60 fps the fits stay more frames clear of the impact)
                 before = next((f for f in tr.flights
-                               if c.index - f.i1 >= 0 and c.t_s - f.t1_s <= _NEAR_S), None)
+                               if c.index - f.i1 >= 0 and c.t_s - f.t1_s <= NEAR_CONTACT_S), None)
                 after = next((f for f in tr.flights
-                              if f.i0 - c.index >= 0 and f.t0_s - c.t_s <= _NEAR_S), None)
+                              if f.i0 - c.index >= 0 and f.t0_s - c.t_s <= NEAR_CONTACT_S), None)
                 if before is None or after is None:
                     continue
                 t_hit = _impact_time(before, after, c.t_s)

@@ -6,13 +6,9 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
-from physcheck.physics.checks.base import height_above_support, judged
+from physcheck.physics.checks.base import NEAR_CONTACT_S, height_above_support, judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, reliable_mask
-
-_NEAR_S = 0.15
-"""A free flight ending or starting this close to a break is the flight it interrupts (time,
-not frames: fits stay more frames clear of a break at high frame rates)."""
 
 
 class ImpulseCheck:
@@ -55,8 +51,8 @@ class ImpulseCheck:
                     continue
                 # an impulse interrupts free flight: a body on a wheel, a string or a track
                 # changes velocity smoothly all the time, with no ballistic stretch beside it
-                if not any((c.index - f.i1 >= -1 and c.t_s - f.t1_s <= _NEAR_S)
-                           or (f.i0 - c.index >= -1 and f.t0_s - c.t_s <= _NEAR_S)
+                if not any((c.index - f.i1 >= -1 and c.t_s - f.t1_s <= NEAR_CONTACT_S)
+                           or (f.i0 - c.index >= -1 and f.t0_s - c.t_s <= NEAR_CONTACT_S)
                            for f in tr.flights):
                     continue
                 vb = np.array(c.v_before_px_s)

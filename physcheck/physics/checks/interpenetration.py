@@ -64,11 +64,11 @@ class InterpenetrationCheck:
         body = tr.body_size_px
         k_ref = ks[0]
         after = np.flatnonzero(tr.seen & (np.arange(len(tr.seen)) > c.index + 1))[:5]
-        # it stays where it landed: no sliding or skimming on, its bottom on that ground line
-        # (its centre may go down: that is the sinking itself)
+        # it stays where it landed, its bottom on that ground line (its centre may go down:
+        # that is the sinking itself). A body going steadily down into the floor may keep
+        # sliding as it goes; anything else must not slide or skim on (a skimming glider or a
+        # tumbling body changes its outline)
         thr = config.interpenetration_depth_frac * body
-        # a body going steadily down into the floor may keep sliding as it goes; anything else
-        # must stay where it landed (a skimming glider, a tumbling body change their outline)
         steady = _steady_sink(tr, ks, body, thr)
         vx = np.abs(tr.v_px_s[after, 0])
         bottoms = tr.track.bbox_px[after, 3]

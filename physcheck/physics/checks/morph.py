@@ -7,7 +7,7 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, partners_at
+from physcheck.physics.kinematics import Trajectories, Trajectory, border_mask, partners_at
 
 _WINDOW_S = 1.2
 
@@ -29,20 +29,14 @@ class MorphCheck:
         for tr in traj.items:
             if tr.body_size_px > 0.2 * long_side:
                 continue  # scenery or a body up close, not an object to measure
-            in_flight = self._in_flight(tr, traj, config)
+            ok = _measurable(tr, traj, config)
+            in_flight = self._in_flight(tr, traj, config, ok)
             if in_flight is not None:
                 out.append(in_flight)
                 continue
-            gap = config.contact_gap_frac * tr.body_size_px + 2
-            ok = [
-                k for k in np.flatnonzero(tr.track.state == ObsState.MOVING)
-                if not partners_at(traj.tracks, tr.track, int(k), gap)
-                # cut by the frame edge (not merely near it): the silhouette is partial
-                and not near_border(traj.tracks, tr.track, int(k), 2.0 / long_side)
-            ]
             if len(ok) < 8:
                 continue
-            ks = np.array(ok)
+            ks = ok
             t = tr.track.t_s[ks]
             size = np.sqrt(tr.track.area_px[ks])
             # a rigid body's size is steady most of the time; a swing is an episode on top of
@@ -88,27 +82,23 @@ class MorphCheck:
         return out
 
     @staticmethod
-    def _in_flight(tr: Trajectory, traj: Trajectories, config: Config) -> Finding | None:
+    def _in_flight(tr: Trajectory, traj: Trajectories, config: Config,
+                   ok: np.ndarray) -> Finding | None:
         """Size that changes during one free flight while the fall's acceleration does not.
 
         Moving nearer or farther changes a body's apparent size and, by the same factor, the
         acceleration its fall shows in the image (both scale with 1/distance). A body whose
         size changes by the morph ratio within a flight, while the two halves of that flight
-        fall alike, changed size itself.
+        fall alike, changed size itself. ``ok``: the track's measurable samples.
         """
         g = traj.g_px_s2
         if g <= 0:
             return None
-        long_side = max(traj.tracks.frame_size)
-        gap = config.contact_gap_frac * tr.body_size_px + 2
         for f in tr.flights:
             if f.t1_s - f.t0_s < 0.3 or not 0.6 * g <= f.accel_px_s2[1] <= 1.6 * g:
                 continue  # not clearly a free fall at this video's gravity
-            ks = np.array([
-                k for k in range(f.i0, f.i1 + 1)
-                if tr.track.state[k] == ObsState.MOVING and np.isfinite(tr.track.area_px[k])
-                and not partners_at(traj.tracks, tr.track, k, gap)
-                and not near_border(traj.tracks, tr.track, k, 2.0 / long_side)])
+            ks = ok[(ok >= f.i0) & (ok <= f.i1)]
+            ks = ks[np.isfinite(tr.track.area_px[ks])]
             if len(ks) < 10:
                 continue
             size = np.sqrt(tr.track.area_px[ks])
@@ -144,6 +134,17 @@ class MorphCheck:
                          f"both alike"),
             )
         return None
+
+
+def _measurable(tr: Trajectory, traj: Trajectories, config: Config) -> np.ndarray:
+    """Track indices where the silhouette is the body's own: moving, touching no other body,
+    not cut by the frame edge (not merely near it: then the silhouette is partial)."""
+    long_side = max(traj.tracks.frame_size)
+    gap = config.contact_gap_frac * tr.body_size_px + 2
+    moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
+    moving = moving[~border_mask(traj.tracks, tr.track, 2.0 / long_side, moving)]
+    return np.array([k for k in moving if not partners_at(traj.tracks, tr.track, int(k), gap)],
+                    int)
 
 
 _DEPTH_SHARE = 0.35
