@@ -571,7 +571,7 @@ def test_reencode_keeps_vfr_timestamps_and_applies_rotation(clips: Clips, tmp_pa
 
 
 def test_open_video_falls_back_to_reencoding(clips: Clips, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(decode_mod, "_auto_candidates", lambda info: [])  # every reader fails
+    monkeypatch.setattr(decode_mod, "_auto_candidates", lambda *a: [])  # every reader fails
     with open_video(clips.vfr()) as src:
         assert isinstance(src.info, VideoInfo) and src.info.path == str(clips.vfr())
         frames = list(src.frames())
@@ -584,3 +584,17 @@ def test_open_video_falls_back_to_reencoding(clips: Clips, monkeypatch: pytest.M
 def test_readers_registry_makes_fresh_instances() -> None:
     assert set(READERS) == {"decord", "pyav", "opencv"}
     assert READERS["pyav"]() is not READERS["pyav"]()
+
+
+def test_decord_only_where_its_read_ahead_is_bounded() -> None:
+    """decord buffers decoded frames without bound when the analysis is slower than decoding:
+    a long video goes to PyAV, unless only its first seconds are analysed."""
+    from dataclasses import replace
+
+    short = VideoInfo(path="x.mp4", container="mov,mp4,m4a,3gp,3g2,mj2", codec="h264",
+                      width=854, height=480, fps=30.0, duration_s=10.0, n_frames=300,
+                      rotation_deg=0, variable_frame_rate=False, size_bytes=1)
+    long = replace(short, width=1920, height=1080, duration_s=60.0, n_frames=1800)
+    assert decode_mod._auto_candidates(short, 640, 360, 0.0)[0] == "decord"
+    assert "decord" not in decode_mod._auto_candidates(long, 640, 360, 0.0)
+    assert decode_mod._auto_candidates(long, 640, 360, 10.0)[0] == "decord"

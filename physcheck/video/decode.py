@@ -35,6 +35,11 @@ PYAV_ONLY_CONTAINERS = frozenset({"gif", "apng", "webp_pipe", "mpegts"})
 """Containers decord 0.6 cannot read (it fails on every frame of MPEG-TS)."""
 AUTO_ORDER = ("decord", "pyav", "opencv")
 """Preference of ``reader="auto"``: fastest first."""
+DECORD_MAX_AHEAD_BYTES = 256 * 2**20
+"""decord decodes ahead of its consumer without bound (dmlc/decord#208, #304): when the
+analysis is slower than decoding, every frame of the video can end up buffered. It is used
+only where all of the analysis frames fit in this; longer videos go to PyAV, which decodes
+on demand (about 15 % slower)."""
 RESUME_EPS_S = 1e-4
 """When a reader takes over midway, frames up to the last time + this are skipped."""
 
@@ -374,7 +379,7 @@ def open_video(path: str | os.PathLike[str], config: Config | None = None) -> Vi
         return VideoSource(info, reader.name, reader, width, height, config, warnings, first=first)
 
     errors: list[str] = []
-    for name in _auto_candidates(info):
+    for name in _auto_candidates(info, width, height, config.max_duration_s):
         reader = READERS[name]()
         reason = reader.available()
         if reason is not None:
@@ -401,8 +406,16 @@ def open_video(path: str | os.PathLike[str], config: Config | None = None) -> Vi
     return _open_reencoded(info, width, height, config, errors)
 
 
-def _auto_candidates(info: VideoInfo) -> list[str]:
+def _auto_candidates(info: VideoInfo, width: int, height: int, max_duration_s: float
+                     ) -> list[str]:
+    """Readers to try in order: decord only where it can open the file, and where its
+    unbounded read-ahead cannot outgrow :data:`DECORD_MAX_AHEAD_BYTES`."""
     if info.codec in PYAV_ONLY_CODECS or info.container in PYAV_ONLY_CONTAINERS:
+        return [n for n in AUTO_ORDER if n != "decord"]
+    n_frames = info.n_frames if info.n_frames > 0 else round(info.duration_s * info.fps)
+    if max_duration_s > 0 and info.fps > 0:
+        n_frames = min(n_frames, round(max_duration_s * info.fps) + 1)
+    if n_frames * width * height * 3 > DECORD_MAX_AHEAD_BYTES:
         return [n for n in AUTO_ORDER if n != "decord"]
     return list(AUTO_ORDER)
 
