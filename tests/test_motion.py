@@ -184,3 +184,103 @@ def test_a_body_first_found_just_after_its_shot_starts_was_there_at_the_start() 
         tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
     reasons = sorted(ct.start_reason for ct in tracker.finish())
     assert reasons == ["appeared", "shot_start"]
+
+
+def _smooth_wall(seed: int, w: int = 200, h: int = 120) -> np.ndarray:
+    """A plain wall: soft blotches and sensor grain, no corners to follow."""
+    rng = np.random.default_rng(seed)
+    wall = cv2.resize(rng.normal(140, 14, (9, 16)).astype(np.float32), (w, h),
+                      interpolation=cv2.INTER_CUBIC)
+    return wall
+
+
+def _shifted(img: np.ndarray, dx: float, dy: float, noise: float, rng: np.random.Generator
+             ) -> np.ndarray:
+    m = np.float32([[1, 0, dx], [0, 1, dy]])
+    out = cv2.warpAffine(img, m, (img.shape[1], img.shape[0]), flags=cv2.INTER_CUBIC,
+                         borderMode=cv2.BORDER_REFLECT)
+    return np.clip(out + rng.normal(0, noise, out.shape), 0, 255).astype(np.uint8)
+
+
+def test_dense_camera_measures_a_sub_pixel_step_over_a_plain_wall() -> None:
+    """Every pixel's brightness measures the step of a plain wall to a few hundredths of a
+    pixel (a tenth here, on a 200 x 120 frame), and a still camera gives exactly the identity."""
+    from physcheck.motion.camera import DenseTranslationEstimator
+
+    rng = np.random.default_rng(1)
+    wall = _smooth_wall(1)
+    a = _shifted(wall, 0.0, 0.0, 1.5, rng)
+    b = _shifted(wall, 0.37, -0.21, 1.5, rng)
+    step = DenseTranslationEstimator().step(a, b)
+    assert step.reliable
+    np.testing.assert_allclose(step.h_prev_to_cur[:2, 2], [0.37, -0.21], atol=0.1)
+    still = DenseTranslationEstimator().step(a, _shifted(wall, 0.0, 0.0, 1.5, rng))
+    assert still.reliable and np.array_equal(still.h_prev_to_cur, np.eye(3))
+
+
+def test_dense_camera_ignores_a_moving_body_and_knows_a_blank_frame() -> None:
+    from physcheck.motion.camera import DenseTranslationEstimator
+
+    rng = np.random.default_rng(2)
+    wall = _smooth_wall(2)
+    a = _shifted(wall, 0.0, 0.0, 1.0, rng)
+    b = _shifted(wall, -0.5, 0.3, 1.0, rng)
+    # a bright ball that moves 6 px between the frames, against the camera's step
+    cv2.circle(a, (90, 60), 12, 235, -1, cv2.LINE_AA)
+    cv2.circle(b, (96, 60), 12, 235, -1, cv2.LINE_AA)
+    step = DenseTranslationEstimator().step(a, b)
+    assert step.reliable
+    # (plain least squares, pulled by the ball, gives (2.9, -0.2))
+    np.testing.assert_allclose(step.h_prev_to_cur[:2, 2], [-0.5, 0.3], atol=0.08)
+    blank = np.full((120, 200), 128, np.uint8)
+    flat = DenseTranslationEstimator().step(blank, blank)
+    assert not flat.reliable and flat.featureless
+
+
+def test_dense_refinement_corrects_a_noisy_corner_homography() -> None:
+    """Corners on a smooth wall give a step off by a tenth of a pixel, with a spurious turn;
+    re-measured on every pixel it comes back to the true shift. A step off by a whole pixel is
+    another surface taken for the scenery (parallax), not noise: it is kept as it is."""
+    from physcheck.motion.camera import DenseTranslationEstimator
+
+    rng = np.random.default_rng(3)
+    wall = _smooth_wall(3)
+    a = _shifted(wall, 0.0, 0.0, 1.0, rng)
+    b = _shifted(wall, 0.6, 0.2, 1.0, rng)
+    grid = np.array([[x, y, 1.0] for x in (0, 100, 199) for y in (0, 60, 119)]).T
+
+    def moves(h: np.ndarray) -> np.ndarray:
+        q = h @ grid
+        return q[:2] / q[2] - grid[:2]
+
+    truth = np.array([[0.6], [0.2]]).repeat(9, axis=1)
+    noisy = np.array([[1.0, -0.0005, 0.68], [0.0005, 1.0, 0.12], [0.0, 0.0, 1.0]])
+    assert np.abs(moves(noisy) - truth).max() > 0.075
+    fine = DenseTranslationEstimator().refine(a, b, noisy)
+    assert fine.reliable
+    np.testing.assert_allclose(moves(fine.h_prev_to_cur), truth, atol=0.05)
+    far = np.array([[1.0, 0.0, 1.6], [0.0, 1.0, 0.2], [0.0, 0.0, 1.0]])
+    assert np.array_equal(DenseTranslationEstimator().refine(a, b, far).h_prev_to_cur, far)
+
+
+def test_a_body_last_seen_just_before_its_shot_ends_did_not_vanish() -> None:
+    """The background has no future at a shot's end: a body lost in the last frames is there
+    at the end; one lost mid-shot, mid-frame, vanished."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    gray = np.full((180, 320), 100, np.uint8)
+    rgb = np.full((180, 320, 3), 100, np.uint8)
+
+    def blob(x: float, y: float) -> Blob:
+        return Blob(cx=x, cy=y, x0=int(x) - 5, y0=int(y) - 5, x1=int(x) + 5, y1=int(y) + 5,
+                    area=100.0, elongation=1.0)
+
+    for f in range(40):
+        blobs = ([blob(60.0 + 3 * f, 60.0)] if f < 15 else []) + (
+            [blob(100.0 + 2 * f, 120.0)] if f < 37 else [])
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    ends = {round(float(ct.xy_ref[-1, 1])): ct.end_reason for ct in tracker.finish()}
+    assert ends == {60: "vanished", 120: "shot_end"}

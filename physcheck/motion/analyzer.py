@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.camera import HomographyCameraEstimator
+from physcheck.motion.camera import DenseTranslationEstimator, HomographyCameraEstimator
 from physcheck.motion.foreground import Blob, find_blobs, foreground_mask, median_stack
 from physcheck.motion.tracker import ClosedTrack, EntityTracker, apply_h
 from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
@@ -84,10 +84,9 @@ class FramePreparer:
         self.mw, self.mh = motion_wh
         self.cw, self.ch = max(16, self.mw // 2), max(16, self.mh // 2)
         self.camera = HomographyCameraEstimator()
-        self.camera_fine = HomographyCameraEstimator(min_inliers=40)
-        """At motion resolution: for backgrounds whose corners blur away at half of it. It
-        must find twice as many agreeing corners: a score of them can all sit on moving bodies."""
-        self._prev_gray: np.ndarray | None = None
+        self.camera_dense = DenseTranslationEstimator()
+        """From every pixel's brightness: for backgrounds with too few corners, or corners
+        too blurred to place (plain walls, gradients, motion blur)."""
         self._recent_shift: deque[float] = deque(maxlen=5)
         """Translation of the last camera steps, motion-resolution px."""
         self.shots = ShotDetector(config.cut_threshold) if detect_cuts else None
@@ -116,30 +115,33 @@ class FramePreparer:
         cam = cv2.resize(gray, (self.cw, self.ch), interpolation=cv2.INTER_AREA)
         h_step = None
         moved = False
-        if self._prev_cam is None or self._prev_gray is None or new_shot:
+        if self._prev_cam is None or new_shot:
             self.camera.reset()
-            self.camera_fine.reset()
             self._recent_shift.clear()
         else:
             step = self.camera.step(self._prev_cam, cam)
             h_step = step.h_prev_to_cur
-            if not step.featureless:
-                # reliable, or its features disagree (moving bodies cover the background): more
-                # corners would not settle it. Carried features would be stale next time.
-                self.camera_fine.reset()
-            else:
-                fine = self.camera_fine.step(self._prev_gray, gray)
-                shift = float(np.hypot(*fine.h_prev_to_cur[:2, 2]))
+            if not step.reliable:
+                # too few corners (plain walls, gradients, blur) or corners that disagree:
+                # the brightness of every pixel, where the scenery is most of the frame
+                dense = self.camera_dense.step(self._prev_cam, cam)
+                shift = float(np.hypot(*(self.cam_up @ dense.h_prev_to_cur
+                                         @ self.cam_down)[:2, 2]))
                 recent = float(np.median(self._recent_shift)) if self._recent_shift else 0.0
-                # a handheld camera moves smoothly: a step far beyond the last few is corners
-                # on moving bodies agreeing by chance, not the camera
-                if fine.reliable and shift <= max(_FINE_MAX_JUMP_PX, 3.0 * recent):
-                    h_step = self.cam_down @ fine.h_prev_to_cur @ self.cam_up
+                # a handheld camera moves smoothly: a step far beyond the last few is moving
+                # bodies taken for the scenery, not the camera
+                if dense.reliable and shift <= max(_FINE_MAX_JUMP_PX, 3.0 * recent):
+                    h_step = dense.h_prev_to_cur
+            elif not np.array_equal(h_step, np.eye(3)):
+                # corners are noisy by tenths of a pixel where the scenery is smooth: every
+                # pixel's brightness re-measures the step (the better fit of the two is kept)
+                fine = self.camera_dense.refine(self._prev_cam, cam, h_step)
+                if fine.reliable:
+                    h_step = fine.h_prev_to_cur
             moved = not np.allclose(h_step, np.eye(3))
             self._recent_shift.append(
                 float(np.hypot(*(self.cam_up @ h_step @ self.cam_down)[:2, 2])))
         self._prev_cam = cam
-        self._prev_gray = gray
         return PreparedFrame(index, t_s, rgb, small, gray, new_shot, h_step, moved)
 
 

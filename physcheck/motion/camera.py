@@ -107,3 +107,202 @@ def _plausible(h: np.ndarray) -> bool:
     sv = np.linalg.svd(a, compute_uv=False)
     return bool(0.85 < sv[1] <= sv[0] < 1.15 and sv[0] / sv[1] < 1.1
                 and abs(h[2, 0]) < 2e-3 and abs(h[2, 1]) < 2e-3)
+
+
+class DenseTranslationEstimator:
+    """The background's shift between frames from every pixel's brightness, not from corners.
+
+    A robust Lucas-Kanade fit of one translation to the whole image, coarse to fine. Moving
+    bodies are outliers of the brightness constancy and get no weight (Tukey's biweight on the
+    residual, scaled by its median), so the fit follows the dominant, static scenery. On plain
+    walls, gradients and blurred backgrounds, where corners are few and their positions noisy,
+    it measures a handheld camera's wander to a few hundredths of a pixel; on a still camera
+    it gives zero. :meth:`refine` corrects another estimate's translation the same way.
+    """
+
+    name = "dense-translation"
+
+    def __init__(self, max_iters: int = 5, tukey_c: float = 4.685, blur_sigma: float = 1.0,
+                 snap_px: float = 0.02, min_support: float = 0.5,
+                 max_std_px: float = 0.15, max_correction_px: float = 0.15) -> None:
+        self.max_iters = max_iters
+        self.tukey_c = tukey_c
+        self.blur_sigma = blur_sigma
+        self.snap_px = snap_px
+        self.min_support = min_support
+        """Least fraction of pixels that must agree with the fitted shift."""
+        self.max_correction_px = max_correction_px
+        """Largest correction :meth:`refine` makes to another estimate (corners are off by
+        tenths of a pixel, not by more)."""
+        self.max_std_px = max_std_px
+        """Largest standard error of the shift (from the residual noise and the brightness
+        gradients along the weaker direction): a flatter image pins down nothing."""
+
+    def _blur(self, img: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(img.astype(np.float32), (0, 0), self.blur_sigma)
+
+    def step(self, prev: np.ndarray, cur: np.ndarray) -> CameraStep:
+        """Estimate the shift from ``prev`` to ``cur`` (grayscale uint8, same size)."""
+        a, b = self._blur(prev), self._blur(cur)
+        half = (max(8, a.shape[1] // 2), max(8, a.shape[0] // 2))
+        coarse = self._fit(cv2.resize(a, half, interpolation=cv2.INTER_AREA),
+                           cv2.resize(b, half, interpolation=cv2.INTER_AREA), np.eye(3),
+                           similarity=False)
+        if coarse is None:
+            return CameraStep(np.eye(3), 0, reliable=False, featureless=True)
+        d0 = coarse[0][:2, 2] * np.array([a.shape[1] / half[0], a.shape[0] / half[1]])
+        # without corners a turn or zoom is as likely the noise's as the camera's: a shift
+        return self._result(self._fit(a, b, _shift(d0), similarity=False), a.size, a.shape)
+
+    def refine(self, prev: np.ndarray, cur: np.ndarray, h: np.ndarray) -> CameraStep:
+        """Re-measure ``h`` (prev to cur, same pixels; from corners, whose positions are noisy
+        where the scenery is smooth) as a shift, turn and zoom fitted to every pixel's
+        brightness, started from ``h``'s own. The fit replaces ``h`` where it moves no point of
+        the frame more than ``max_correction_px`` away from where ``h`` puts it (a larger
+        difference is the two taking different surfaces for the scenery: parallax) and the
+        frames agree better under it; unreliable where the brightness pins down nothing."""
+        a, b = self._blur(prev), self._blur(cur)
+        fit = self._fit(a, b, _similarity_part(h, a.shape), max_iters=3)
+        if fit is None or fit[1] < self.min_support:
+            return CameraStep(np.eye(3), 0, reliable=False, featureless=fit is None)
+        h_fit, support, scale, _se = fit
+        if (_largest_move(np.linalg.inv(h) @ h_fit, a.shape) > self.max_correction_px
+                or self._cost(a, b, h_fit, scale) > self._cost(a, b, h, scale)):
+            return CameraStep(h, int(support * a.size), reliable=True)
+        return CameraStep(h_fit, int(support * a.size), reliable=True)
+
+    def _cost(self, a: np.ndarray, b: np.ndarray, h: np.ndarray, scale: float) -> float:
+        """Mean Tukey loss of the frames' disagreement under ``h``."""
+        m = 3
+        r = cv2.warpPerspective(b, h, (b.shape[1], b.shape[0]),
+                                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                borderMode=cv2.BORDER_REPLICATE)[m:-m, m:-m] - a[m:-m, m:-m]
+        u2 = np.minimum((r * (1.0 / (self.tukey_c * scale))) ** 2, 1.0)
+        return float(np.mean(1.0 - (1.0 - u2) ** 3))
+
+    def _result(self, fit: tuple[np.ndarray, float, float, float] | None, n_px: int,
+                shape: tuple[int, ...]) -> CameraStep:
+        eye = np.eye(3)
+        if fit is None:
+            return CameraStep(eye, 0, reliable=False, featureless=True)
+        h, support, _scale, se = fit
+        if support < self.min_support:
+            return CameraStep(eye, 0, reliable=False)
+        if _largest_move(h, shape) < max(self.snap_px, 2.0 * se):
+            h = eye  # no motion the noise could not make: a still camera stays still
+        return CameraStep(h, int(support * n_px), reliable=True)
+
+    def _fit(self, a: np.ndarray, b: np.ndarray, h0: np.ndarray, similarity: bool = True,
+             max_iters: int | None = None) -> tuple[np.ndarray, float, float, float] | None:
+        """``h0`` followed by the small motion ``s`` (a shift, or a shift, turn and zoom about
+        the centre) that best gives ``b(h0 s(x)) ~ a(x)``, the fraction of pixels that
+        agree, the residual's robust scale, and the shift's standard error (px); None when
+        the image has too little gradient for its noise."""
+        m = 3
+        gx = (cv2.Sobel(a, cv2.CV_32F, 1, 0, ksize=3)[m:-m, m:-m] * 0.125).ravel()
+        gy = (cv2.Sobel(a, cv2.CV_32F, 0, 1, ksize=3)[m:-m, m:-m] * 0.125).ravel()
+        a_in = a[m:-m, m:-m].ravel()
+        size = (b.shape[1], b.shape[0])
+        cx, cy = (size[0] - 1) / 2.0, (size[1] - 1) / 2.0
+        rad = float(np.hypot(cx, cy))
+        if similarity:
+            # turn and zoom about the centre, in units of the half-diagonal (conditioning)
+            xs, ys = np.meshgrid((np.arange(m, size[0] - m, dtype=np.float32) - cx) / rad,
+                                 (np.arange(m, size[1] - m, dtype=np.float32) - cy) / rad)
+            xs, ys = xs.ravel(), ys.ravel()
+            jac = np.stack([gx, gy, gx * xs + gy * ys, gy * xs - gx * ys])
+            to_px = np.array([1.0, 1.0, 1.0 / rad, 1.0 / rad])
+        else:
+            jac = np.stack([gx, gy])
+            to_px = np.ones(2)
+        centre = _shift(np.array([cx, cy]))
+        uncentre = _shift(np.array([-cx, -cy]))
+        sm = np.eye(3)
+        support = 0.0
+        s = 1.0
+        se = 0.0
+        # the blur makes neighbouring pixels' noise one: about 4 pi sigma^2 pixels per
+        # independent sample, which the per-pixel sums below would otherwise count apart
+        corr = float(np.sqrt(4.0 * np.pi * self.blur_sigma ** 2))
+        for it in range(max_iters or self.max_iters):
+            r = cv2.warpPerspective(b, h0 @ sm, size,
+                                    flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                    borderMode=cv2.BORDER_REPLICATE)[m:-m, m:-m].ravel() - a_in
+            s = 1.4826 * float(np.median(np.abs(r[::4]))) + 0.5
+            if it == 0:
+                # Huber first: the start may be off, and Tukey would drop too much
+                w = 1.0 / np.maximum(1.0, np.abs(r) * (0.5 / s))
+            else:
+                u = r * (1.0 / (self.tukey_c * s))
+                w = np.maximum(1.0 - u * u, 0.0) ** 2
+            wj = jac * w
+            normal = (wj @ jac.T).astype(np.float64)
+            a11, a12, a22 = normal[0, 0], normal[0, 1], normal[1, 1]
+            # the shift's standard error along the weaker direction: noise / sqrt(gradient
+            # energy); a flat image pins down nothing
+            lam_min = 0.5 * (a11 + a22 - np.hypot(a11 - a22, 2.0 * a12))
+            if lam_min <= 0 or corr * s / float(np.sqrt(lam_min)) > self.max_std_px:
+                return None
+            try:
+                delta = -np.linalg.solve(normal, (wj @ r).astype(np.float64)) * to_px
+            except np.linalg.LinAlgError:
+                return None
+            zoom, turn = (delta[2], delta[3]) if similarity else (0.0, 0.0)
+            step = np.array([[1.0 + zoom, -turn, delta[0]], [turn, 1.0 + zoom, delta[1]],
+                             [0.0, 0.0, 1.0]])
+            sm = sm @ (centre @ step @ uncentre)
+            support = float(np.count_nonzero(w > 0.5)) / len(w)
+            se = corr * _corner_std(normal, s, similarity)
+            if max(abs(delta[0]), abs(delta[1]), abs(zoom) * rad, abs(turn) * rad) < 5e-3:
+                break
+        return h0 @ sm, support, s, se
+
+
+def _similarity_part(h: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The shift, turn and zoom closest to ``h`` over an image of ``shape`` (least squares
+    on a grid): a homography's shear and perspective, fitted to noisy corners, are noise."""
+    hh, ww = shape[:2]
+    xs, ys = np.meshgrid(np.linspace(0, ww - 1, 5), np.linspace(0, hh - 1, 5))
+    src = np.stack([xs.ravel(), ys.ravel()], axis=1)
+    q = np.c_[src, np.ones(len(src))] @ h.T
+    dst = q[:, :2] / q[:, 2:3]
+    sc, dc = src.mean(axis=0), dst.mean(axis=0)
+    p, d = src - sc, dst - dc
+    n2 = float(np.sum(p * p))
+    # x' = c x - s y + t: closed form for centred points
+    c = float(np.sum(p[:, 0] * d[:, 0] + p[:, 1] * d[:, 1])) / n2
+    s = float(np.sum(p[:, 0] * d[:, 1] - p[:, 1] * d[:, 0])) / n2
+    rot = np.array([[c, -s], [s, c]])
+    t = dc - rot @ sc
+    return np.array([[c, -s, t[0]], [s, c, t[1]], [0.0, 0.0, 1.0]])
+
+
+def _corner_std(normal: np.ndarray, scale: float, similarity: bool) -> float:
+    """Standard error (px) of the fitted motion at the frame's corners, the farthest points
+    from the centre: the noise ``scale`` through the inverse normal matrix."""
+    try:
+        cov = scale ** 2 * np.linalg.inv(normal)
+    except np.linalg.LinAlgError:
+        return float("inf")
+    if not similarity:
+        return float(np.sqrt(max(cov[0, 0], cov[1, 1])))
+    worst = 0.0
+    for xn, yn in ((-0.8, -0.6), (0.8, -0.6), (-0.8, 0.6), (0.8, 0.6)):
+        jac = np.array([[1.0, 0.0, xn, -yn], [0.0, 1.0, yn, xn]])
+        var = jac @ cov @ jac.T
+        worst = max(worst, float(var[0, 0]), float(var[1, 1]))
+    return float(np.sqrt(worst))
+
+
+def _largest_move(h: np.ndarray, shape: tuple[int, ...]) -> float:
+    """How far ``h`` moves the farthest of an image's corners (px)."""
+    hh, ww = shape[:2]
+    corners = np.array([[0.0, 0.0, 1.0], [ww - 1.0, 0.0, 1.0], [0.0, hh - 1.0, 1.0],
+                        [ww - 1.0, hh - 1.0, 1.0]]).T
+    q = h @ corners
+    return float(np.abs(q[:2] / q[2] - corners[:2]).max())
+
+
+def _shift(d: np.ndarray) -> np.ndarray:
+    """The homography of a translation by ``d`` (px)."""
+    return np.array([[1.0, 0.0, float(d[0])], [0.0, 1.0, float(d[1])], [0.0, 0.0, 1.0]])

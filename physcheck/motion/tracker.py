@@ -26,8 +26,10 @@ from physcheck.motion.types import ObsState
 log = logging.getLogger(__name__)
 
 _BIG = 1e6
-_SHOT_START_S = 0.15
-"""A body first found this soon after its shot starts was there at the start."""
+_SHOT_EDGE_S = 0.15
+"""A body first found this soon after its shot starts was there at the start; one last seen
+this soon before the shot ends is there at its end (the temporal-median background has no
+past, or no future, to show it against)."""
 _LEAVE_HORIZON_S = 0.12
 """A body unseen for longer is judged leaving the frame by where it was heading this soon
 after its last sighting (one frame at 10 fps, three at 30)."""
@@ -162,6 +164,7 @@ class EntityTracker:
         self.closed: list[_Track] = []
         self.first_frame: int | None = None
         self.first_t = 0.0
+        self.last_t = 0.0
         self.prev_gray: np.ndarray | None = None
 
     # ------------------------------------------------------------------ per frame
@@ -179,6 +182,7 @@ class EntityTracker:
         if self.first_frame is None:
             self.first_frame = frame
             self.first_t = t_s
+        self.last_t = t_s
         from_ref = np.linalg.inv(to_ref)
         if self.prev_gray is not None and self.prev_gray.shape == gray.shape:
             self._track_points(self.prev_gray, gray, frame)
@@ -232,7 +236,8 @@ class EntityTracker:
     def finish(self) -> list[ClosedTrack]:
         """Close every live track at the end of the shot and return all tracks."""
         for tr in self.live:
-            if tr.state and tr.state[-1] <= ObsState.STILL:
+            if ((tr.state and tr.state[-1] <= ObsState.STILL)
+                    or self.last_t - tr.last_seen_t <= _SHOT_EDGE_S):
                 tr.end_reason = "shot_end"
             self._close(tr)
         self.live = []
@@ -454,7 +459,7 @@ class EntityTracker:
 
     def _start_reason(self, frame: int, t_s: float, b: Blob, gray: np.ndarray,
                       earlier_gray: np.ndarray | None) -> str:
-        if frame == self.first_frame or t_s - self.first_t <= _SHOT_START_S:
+        if frame == self.first_frame or t_s - self.first_t <= _SHOT_EDGE_S:
             # the background has no past yet at a shot's start: a body can take a few frames
             # to stand out, which is not appearing
             return "shot_start"
