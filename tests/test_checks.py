@@ -728,3 +728,16 @@ def test_a_body_leaving_through_the_edge_stays_rigid() -> None:
     assert cut.sum() >= 0.45 * n
     (k,) = kinematics(tr).items
     assert k.rigid
+
+
+def test_a_fall_far_slower_than_gravity_does_not_set_gravity() -> None:
+    """A 20 px body falling at 40 px/s^2 would be 5 m across if that were free fall: it is a
+    leaf, a shuttlecock or slow motion, dragged or slowed, and the video's gravity stays
+    unknown (so its wobbles are never 'antigravity'); a ball's fall does set it."""
+    leaf = kinematics(make_track(0, parabola(n=60, vx=30.0, vy=-60.0, g=40.0)))
+    assert leaf.items[0].flights  # the fall is one smooth parabola...
+    assert leaf.g_source == "none" and leaf.g_px_s2 == 0.0  # ...but not a free one
+    assert run_check("antigravity", make_track(0, parabola(n=60, vx=30.0, vy=-60.0,
+                                                           g=40.0))) == []
+    ball = kinematics(make_track(0, parabola()))
+    assert ball.g_source == "free_flight"

@@ -271,6 +271,8 @@ def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> lis
 
 _TOUCH_WINDOW_S = 0.05
 """A body touching this one within this time of a break may have caused it."""
+_MAX_FREE_BODY_M = 3.0
+"""Largest body (sqrt of its silhouette's area, metres) whose fall is taken for free fall."""
 _MIN_G_FRACTION = 0.35
 """Flights falling at less than this fraction of the median flight do not estimate gravity."""
 _EDGE_FRAC = 0.005
@@ -317,8 +319,14 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
     elif config.gravity_px_s2 > 0:
         g, src = config.gravity_px_s2 * scale_to_analysis, "given"
     else:
-        ays = [f.accel_px_s2[1] for r in raw for f in r.flights]
-        durs = [f.t1_s - f.t0_s for r in raw for f in r.flights]
+        # a fall at a px/s^2 of a body s px across is free only if the body is 9.81 s / a
+        # metres across: far slower falls (a shuttlecock, a leaf, slow motion) are dragged,
+        # lifted or slowed, and say nothing about gravity
+        free = [f for r in raw for f in r.flights
+                if f.accel_px_s2[1] > 0
+                and G_M_S2 * r.body_size_px / f.accel_px_s2[1] <= _MAX_FREE_BODY_M]
+        ays = [f.accel_px_s2[1] for f in free]
+        durs = [f.t1_s - f.t0_s for f in free]
         if ays:
             # one gravity acts on every free flight: a 'flight' that falls at a fraction of
             # the typical rate is supported (rolling down a ramp, sliding) or dragged, not free
