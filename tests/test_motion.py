@@ -284,3 +284,26 @@ def test_a_body_last_seen_just_before_its_shot_ends_did_not_vanish() -> None:
         tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
     ends = {round(float(ct.xy_ref[-1, 1])): ct.end_reason for ct in tracker.finish()}
     assert ends == {60: "vanished", 120: "shot_end"}
+
+
+def test_a_shaded_ball_is_not_found_in_a_wall_shaded_the_same_way() -> None:
+    """Template correlation ignores contrast: a shaded ball's template also fits the faint
+    shading of a plain wall (that is how a ball that vanished before a wall was 'found' on it).
+    The same body under the same light keeps its contrast."""
+    from physcheck.motion.tracker import EntityTracker, _Track
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.75,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    yy, xx = np.mgrid[0:21, 0:21].astype(np.float32)
+    ball = 170 - 60 * (xx + yy) / 40  # lit from the upper left: a diagonal ramp of 60 levels
+    tr = _Track(id=0, first_frame=0, start_reason="shot_start")
+    tr.template = ball.astype(np.uint8)
+    gy, gx = np.mgrid[0:180, 0:320].astype(np.float32)
+    wall = (140 - 0.4 * (gx + gy) / 2).astype(np.uint8)  # the same direction, a tenth as steep
+    assert tracker._template_search(tr, wall, np.array([150.0, 80.0]), 21.0) is None
+    here = wall.copy()
+    here[80:101, 150:171] = ball.astype(np.uint8)
+    found = tracker._template_search(tr, here, np.array([146.0, 77.0]), 21.0)
+    assert found is not None and np.allclose(found, (150, 80), atol=1)
+
+

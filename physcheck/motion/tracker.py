@@ -33,6 +33,9 @@ past, or no future, to show it against)."""
 _LEAVE_HORIZON_S = 0.12
 """A body unseen for longer is judged leaving the frame by where it was heading this soon
 after its last sighting (one frame at 10 fps, three at 30)."""
+_CONTRAST_RATIO = (0.5, 2.0)
+"""A template match whose patch has a contrast (grey std) outside this factor of the
+template's is another thing that correlates, not the body."""
 _MIN_POINTS = 4
 _MAX_POINTS = 16
 _POINT_LK: dict[str, Any] = {
@@ -454,6 +457,11 @@ class EntityTracker:
         res = cv2.matchTemplate(win, tr.template, cv2.TM_CCOEFF_NORMED)
         _, best, _, loc = cv2.minMaxLoc(res)
         if best < self.template_min_ncc:
+            return None
+        # correlation ignores contrast: a shaded ball's template also fits a faint shading of
+        # a plain wall. The same body under the same light keeps its contrast.
+        found_std = float(win[loc[1]:loc[1] + th, loc[0]:loc[0] + tw].std())
+        if not _CONTRAST_RATIO[0] <= found_std / float(tr.template.std()) <= _CONTRAST_RATIO[1]:
             return None
         return (x0 + loc[0] - tr.tpl_offset[0], y0 + loc[1] - tr.tpl_offset[1])
 
