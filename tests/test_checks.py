@@ -741,3 +741,17 @@ def test_a_fall_far_slower_than_gravity_does_not_set_gravity() -> None:
                                                            g=40.0))) == []
     ball = kinematics(make_track(0, parabola()))
     assert ball.g_source == "free_flight"
+
+
+def test_a_jump_from_a_place_held_by_the_look_alone_is_not_a_teleport() -> None:
+    """A body held by its template is where its look fits best: on bricks or tiles that can be
+    a period away. Only a jump between two sightings in the motion mask is a teleport."""
+    path = np.c_[np.full(30, 300.0), np.full(30, 200.0)]
+    path[15:] += (1.5 * BODY, 1.0 * BODY)
+    still = np.full(30, ObsState.STILL, np.uint8)
+    still[:3] = ObsState.MOVING
+    still[15:18] = ObsState.MOVING
+    assert of_type(run_check("teleport", make_track(0, path, state=still)), "teleport") == []
+    moving = np.full(30, ObsState.MOVING, np.uint8)
+    assert len(of_type(run_check("teleport", make_track(0, path, state=moving)),
+                       "teleport")) == 1

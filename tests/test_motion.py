@@ -307,3 +307,27 @@ def test_a_shaded_ball_is_not_found_in_a_wall_shaded_the_same_way() -> None:
     assert found is not None and np.allclose(found, (150, 80), atol=1)
 
 
+
+
+def test_a_track_hidden_by_the_frame_edge_comes_back_through_it() -> None:
+    """A scrap found at the left edge, then hidden by it, must not claim a ball that appears
+    mid-frame: what the frame's edge hides comes back through the edge."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    gray = np.full((180, 320), 100, np.uint8)
+    rgb = np.full((180, 320, 3), 100, np.uint8)
+    for f in range(32):
+        blobs = []
+        if f == 8:
+            blobs = [Blob(cx=4.0, cy=150.0, x0=0, y0=147, x1=9, y1=153, area=50.0,
+                          elongation=3.0)]
+        elif f >= 20:  # 0.4 s later, 75 px away: six of the ball's sizes
+            x = 60.0 + 3 * (f - 20)
+            blobs = [Blob(cx=x, cy=100.0, x0=int(x) - 7, y0=93, x1=int(x) + 7, y1=107,
+                          area=150.0, elongation=1.0)]
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    starts = sorted(ct.start_reason for ct in tracker.finish())
+    assert starts == ["appeared", "entered_frame"]

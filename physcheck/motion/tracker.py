@@ -278,7 +278,12 @@ class EntityTracker:
             speed_cur = float(np.linalg.norm(tr.velocity_ref()))
             gate = 2.0 + 1.5 * (1 + (t_s - tr.last_seen_t) * 10) + 0.6 * speed_cur * dt / max(
                 size, 2.0)
+            # hidden by the frame's edge: it comes back through the edge, not mid-frame
+            off_frame = (bool(tr.state) and tr.state[-1] == ObsState.OCCLUDED
+                         and tr.occluder[-1] < 0)
             for bi, b in enumerate(blobs):
+                if off_frame and not self._at_border(b):
+                    continue
                 d = float(np.hypot(b.cx - preds[ti][0], b.cy - preds[ti][1])) / max(
                     size, b.size, 3.0)
                 if d > gate:
@@ -292,6 +297,11 @@ class EntityTracker:
         else:
             rows, cols = assign(cost)
         return {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BIG}
+
+    def _at_border(self, b: Blob) -> bool:
+        """The blob's box reaches into the frame's border margin."""
+        return (b.x0 < self.margin or b.y0 < self.margin or b.x1 > self.w - self.margin
+                or b.y1 > self.h - self.margin)
 
     def _record(self, tr: _Track, frame: int, t_s: float, xy: tuple[float, float],
                 box: tuple[float, float, float, float], area: float, elong: float,
@@ -471,8 +481,7 @@ class EntityTracker:
             # the background has no past yet at a shot's start: a body can take a few frames
             # to stand out, which is not appearing
             return "shot_start"
-        if (b.x0 < self.margin or b.y0 < self.margin or b.x1 > self.w - self.margin
-                or b.y1 > self.h - self.margin):
+        if self._at_border(b):
             return "entered_frame"
         gap = self.contact_gap_frac * b.size + 2
         for tr in self.live:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.types import EntityTrack
+from physcheck.motion.types import EntityTrack, ObsState
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, side_velocities
@@ -87,6 +87,11 @@ class TeleportCheck:
                           config.teleport_min_jump_speed_ratio * expected):
                 continue
             if near_border(traj.tracks, tr.track, int(idx[j]), config.border_margin_frac):
+                continue
+            if (tr.track.state[idx[j]] != ObsState.MOVING
+                    or tr.track.state[idx[j + 1]] != ObsState.MOVING):
+                # a body held by its look alone is where its template fits best: on a
+                # periodic texture (bricks, tiles) that can be a period away
                 continue
             # a silhouette that merged with or split from something changes size at the jump
             a0, a1 = tr.track.area_px[idx[max(j - 2, 0):j + 1]], tr.track.area_px[
