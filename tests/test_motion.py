@@ -331,3 +331,35 @@ def test_a_track_hidden_by_the_frame_edge_comes_back_through_it() -> None:
         tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
     starts = sorted(ct.start_reason for ct in tracker.finish())
     assert starts == ["appeared", "entered_frame"]
+
+
+def test_a_track_found_moving_once_and_then_only_by_its_look_is_no_entity(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shadow's flicker through the shadow test gives one blob in one frame; its template
+    then follows the shadow along the floor. That is not evidence of a body."""
+    from physcheck.motion.tracker import ClosedTrack, EntityTracker
+
+    real_finish = EntityTracker.finish
+
+    def finish(self: EntityTracker) -> list[ClosedTrack]:
+        out = real_finish(self)
+        n = 30
+        frames = np.arange(5, 5 + n)
+        xy = np.c_[50 + 2.0 * np.arange(n), np.full(n, 160.0)]
+        state = np.full(n, ObsState.STILL, np.uint8)
+        once = state.copy()
+        once[0] = ObsState.MOVING
+        twice = once.copy()
+        twice[1] = ObsState.MOVING
+        for i, st in ((100, once), (101, twice)):
+            out.append(ClosedTrack(id=i, frames=frames, t_s=frames / FPS, xy_ref=xy,
+                                   bbox_ref=np.c_[xy - 5, xy + 5], area=np.full(n, 100.0),
+                                   elongation=np.ones(n), state=st, start_reason="appeared",
+                                   end_reason="shot_end", color=(20, 20, 20)))
+        return out
+
+    monkeypatch.setattr(EntityTracker, "finish", finish)
+    bg = _background(4)
+    ts = _run([_render(bg, (100 + 150 * t, 120.0)) for t in np.arange(50) / FPS])
+    ids = {tr.id for tr in ts.tracks}
+    assert 101 in ids and 100 not in ids

@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 _FINE_MAX_JUMP_PX = 2.0
 """A fine camera step may always move this much (motion-resolution px), more only if the
 camera has been moving that fast."""
+_MIN_MOVING_FRAMES = 2
+"""A track must be found in the motion mask in this many frames to be an entity: one blob in
+one frame (a shadow's flicker through the shadow test) followed by its template is not a
+body."""
 _BG_STEP_S = 0.27
 """Spacing of the background samples: a body must move its size within ~0.8 s to be seen."""
 _BG_SAMPLES_EACH_SIDE = 5
@@ -333,6 +337,8 @@ class MotionAnalyzer:
             span = ct.t_s[seen][-1] - ct.t_s[seen][0]
             if span < c.min_track_s:
                 continue
+            if int(np.count_nonzero(ct.state == ObsState.MOVING)) < _MIN_MOVING_FRAMES:
+                continue  # found moving once, then only 'held' by its look: no evidence of a body
             xy = ct.xy_ref * [self.sx, self.sy]
             bbox = ct.bbox_ref * [self.sx, self.sy, self.sx, self.sy]
             tracks.append(
