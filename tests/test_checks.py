@@ -264,12 +264,15 @@ def test_teleport_one_frame_jump_of_six_body_sizes() -> None:
     assert f.confidence > 0.9
 
 
-def test_teleport_as_a_vanished_track_and_its_twin() -> None:
+@pytest.mark.parametrize("twin_start", ["appeared", "started_moving"])
+def test_teleport_as_a_vanished_track_and_its_twin(twin_start: str) -> None:
+    """'started_moving': a motion-blurred twin at half contrast passes for the wall behind it
+    having been there before (engine teleport at 60 fps)."""
     path = parabola()
     moved = path.copy()
     moved[:, 0] += 6 * BODY
     a = make_track(0, path[:20], end_reason="vanished")
-    b = make_track(1, moved[20:], start=20, start_reason="appeared")
+    b = make_track(1, moved[20:], start=20, start_reason=twin_start)
     traj = kinematics(a, b)
     found = CHECKS["teleport"]().run(traj, Config())
     assert [(f.type, f.entity, f.frames) for f in found] == [("teleport", 0, (19, 20))]

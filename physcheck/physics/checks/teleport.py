@@ -23,7 +23,10 @@ def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, T
             continue
         end_f = int(a.track.frames[np.flatnonzero(a.seen)[-1]])
         for b in traj.items:
-            if b is a or b.track.shot != a.track.shot or b.track.start_reason != "appeared":
+            # 'started_moving': a motion-blurred twin, half as contrasted, can pass for the
+            # wall behind it having been there before
+            if (b is a or b.track.shot != a.track.shot
+                    or b.track.start_reason not in ("appeared", "started_moving")):
                 continue
             # 0: with motion blur, the frame of the jump can show the body at both places
             if not 0 <= int(b.track.frames[0]) - end_f <= 2:
