@@ -758,3 +758,21 @@ def test_a_jump_from_a_place_held_by_the_look_alone_is_not_a_teleport() -> None:
     moving = np.full(30, ObsState.MOVING, np.uint8)
     assert len(of_type(run_check("teleport", make_track(0, path, state=moving)),
                        "teleport")) == 1
+
+
+def test_a_break_just_before_the_body_reaches_the_floor_is_its_landing() -> None:
+    """At a clip's end the last landing's bounce may never be seen: a break followed within
+    NEAR_CONTACT_S by the body's bottom at the level where it landed before is the landing
+    starting (the silhouette meeting the floor and its own shadow), not a kick from nothing
+    (engine bounce and roll-off clips). A break farther from the floor stays judged."""
+    from physcheck.physics.checks.impulse import _lands_soon
+
+    path = np.c_[200 + 120 * times(30), 400 + 10 * np.arange(30) ** 1.5]
+    tr = kinematics(make_track(0, path)).items[0]
+    bottom = path[:, 1] + BODY / 2
+    floor = [(0.2, float(bottom[27]), BODY)]  # an earlier landing, 2 frames of travel below k=25
+    assert _lands_soon(tr, 25, float(tr.track.t_s[25]), floor)
+    assert not _lands_soon(tr, 15, float(tr.track.t_s[15]), floor)  # 0.4 s before: mid-air
+    assert not _lands_soon(tr, 25, float(tr.track.t_s[25]), [])  # no floor known
+
+

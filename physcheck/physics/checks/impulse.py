@@ -49,6 +49,8 @@ class ImpulseCheck:
                     unexplained = above is not None and above > slack
                 if not unexplained:
                     continue
+                if c.kind == "none" and _lands_soon(tr, c.index, c.t_s, refs):
+                    continue
                 # an impulse interrupts free flight: a body on a wheel, a string or a track
                 # changes velocity smoothly all the time, with no ballistic stretch beside it
                 if not any((c.index - f.i1 >= -1 and c.t_s - f.t1_s <= NEAR_CONTACT_S)
@@ -83,6 +85,23 @@ class ImpulseCheck:
                              f"with nothing touching it"),
                 ))
         return out
+
+
+def _lands_soon(tr: Trajectory, k0: int, t0_s: float,
+                refs: list[tuple[float, float, float]]) -> bool:
+    """Within NEAR_CONTACT_S after a break the body's bottom reaches the level where bodies of
+    its size land: the break is the landing starting (its silhouette meeting the floor and
+    its own shadow), even where too few frames follow to see the bounce."""
+    for k in range(k0 + 1, len(tr.track.t_s)):
+        if tr.track.t_s[k] - t0_s > NEAR_CONTACT_S:
+            break
+        bottom = float(tr.track.bbox_px[k, 3])
+        if tr.track.state[k] != ObsState.MOVING or not np.isfinite(bottom):
+            continue
+        above = height_above_support(float(tr.track.t_s[k]), bottom, _size_at(tr, k), refs)
+        if above is not None and above <= 0.25 * tr.body_size_px:
+            return True
+    return False
 
 
 def _size_at(tr: Trajectory, k: int) -> float:
