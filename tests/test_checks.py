@@ -776,3 +776,26 @@ def test_a_break_just_before_the_body_reaches_the_floor_is_its_landing() -> None
     assert not _lands_soon(tr, 25, float(tr.track.t_s[25]), [])  # no floor known
 
 
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_antigravity_when_a_weak_lift_follows_a_fall_within_one_flight(seed: int) -> None:
+    """A fall, then a lift of 0.35 g for 0.37 s, with no contact between, tracked with 1 px of
+    noise: the smoothed acceleration does not hold above the threshold long enough, but one
+    change of acceleration explains the path far better than one parabola, and turns upward.
+    (Gravity is given, as other bodies' flights would set it.)"""
+    track = make_track(3, lift_on(n=20, k=9, up=350.0), noise=1.0, seed=seed)
+    found = of_type(run_check("antigravity", track, config=Config(gravity_px_s2=G)),
+                    "antigravity")
+    assert len(found) == 1
+    assert overlaps(found[0], 9, 19)
+    assert found[0].evidence["accel_up_px_s2"] == pytest.approx(350, abs=120)
+
+
+def test_a_fall_slowed_by_drag_is_not_antigravity() -> None:
+    """Drag weakens a fall (a shuttlecock, a light ball): the acceleration changes, but it
+    never points up."""
+    t = times(36)
+    vy = np.cumsum(np.where(t < 0.4, G, 0.3 * G)) / FPS - 500.0
+    path = np.c_[200 + 100 * t, 500 + np.cumsum(vy) / FPS]
+    assert run_check("antigravity", make_track(0, path)) == []
