@@ -147,9 +147,6 @@ def check(videos: tuple[str, ...], fmt: str, json_out: str | None, junit_out: st
               {k: (getattr(settings.config, k), v) for k, v in settings.source.items()
                if v != "default"})
 
-    from rich.console import Console
-    from rich.markup import escape
-
     from physcheck.pipeline import check_video
     from physcheck.report.summary import RunReport, dumps, write_atomic
 
@@ -159,10 +156,10 @@ def check(videos: tuple[str, ...], fmt: str, json_out: str | None, junit_out: st
         stream=sys.stderr if text_to_stderr else sys.stdout, quiet=quiet,
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
         workspace=os.environ.get("GITHUB_WORKSPACE") or None))
-    err_console = Console(stderr=True)
-    show_progress = not quiet and err_console.is_terminal and sys.stdout.isatty()
+    show_progress = not quiet and _err_console().is_terminal and sys.stdout.isatty()
     results = []
-    with _progress_display(err_console, show_progress) as progress:
+    with _progress_display(_err_console() if show_progress else None,
+                           show_progress) as progress:
         for i, v in enumerate(videos):
             res = check_video(v, settings.config, progress.for_video(v, i, len(videos)),
                               keyframes=write_report is not None,
@@ -170,8 +167,7 @@ def check(videos: tuple[str, ...], fmt: str, json_out: str | None, junit_out: st
             results.append(res)
             progress.pause()
             if res.verdict == "error":
-                err_console.print(f"[bold red]error[/]: {escape(res.error or '')}",
-                                  highlight=False, soft_wrap=True)
+                _print_error(res.error or "", soft_wrap=True)
             renderer.result(res)
             progress.resume()
     report = RunReport(results)
@@ -194,8 +190,7 @@ def check(videos: tuple[str, ...], fmt: str, json_out: str | None, junit_out: st
         try:
             write(path)
         except OSError as e:
-            err_console.print(f"[bold red]error[/]: cannot write {escape(path)}: "
-                              f"{escape(str(e.strerror or e))}", highlight=False)
+            _print_error(f"cannot write {path}: {e.strerror or e}")
             failed_write = True
     sys.exit(int(ExitCode.ERROR if failed_write else report.return_code))
 
@@ -283,6 +278,22 @@ class _StageProgress(_NoProgress):
 
     def resume(self) -> None:
         self.prog.start()
+
+
+def _err_console() -> Any:
+    """rich's console on stderr, made on first use (rich loads only when something is shown:
+    a --quiet run that goes well never imports it)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _print_error(message: str, soft_wrap: bool = False) -> None:
+    """One error line on stderr: 'error: ' in bold red, then the message as it is."""
+    from rich.markup import escape
+
+    _err_console().print(f"[bold red]error[/]: {escape(message)}", highlight=False,
+                         soft_wrap=soft_wrap)
 
 
 @contextlib.contextmanager

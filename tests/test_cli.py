@@ -272,3 +272,14 @@ def test_backends_lists_the_readers() -> None:
     for name in ("decord", "pyav", "opencv"):
         assert name in res.stdout
     assert "available" in res.stdout
+
+
+def test_a_quiet_run_that_goes_well_never_loads_rich(synth_clip: Callable[..., Path]) -> None:
+    """CI gates call `physcheck --quiet` thousands of times: rich (a tenth of the start-up)
+    loads only to show something."""
+    code = ("import sys; from physcheck.cli import run; sys.argv = ['physcheck', sys.argv[1], "
+            "'--quiet']\ntry:\n    run()\nexcept SystemExit as e:\n    code = e.code\n"
+            "print(code, 'rich' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(synth_clip("exit"))],
+                          capture_output=True, text=True, check=False)
+    assert proc.stdout.split() == ["0", "False"], proc.stderr

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, NoReturn, Protocol, TextIO
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
 
 from physcheck.report.summary import RunReport, dumps
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class Renderer(Protocol):
@@ -67,13 +68,20 @@ class TextRenderer:
     """The rich summary (physcheck.report.terminal), printed as each video is done."""
 
     def __init__(self, target: RenderTarget) -> None:
-        self.console = Console(file=target.stream, quiet=target.quiet)
+        self._target = target
+        self._console: Console | None = None
 
     def result(self, res: Any) -> None:
+        if res.verdict == "error" or self._target.quiet:
+            return
+        # rich loads only to print (a tenth of the start-up of a --quiet CI run)
+        from rich.console import Console
+
         from physcheck.report.terminal import print_result
 
-        if res.verdict != "error":
-            print_result(res, self.console)
+        if self._console is None:
+            self._console = Console(file=self._target.stream)
+        print_result(res, self._console)
 
     def finish(self, report: RunReport) -> None:
         return None
