@@ -205,21 +205,21 @@ def _shifted(img: np.ndarray, dx: float, dy: float, noise: float, rng: np.random
 def test_dense_camera_measures_a_sub_pixel_step_over_a_plain_wall() -> None:
     """Every pixel's brightness measures the step of a plain wall to a few hundredths of a
     pixel (a tenth here, on a 200 x 120 frame), and a still camera gives exactly the identity."""
-    from physcheck.motion.camera import DenseTranslationEstimator
+    from physcheck.motion.camera import DenseCameraEstimator
 
     rng = np.random.default_rng(1)
     wall = _smooth_wall(1)
     a = _shifted(wall, 0.0, 0.0, 1.5, rng)
     b = _shifted(wall, 0.37, -0.21, 1.5, rng)
-    step = DenseTranslationEstimator().step(a, b)
+    step = DenseCameraEstimator().step(a, b)
     assert step.reliable
     np.testing.assert_allclose(step.h_prev_to_cur[:2, 2], [0.37, -0.21], atol=0.1)
-    still = DenseTranslationEstimator().step(a, _shifted(wall, 0.0, 0.0, 1.5, rng))
+    still = DenseCameraEstimator().step(a, _shifted(wall, 0.0, 0.0, 1.5, rng))
     assert still.reliable and np.array_equal(still.h_prev_to_cur, np.eye(3))
 
 
 def test_dense_camera_ignores_a_moving_body_and_knows_a_blank_frame() -> None:
-    from physcheck.motion.camera import DenseTranslationEstimator
+    from physcheck.motion.camera import DenseCameraEstimator
 
     rng = np.random.default_rng(2)
     wall = _smooth_wall(2)
@@ -228,12 +228,12 @@ def test_dense_camera_ignores_a_moving_body_and_knows_a_blank_frame() -> None:
     # a bright ball that moves 6 px between the frames, against the camera's step
     cv2.circle(a, (90, 60), 12, 235, -1, cv2.LINE_AA)
     cv2.circle(b, (96, 60), 12, 235, -1, cv2.LINE_AA)
-    step = DenseTranslationEstimator().step(a, b)
+    step = DenseCameraEstimator().step(a, b)
     assert step.reliable
     # (plain least squares, pulled by the ball, gives (2.9, -0.2))
     np.testing.assert_allclose(step.h_prev_to_cur[:2, 2], [-0.5, 0.3], atol=0.08)
     blank = np.full((120, 200), 128, np.uint8)
-    flat = DenseTranslationEstimator().step(blank, blank)
+    flat = DenseCameraEstimator().step(blank, blank)
     assert not flat.reliable and flat.featureless
 
 
@@ -241,7 +241,7 @@ def test_dense_refinement_corrects_a_noisy_corner_homography() -> None:
     """Corners on a smooth wall give a step off by a tenth of a pixel, with a spurious turn;
     re-measured on every pixel it comes back to the true shift. A step off by a whole pixel is
     another surface taken for the scenery (parallax), not noise: it is kept as it is."""
-    from physcheck.motion.camera import DenseTranslationEstimator
+    from physcheck.motion.camera import DenseCameraEstimator
 
     rng = np.random.default_rng(3)
     wall = _smooth_wall(3)
@@ -256,11 +256,11 @@ def test_dense_refinement_corrects_a_noisy_corner_homography() -> None:
     truth = np.array([[0.6], [0.2]]).repeat(9, axis=1)
     noisy = np.array([[1.0, -0.0005, 0.68], [0.0005, 1.0, 0.12], [0.0, 0.0, 1.0]])
     assert np.abs(moves(noisy) - truth).max() > 0.075
-    fine = DenseTranslationEstimator().refine(a, b, noisy)
+    fine = DenseCameraEstimator().refine(a, b, noisy)
     assert fine.reliable
     np.testing.assert_allclose(moves(fine.h_prev_to_cur), truth, atol=0.05)
     far = np.array([[1.0, 0.0, 1.6], [0.0, 1.0, 0.2], [0.0, 0.0, 1.0]])
-    assert np.array_equal(DenseTranslationEstimator().refine(a, b, far).h_prev_to_cur, far)
+    assert np.array_equal(DenseCameraEstimator().refine(a, b, far).h_prev_to_cur, far)
 
 
 def test_a_body_last_seen_just_before_its_shot_ends_did_not_vanish() -> None:

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.camera import DenseTranslationEstimator, HomographyCameraEstimator
+from physcheck.motion.camera import DenseCameraEstimator, HomographyCameraEstimator
 from physcheck.motion.foreground import Blob, find_blobs, foreground_mask, median_stack
 from physcheck.motion.tracker import ClosedTrack, EntityTracker, apply_h
 from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
@@ -88,7 +88,7 @@ class FramePreparer:
         self.mw, self.mh = motion_wh
         self.cw, self.ch = max(16, self.mw // 2), max(16, self.mh // 2)
         self.camera = HomographyCameraEstimator()
-        self.camera_dense = DenseTranslationEstimator()
+        self.camera_dense = DenseCameraEstimator()
         """From every pixel's brightness: for backgrounds with too few corners, or corners
         too blurred to place (plain walls, gradients, motion blur)."""
         self._recent_shift: deque[float] = deque(maxlen=5)

@@ -109,18 +109,19 @@ def _plausible(h: np.ndarray) -> bool:
                 and abs(h[2, 0]) < 2e-3 and abs(h[2, 1]) < 2e-3)
 
 
-class DenseTranslationEstimator:
-    """The background's shift between frames from every pixel's brightness, not from corners.
+class DenseCameraEstimator:
+    """The background's motion between frames from every pixel's brightness, not from corners.
 
-    A robust Lucas-Kanade fit of one translation to the whole image, coarse to fine. Moving
-    bodies are outliers of the brightness constancy and get no weight (Tukey's biweight on the
-    residual, scaled by its median), so the fit follows the dominant, static scenery. On plain
-    walls, gradients and blurred backgrounds, where corners are few and their positions noisy,
-    it measures a handheld camera's wander to a few hundredths of a pixel; on a still camera
-    it gives zero. :meth:`refine` corrects another estimate's translation the same way.
+    A robust Lucas-Kanade fit to the whole image: :meth:`step` fits one shift, coarse to fine,
+    where corners are missing; :meth:`refine` re-fits a shift, turn and zoom started from a
+    corner estimate. Moving bodies are outliers of the brightness constancy and get no weight
+    (Tukey's biweight on the residual, scaled by its median), so the fit follows the dominant,
+    static scenery. On plain walls, gradients and blurred backgrounds, where corners are few
+    and their positions noisy, it measures a handheld camera's wander to a few hundredths of a
+    pixel; on a still camera it gives zero.
     """
 
-    name = "dense-translation"
+    name = "dense"
 
     def __init__(self, max_iters: int = 5, tukey_c: float = 4.685, blur_sigma: float = 1.0,
                  snap_px: float = 0.02, min_support: float = 0.5,
