@@ -156,9 +156,10 @@ def check(videos: tuple[str, ...], fmt: str, json_out: str | None, junit_out: st
         stream=sys.stderr if text_to_stderr else sys.stdout, quiet=quiet,
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
         workspace=os.environ.get("GITHUB_WORKSPACE") or None))
-    show_progress = not quiet and _err_console().is_terminal and sys.stdout.isatty()
+    err_console = functools.cache(_err_console)  # one console, made only if needed
+    show_progress = not quiet and err_console().is_terminal and sys.stdout.isatty()
     results = []
-    with _progress_display(_err_console() if show_progress else None,
+    with _progress_display(err_console() if show_progress else None,
                            show_progress) as progress:
         for i, v in enumerate(videos):
             res = check_video(v, settings.config, progress.for_video(v, i, len(videos)),
@@ -167,7 +168,7 @@ def check(videos: tuple[str, ...], fmt: str, json_out: str | None, junit_out: st
             results.append(res)
             progress.pause()
             if res.verdict == "error":
-                _print_error(res.error or "", soft_wrap=True)
+                _print_error(err_console(), res.error or "", soft_wrap=True)
             renderer.result(res)
             progress.resume()
     report = RunReport(results)
@@ -190,7 +191,7 @@ def check(videos: tuple[str, ...], fmt: str, json_out: str | None, junit_out: st
         try:
             write(path)
         except OSError as e:
-            _print_error(f"cannot write {path}: {e.strerror or e}")
+            _print_error(err_console(), f"cannot write {path}: {e.strerror or e}")
             failed_write = True
     sys.exit(int(ExitCode.ERROR if failed_write else report.return_code))
 
@@ -281,19 +282,19 @@ class _StageProgress(_NoProgress):
 
 
 def _err_console() -> Any:
-    """rich's console on stderr, made on first use (rich loads only when something is shown:
-    a --quiet run that goes well never imports it)."""
+    """rich's console on stderr (imported here: rich loads only when something is shown, so a
+    --quiet run that goes well never imports it)."""
     from rich.console import Console
 
     return Console(stderr=True)
 
 
-def _print_error(message: str, soft_wrap: bool = False) -> None:
-    """One error line on stderr: 'error: ' in bold red, then the message as it is."""
+def _print_error(console: Any, message: str, soft_wrap: bool = False) -> None:
+    """One error line: 'error: ' in bold red, then the message as it is."""
     from rich.markup import escape
 
-    _err_console().print(f"[bold red]error[/]: {escape(message)}", highlight=False,
-                         soft_wrap=soft_wrap)
+    console.print(f"[bold red]error[/]: {escape(message)}", highlight=False,
+                  soft_wrap=soft_wrap)
 
 
 @contextlib.contextmanager

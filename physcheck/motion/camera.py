@@ -174,10 +174,7 @@ class DenseCameraEstimator:
 
     def _cost(self, a: np.ndarray, b: np.ndarray, h: np.ndarray, scale: float) -> float:
         """Mean Tukey loss of the frames' disagreement under ``h``."""
-        m = 3
-        r = cv2.warpPerspective(b, h, (b.shape[1], b.shape[0]),
-                                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                borderMode=cv2.BORDER_REPLICATE)[m:-m, m:-m] - a[m:-m, m:-m]
+        r = _residual(a, b, h)
         u2 = np.minimum((r * (1.0 / (self.tukey_c * scale))) ** 2, 1.0)
         return float(np.mean(1.0 - (1.0 - u2) ** 3))
 
@@ -199,10 +196,9 @@ class DenseCameraEstimator:
         the centre) that best gives ``b(h0 s(x)) ~ a(x)``, the fraction of pixels that
         agree, the residual's robust scale, and the shift's standard error (px); None when
         the image has too little gradient for its noise."""
-        m = 3
+        m = _MARGIN_PX
         gx = (cv2.Sobel(a, cv2.CV_32F, 1, 0, ksize=3)[m:-m, m:-m] * 0.125).ravel()
         gy = (cv2.Sobel(a, cv2.CV_32F, 0, 1, ksize=3)[m:-m, m:-m] * 0.125).ravel()
-        a_in = a[m:-m, m:-m].ravel()
         size = (b.shape[1], b.shape[0])
         cx, cy = (size[0] - 1) / 2.0, (size[1] - 1) / 2.0
         rad = float(np.hypot(cx, cy))
@@ -226,9 +222,7 @@ class DenseCameraEstimator:
         # independent sample, which the per-pixel sums below would otherwise count apart
         corr = float(np.sqrt(4.0 * np.pi * self.blur_sigma ** 2))
         for it in range(max_iters or self.max_iters):
-            r = cv2.warpPerspective(b, h0 @ sm, size,
-                                    flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                    borderMode=cv2.BORDER_REPLICATE)[m:-m, m:-m].ravel() - a_in
+            r = _residual(a, b, h0 @ sm)
             s = 1.4826 * float(np.median(np.abs(r[::4]))) + 0.5
             if it == 0:
                 # Huber first: the start may be off, and Tukey would drop too much
@@ -257,6 +251,20 @@ class DenseCameraEstimator:
             if max(abs(delta[0]), abs(delta[1]), abs(zoom) * rad, abs(turn) * rad) < 5e-3:
                 break
         return h0 @ sm, support, s, se
+
+
+_MARGIN_PX = 3
+"""Border left out of the dense fit: the warp replicates edge pixels there."""
+
+
+def _residual(a: np.ndarray, b: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """``b`` brought back onto ``a`` by ``h`` (prev to cur), minus ``a``, inside the margin;
+    flattened."""
+    m = _MARGIN_PX
+    back = cv2.warpPerspective(b, h, (b.shape[1], b.shape[0]),
+                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_REPLICATE)
+    return (back[m:-m, m:-m] - a[m:-m, m:-m]).ravel()
 
 
 def _similarity_part(h: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

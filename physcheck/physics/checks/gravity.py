@@ -66,21 +66,7 @@ class AntigravityCheck:
                        for k in ks) > len(ks) / 2:
                     continue
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
-                conf = margin_confidence(up_acc, thr) * min(
-                    1.0, dur / (2 * config.antigravity_min_s))
-                conf = max(conf, 0.3)
-                unit = "m/s^2" if traj.px_per_m > 0 else "px/s^2"
-                val = up_acc / traj.px_per_m if traj.px_per_m > 0 else up_acc
-                out.append(Finding(
-                    type="antigravity", entity=tr.entity, frames=frames, t_s=ts,
-                    confidence=float(conf),
-                    evidence={"accel_up_px_s2": up_acc, "g_px_s2": g, "g_source": traj.g_source,
-                              "threshold_px_s2": thr, "duration_s": dur,
-                              "accel_up_g": up_acc / g},
-                    message=(f"entity {tr.entity} rises with {val:.1f} {unit} upward "
-                             f"acceleration ({up_acc / g:.2f} g) from {ts[0]:.2f} s to "
-                             f"{ts[1]:.2f} s while touching nothing"),
-                ))
+                out.append(_finding(tr, traj, config, frames, ts, up_acc, thr))
             if not any(f.type == "antigravity" and f.entity == tr.entity for f in out):
                 turn = self._turns_upward(tr, traj, config, thr, gap)
                 if turn is not None:
@@ -134,19 +120,30 @@ class AntigravityCheck:
                 continue
             if self._on_support(tr, traj, k0, k1):
                 continue
-            conf = max(0.3, margin_confidence(up_acc, thr) * min(
-                1.0, dur / (2 * config.antigravity_min_s)))
-            unit = "m/s^2" if traj.px_per_m > 0 else "px/s^2"
-            val = up_acc / traj.px_per_m if traj.px_per_m > 0 else up_acc
-            return Finding(
-                type="antigravity", entity=tr.entity, frames=frames, t_s=ts,
-                confidence=float(conf),
-                evidence={"accel_up_px_s2": up_acc, "accel_before_px_s2": a_before,
-                          "g_px_s2": g, "g_source": traj.g_source, "threshold_px_s2": thr,
-                          "duration_s": dur, "accel_up_g": up_acc / g,
-                          "fit_rss_one_px2": rss1, "fit_rss_two_px2": rss2},
-                message=(f"entity {tr.entity} falls at {a_before / g:.2f} g, then from "
-                         f"{ts[0]:.2f} s to {ts[1]:.2f} s rises with {val:.1f} {unit} upward "
-                         f"acceleration ({up_acc / g:.2f} g) while touching nothing"),
-            )
+            return _finding(tr, traj, config, frames, ts, up_acc, thr,
+                            lead=f"falls at {a_before / g:.2f} g, then ",
+                            accel_before_px_s2=a_before, fit_rss_one_px2=rss1,
+                            fit_rss_two_px2=rss2)
         return None
+
+
+def _finding(tr: Trajectory, traj: Trajectories, config: Config, frames: tuple[int, int],
+             ts: tuple[float, float], up_acc: float, thr: float, lead: str = "",
+             **more: float) -> Finding:
+    """An antigravity finding: ``up_acc`` (px/s^2) upward over ``ts``; ``lead`` says what
+    came before it, ``more`` adds evidence."""
+    g = traj.g_px_s2
+    dur = ts[1] - ts[0]
+    conf = max(0.3, margin_confidence(up_acc, thr) * min(
+        1.0, dur / (2 * config.antigravity_min_s)))
+    unit = "m/s^2" if traj.px_per_m > 0 else "px/s^2"
+    val = up_acc / traj.px_per_m if traj.px_per_m > 0 else up_acc
+    rise = f"rises with {val:.1f} {unit} upward acceleration ({up_acc / g:.2f} g)"
+    when = f"from {ts[0]:.2f} s to {ts[1]:.2f} s"
+    what = f"{lead}{when} {rise}" if lead else f"{rise} {when}"
+    return Finding(
+        type="antigravity", entity=tr.entity, frames=frames, t_s=ts, confidence=float(conf),
+        evidence={"accel_up_px_s2": up_acc, "g_px_s2": g, "g_source": traj.g_source,
+                  "threshold_px_s2": thr, "duration_s": dur, "accel_up_g": up_acc / g, **more},
+        message=f"entity {tr.entity} {what} while touching nothing",
+    )
