@@ -275,6 +275,8 @@ _MAX_FREE_BODY_M = 3.0
 """Largest body (sqrt of its silhouette's area, metres) whose fall is taken for free fall."""
 _MIN_G_FRACTION = 0.35
 """Flights falling at less than this fraction of the median flight do not estimate gravity."""
+_MERGE_RMSE_PX = 1.0
+"""A parabola through an unexplained break fits as closely as through a clean free flight."""
 _EDGE_FRAC = 0.005
 """A box this close to the frame's edge (fraction of its long side) is cut by it."""
 
@@ -470,7 +472,12 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         if c.kind == "none" and any(0 < abs(b - e) <= m for e in explained) else c
         for b, c in zip(breaks_local, contacts, strict=True)
     ]
-    flights = _flights(track, idx, t, xy, bounds, body, tracks, config)
+    # a break nothing explains, which one parabola fits through within tracking noise, is a
+    # glitch of the silhouette (its centroid biased for a few frames), not a contact: flights
+    # span it
+    soft = {b for b, c in zip(breaks_local, contacts, strict=True)
+            if c.kind in ("none", "edge", "echo")}
+    flights = _flights(track, idx, t, xy, bounds, body, tracks, config, soft)
     # a silhouette cut by the frame's edge is not the body's shape: judge rigidity without it
     whole = ~border_mask(tracks, track, _EDGE_FRAC)
     moving = track.state == ObsState.MOVING
@@ -538,13 +545,26 @@ def _fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int
 
 
 def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
-             bounds: list[int], body: float, tracks: TrackSet, config: Config) -> list[Flight]:
+             bounds: list[int], body: float, tracks: TrackSet, config: Config,
+             soft: frozenset[int] | set[int] = frozenset()) -> list[Flight]:
     """Ballistic stretches: whole contact-free segments, or else their longest ballistic start
     and end (a body can fly freely and then be acted on with no jump in its velocity, as when
-    its acceleration alone changes)."""
+    its acceleration alone changes). Segments joined by ``soft`` breaks (unexplained ones) are
+    one flight when one parabola fits them all as well as it fits clean flights."""
     out: list[Flight] = []
     gap = config.contact_gap_frac * body + 2
-    for s0, s1 in itertools.pairwise(bounds):
+    merged = [bounds[0]]
+    i = 0
+    while i < len(bounds) - 1:
+        j = i + 1
+        while j < len(bounds) - 1 and bounds[j] in soft:
+            whole = _fit_flight(idx, t, xy, bounds[i] + 1, bounds[j + 1] - 1, body)
+            if whole is None or whole.rmse_px > _MERGE_RMSE_PX:
+                break
+            j += 1
+        merged.append(bounds[j])
+        i = j
+    for s0, s1 in itertools.pairwise(merged):
         a0, a1 = s0 + 1, s1 - 1  # stay clear of the breaks themselves
         if a1 - a0 + 1 < 5:
             continue
