@@ -238,6 +238,46 @@ def test_antigravity_when_upward_acceleration_turns_on() -> None:
     assert f.confidence >= 0.5
 
 
+def lift_episode(n: int = 40, k0: int = 10, k1: int = 19, up: float = 300.0) -> np.ndarray:
+    """Thrown up; between frames k0 and k1 the net vertical acceleration is ``-up`` (a weak
+    lift, 0.3 g) instead of G, then it falls freely again. Position and velocity continuous."""
+    t = times(n)
+    acc = np.where((t >= k0 / FPS) & (t < k1 / FPS), -up, G)
+    dt = 1.0 / FPS
+    vy = -650.0 + np.r_[0.0, np.cumsum(acc[:-1] * dt)]
+    y = 600.0 + np.r_[0.0, np.cumsum((vy[:-1] + 0.5 * acc[:-1] * dt) * dt)]
+    return np.c_[200 + 150 * t, y]
+
+
+def test_antigravity_when_a_weak_lift_comes_and_goes_within_a_flight() -> None:
+    """Smoothing spreads a short lift's ends over its middle; a path whose acceleration
+    changes twice still shows it: falls at g, rises at 0.3 g for 0.3 s, falls at g again."""
+    track = make_track(4, lift_episode(), noise=0.5)
+    found = of_type(run_check("antigravity", track), "antigravity")
+    assert len(found) == 1
+    f = found[0]
+    assert overlaps(f, 10, 19)
+    assert f.frames[0] >= 8 and f.frames[1] <= 21
+    assert f.evidence["accel_up_px_s2"] == pytest.approx(300.0, rel=0.25)
+
+
+def test_air_drag_is_not_antigravity() -> None:
+    """A light body (a shuttlecock) thrown up: drag adds to gravity on the way up and holds
+    the fall near terminal speed on the way down. Its acceleration changes, never upward."""
+    n, dt = 60, 1.0 / FPS
+    k = G / 250.0**2  # terminal speed 250 px/s
+    v = np.array([120.0, -900.0])
+    p = np.array([200.0, 600.0])
+    path = []
+    for _ in range(n):
+        path.append(p.copy())
+        for _ in range(10):  # sub-steps
+            a = np.array([0.0, G]) - k * np.linalg.norm(v) * v
+            v = v + a * dt / 10
+            p = p + v * dt / 10
+    assert run_check("antigravity", make_track(0, np.array(path), noise=0.5)) == []
+
+
 def test_antigravity_needs_ballistic_evidence() -> None:
     # rising with constant upward acceleration from the first frame: never fell freely
     t = times(36)

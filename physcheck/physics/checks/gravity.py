@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from physcheck.config import Config
@@ -75,56 +77,94 @@ class AntigravityCheck:
 
     def _turns_upward(self, tr: Trajectory, traj: Trajectories, config: Config, thr: float,
                       gap: float) -> Finding | None:
-        """Within one contact-free stretch, the fall's acceleration turns upward.
+        """Within one contact-free stretch, the fall's acceleration turns upward for a while.
 
-        A flight is smoothed as one parabola, which averages a fall and a lift that follows it
-        into a weak fall. Here each flight is also fitted with an acceleration that changes
-        once (position and velocity continuous): where that explains the path far better than
-        one parabola (beyond the tracking noise) and the acceleration after the change points
-        up by the threshold, touching nothing, gravity was switched off.
+        Smoothing averages a fall and a lift next to it into a weak fall, and a short lift can
+        be smoothed away. Here each stretch between explained contacts that holds a free flight
+        is also fitted with an acceleration that changes once or twice (position and velocity
+        continuous). Where that explains the path far better than one parabola (beyond the
+        tracking noise), one piece falls freely (half of g or more) and another lasting
+        ``antigravity_min_s`` accelerates upward by the threshold, touching nothing, gravity
+        was switched off.
         """
         g = traj.g_px_s2
         t_all, y_all = tr.track.t_s, tr.track.xy_px[:, 1]
-        for fl in tr.flights:
-            ks = np.arange(fl.i0, fl.i1 + 1)
+        cut = sorted(c.index for c in tr.contacts if c.kind not in _UNEXPLAINED)
+        edges = [-1, *cut, len(t_all)]
+        for lo, hi in itertools.pairwise(edges):
+            if not any(fl.i0 > lo and fl.i1 < hi for fl in tr.flights):
+                continue  # no ballistic evidence in this stretch
+            ks = np.arange(lo + 1, hi)
             ks = ks[np.isfinite(y_all[ks]) & (tr.track.state[ks] == ObsState.MOVING)]
             if len(ks) < 10:
                 continue
-            t = t_all[ks] - t_all[ks[0]]
-            y = y_all[ks]
-            base = np.vander(t, 3)
-            one = np.linalg.lstsq(base, y, rcond=None)
-            rss1 = float(np.sum((base @ one[0] - y) ** 2))
-            best = None
-            for j in range(4, len(ks) - 4):  # at least 4 samples on each side
-                tau = t[j]
-                design = np.c_[base, np.maximum(t - tau, 0.0) ** 2]
-                coef = np.linalg.lstsq(design, y, rcond=None)[0]
-                rss2 = float(np.sum((design @ coef - y) ** 2))
-                if best is None or rss2 < best[0]:
-                    best = (rss2, j, 2.0 * coef[0], 2.0 * (coef[0] + coef[3]))
-            if best is None:
+            fit = _best_knots(t_all[ks] - t_all[ks[0]], y_all[ks])
+            if fit is None:
                 continue
-            rss2, j, a_before, a_after = best
-            # the one-change model must explain the path beyond the tracking noise
+            rss1, rss2, knots, acc = fit
+            # the changing acceleration must explain the path beyond the tracking noise
             noise = max(_TRACK_NOISE_PX, 0.02 * tr.body_size_px) ** 2 * len(ks)
-            if rss1 - rss2 < 9.0 * max(rss2, noise) or a_before < 0.5 * g:
+            if rss1 - rss2 < 9.0 * max(rss2, noise) or max(acc) < 0.5 * g:
                 continue
-            up_acc = -a_after
-            k0, k1 = int(ks[j]), int(ks[-1])
-            frames, ts = span(tr, k0, k1)
-            dur = ts[1] - ts[0]
-            if up_acc <= thr or dur < config.antigravity_min_s:
-                continue
-            if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
-                continue
-            if self._on_support(tr, traj, k0, k1):
-                continue
-            return _finding(tr, traj, config, frames, ts, up_acc, thr,
-                            lead=f"falls at {a_before / g:.2f} g, then ",
-                            accel_before_px_s2=a_before, fit_rss_one_px2=rss1,
-                            fit_rss_two_px2=rss2)
+            bounds = [0, *knots, len(ks) - 1]
+            for piece, a in enumerate(acc):
+                up_acc = -a
+                k0, k1 = int(ks[bounds[piece]]), int(ks[bounds[piece + 1]])
+                frames, ts = span(tr, k0, k1)
+                if up_acc <= thr or ts[1] - ts[0] < config.antigravity_min_s:
+                    continue
+                if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
+                    continue
+                if self._on_support(tr, traj, k0, k1):
+                    continue
+                fall = max(a for a in acc[:piece]) if piece else None
+                lead = (f"falls at {fall / g:.2f} g, then " if fall is not None and fall >= 0.5 * g
+                        else "")
+                return _finding(tr, traj, config, frames, ts, up_acc, thr, lead=lead,
+                                accel_pieces_px_s2=[float(v) for v in acc],
+                                fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+_UNEXPLAINED = ("none", "edge", "echo")
+"""Breaks that are not contacts: a stretch between contacts runs through them."""
+
+
+def _best_knots(t: np.ndarray, y: np.ndarray) -> tuple[float, float, list[int], list[float]] \
+        | None:
+    """One parabola, and the best path whose acceleration changes once or twice (knots at
+    samples, at least 4 samples in every piece; position and velocity continuous).
+
+    Returns (rss of the parabola, rss of the best knotted path, its knot sample indices, the
+    acceleration of each piece), or None when the stretch is too short for a knot.
+    """
+    n = len(t)
+    if n < 8:
+        return None
+    base = np.vander(t, 3)
+    one = np.linalg.lstsq(base, y, rcond=None)[0]
+    rss1 = float(np.sum((base @ one - y) ** 2))
+    step = max(1, n // 40)  # knot candidates: at most ~40 per stretch
+    cand = list(range(4, n - 3, step))
+    pairs = [(j, None) for j in cand] + [(a, b) for a in cand for b in cand if b - a >= 4]
+    hinge = np.maximum(t[None, :] - t[cand][:, None], 0.0) ** 2  # (len(cand), n)
+    col = {j: hinge[i] for i, j in enumerate(cand)}
+    zero = np.zeros(n)
+    x = np.stack([np.c_[base, col[a], zero if b is None else col[b]] for a, b in pairs])
+    # a one-knot design has an all-zero column: a tiny ridge keeps its normal equations solvable
+    xtx = np.einsum("pni,pnj->pij", x, x) + 1e-9 * np.eye(5)
+    xty = np.einsum("pni,n->pi", x, y)
+    coef = np.linalg.solve(xtx, xty[..., None])[..., 0]
+    rss = np.sum((np.einsum("pni,pi->pn", x, coef) - y) ** 2, axis=1)
+    best = int(np.argmin(rss))
+    a, b = pairs[best]
+    c = coef[best]
+    acc = [2 * c[0], 2 * (c[0] + c[3])]
+    knots = [a]
+    if b is not None:
+        acc.append(2 * (c[0] + c[3] + c[4]))
+        knots.append(b)
+    return rss1, float(rss[best]), knots, [float(v) for v in acc]
 
 
 def _finding(tr: Trajectory, traj: Trajectories, config: Config, frames: tuple[int, int],
