@@ -169,7 +169,7 @@ def _best_knots(t: np.ndarray, y: np.ndarray) -> tuple[float, float, list[int], 
 
 def _finding(tr: Trajectory, traj: Trajectories, config: Config, frames: tuple[int, int],
              ts: tuple[float, float], up_acc: float, thr: float, lead: str = "",
-             **more: float) -> Finding:
+             **more: float | list[float]) -> Finding:
     """An antigravity finding: ``up_acc`` (px/s^2) upward over ``ts``; ``lead`` says what
     came before it, ``more`` adds evidence."""
     g = traj.g_px_s2
