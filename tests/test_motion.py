@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from physcheck.config import Config
-from physcheck.motion.analyzer import MotionAnalyzer
+from physcheck.motion.analyzer import MotionAnalyzer, _is_shadow
 from physcheck.motion.assignment import assign
-from physcheck.motion.foreground import median_stack
+from physcheck.motion.foreground import find_blobs, median_stack
 from physcheck.motion.types import ObsState
 
 W, H, FPS = 480, 270, 30.0
@@ -142,6 +142,43 @@ def test_a_shadow_on_the_floor_is_not_a_body() -> None:
     assert len(long_lived) == 1
     tr = long_lived[0]
     assert np.nanmedian(tr.xy_px[:, 1]) < 180  # the ball, not the shadow at y = 235
+
+
+def _thin_dark_blob(tint: tuple[float, float, float], seed: int) -> list[bool]:
+    """A thin soft ellipse (3-4 px tall, as a ball's shadow on a floor seen at motion
+    resolution) darkening a grainy floor by ``tint`` per channel; encoded the way video is:
+    chroma at half resolution with its own noise. Returns _is_shadow for each blob."""
+    rng = np.random.default_rng(seed)
+    h, w = 40, 60
+    bg = np.full((h, w, 3), (120.0, 135.0, 95.0), np.float32) + rng.normal(0, 3, (h, w, 3))
+    a = np.zeros((h, w), np.float32)
+    cv2.ellipse(a, (30, 20), (9, 1), 0, 0, 360, 1.0, -1, cv2.LINE_AA)
+    a = cv2.GaussianBlur(a, (0, 0), 0.7)[..., None]
+    cur = bg * (1 - a * (1 - np.array(tint, np.float32)))
+    ycc = cv2.cvtColor(np.clip(cur, 0, 255).astype(np.uint8), cv2.COLOR_RGB2YCrCb)
+    ycc = ycc.astype(np.float32)
+    for c in (1, 2):
+        half = cv2.resize(ycc[..., c], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        ycc[..., c] = cv2.resize(half, (w, h)) + rng.normal(0, 6, (h, w))
+    rgb = cv2.cvtColor(np.clip(ycc, 0, 255).astype(np.uint8), cv2.COLOR_YCrCb2RGB)
+    bgu = np.clip(bg, 0, 255).astype(np.uint8)
+    gray, gray_bg = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cv2.cvtColor(bgu, cv2.COLOR_RGB2GRAY)
+    mask = ((gray_bg.astype(int) - gray) > 12).astype(np.uint8)  # 4 sigma of the grain
+    return [_is_shadow(b, mask, gray, gray_bg, rgb, [bgu] * 3, [None] * 3)
+            for b in find_blobs(mask, 4, 1e9)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_thin_shadow_is_a_shadow_despite_chroma_noise(seed: int) -> None:
+    """Most of a thin shadow is soft edge, where subsampled, noisy chroma spreads each
+    pixel's channel ratios; the blob as a whole still dims every channel alike."""
+    assert _thin_dark_blob((0.65, 0.65, 0.65), seed) == [True]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_thin_dark_body_of_its_own_hue_is_not_a_shadow(seed: int) -> None:
+    """A rod or a string as dark as a shadow, but red: its channels dim unlike."""
+    assert _thin_dark_blob((0.9, 0.45, 0.5), seed) == [False]
 
 
 def test_a_wandering_camera_over_a_smooth_wall_leaves_a_static_ball_static() -> None:

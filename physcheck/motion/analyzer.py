@@ -355,6 +355,7 @@ class MotionAnalyzer:
                     start_reason=ct.start_reason,
                     end_reason=ct.end_reason,
                     color_rgb=ct.color,
+                    color_start_rgb=ct.color_start,
                 )
             )
         # keep the longest-lived entities
@@ -429,7 +430,9 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     A shadow dims the surface it falls on by one factor in every colour channel; a body has
     its own colours and shading. The blob is a shadow when most (75 %) of its pixels are
     35-92 % as bright as the background there, with the three channels dimmed alike (within
-    noise and chroma subsampling), by a nearly uniform factor. (A grey body on a surface of
+    noise and chroma subsampling), by a nearly uniform factor; or 60 % of them when the
+    blob's median dimming of the three channels agrees (a thin shadow is mostly soft edge,
+    where chroma subsampling spreads each pixel's channel ratios). (A grey body on a surface of
     its own hue can pass the colour test, but its shading, highlight and dark side do not
     keep to one dimming factor.) The grey levels rule out most bodies before any colour is
     looked at; ``images`` and ``warps`` are the background samples (see
@@ -451,8 +454,16 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
         return False
     ratio = cur[lit] / bg[lit]
     lum = ratio.mean(axis=1)
-    dimmed = (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX) & (np.ptp(ratio, axis=1) < _SHADOW_CHROMA)
-    return bool(dimmed.mean() >= _SHADOW_FRAC and np.std(lum[dimmed]) < _SHADOW_STD)
+    dark = (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX)
+    dimmed = dark & (np.ptp(ratio, axis=1) < _SHADOW_CHROMA)
+    if not dimmed.any() or np.std(lum[dimmed]) >= _SHADOW_STD:
+        return False
+    if dimmed.mean() >= _SHADOW_FRAC:
+        return True
+    # a thin shadow's pixels are mostly edge: chroma subsampling and noise spread their
+    # channel ratios, but the blob as a whole still dims every channel alike
+    spread = float(np.ptp(np.median(ratio[dark], axis=0)))
+    return bool(dimmed.mean() >= _SHADOW_FRAC_THIN and spread < _SHADOW_CHROMA)
 
 
 _SHADOW_MIN, _SHADOW_MAX = 0.35, 0.92
@@ -460,6 +471,8 @@ _SHADOW_MIN, _SHADOW_MAX = 0.35, 0.92
 _SHADOW_CHROMA = 0.2
 """Largest spread of the three channels' dimming factors within a shadow."""
 _SHADOW_FRAC = 0.75
+_SHADOW_FRAC_THIN = 0.6
+"""Pixels dimmed alike in a shadow whose median channel ratios agree (see _is_shadow)."""
 _SHADOW_STD = 0.16
 """A shadow's dimming is nearly uniform (soft edges aside)."""
 
