@@ -337,6 +337,32 @@ def test_teleport_as_a_vanished_track_and_its_twin(twin_start: str) -> None:
     assert CHECKS["permanence"]().run(traj, Config()) == []
 
 
+def test_teleport_twin_is_matched_by_its_colour_where_it_landed() -> None:
+    """A track's colour is measured at its last sighting; the twin's late look (in shadow,
+    blurred on landing) can differ by a hue. Near the jump both look alike."""
+    path = parabola()
+    moved = path.copy()
+    moved[:, 0] += 6 * BODY
+    a = make_track(0, path[:20], end_reason="vanished", color=(16, 118, 13))
+    b = dataclasses.replace(
+        make_track(1, moved[20:], start=20, start_reason="appeared", color=(101, 58, 60)),
+        color_start_rgb=(20, 112, 18))
+    found = CHECKS["teleport"]().run(kinematics(a, b), Config())
+    assert [(f.type, f.entity, f.frames) for f in found] == [("teleport", 0, (19, 20))]
+
+
+def test_a_part_that_splits_differently_off_a_touching_body_is_not_teleport() -> None:
+    """A tumbling box's silhouette falls apart into fragments against the background; where
+    a fragment touches the rest of the box, its centroid can jump as the split moves."""
+    path = parabola()
+    path[20:, 0] += 2 * BODY  # the fragment's centroid jumps two body sizes
+    rest = parabola() + np.array([1.2 * BODY, 0.0])  # the rest of the box, beside it
+    box = make_track(1, rest, sizes=np.full(len(path), 2 * BODY))
+    assert of_type(run_check("teleport", make_track(2, path), box), "teleport") == []
+    # alone, the same jump is a teleport
+    assert of_type(run_check("teleport", make_track(2, path)), "teleport")
+
+
 def test_fast_but_continuous_motion_is_not_teleport() -> None:
     # 1500 px/s sideways: 2.5 body sizes per frame, but every frame
     assert run_check("teleport", make_track(0, parabola(vx=1500.0, n=24, x0=100))) == []

@@ -105,6 +105,9 @@ def test_a_vanishing_ball_is_not_held_by_its_points() -> None:
     tr = ts.tracks[0]
     assert tr.end_reason == "vanished"
     assert int(tr.frames[np.flatnonzero(tr.seen)[-1]]) == 29
+    # its look where it was first seen and where it was last seen (the ball's colour both)
+    assert tr.color_start_rgb is not None
+    assert np.abs(np.subtract(tr.color_start_rgb, tr.color_rgb)).max() < 40
 
 
 def test_a_ball_vanishing_while_it_rises_has_not_left_the_frame() -> None:

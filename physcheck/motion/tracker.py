@@ -72,6 +72,8 @@ class _Track:
     last_seen_t: float = 0.0
     end_reason: str = ""
     color: tuple[int, int, int] = (0, 0, 0)
+    color_start: tuple[int, int, int] | None = None
+    """Colour at the first sighting."""
     color_from: tuple[np.ndarray, Blob] | None = None
     """Frame and blob of the latest sighting: ``color`` is measured there when the track
     closes (only the last one is kept, so measuring every frame is wasted)."""
@@ -142,6 +144,7 @@ class ClosedTrack:
     start_reason: str
     end_reason: str
     color: tuple[int, int, int]
+    color_start: tuple[int, int, int] | None = None
 
 
 class EntityTracker:
@@ -234,6 +237,7 @@ class EntityTracker:
             self._grab_template(tr, gray, b)
             self._seed_points(tr, gray, b)
             tr.color_from = (rgb, b)
+            tr.color_start = _mean_color(rgb, b)
             self.live.append(tr)
 
     def finish(self) -> list[ClosedTrack]:
@@ -263,6 +267,7 @@ class EntityTracker:
                     start_reason=tr.start_reason,
                     end_reason=tr.end_reason,
                     color=tr.color,
+                    color_start=tr.color_start,
                 )
             )
         return out

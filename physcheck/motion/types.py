@@ -51,6 +51,10 @@ class EntityTrack:
     end_reason: str
     """shot_end, left_frame, occluded, stopped, vanished."""
     color_rgb: tuple[int, int, int]
+    """Median colour of the middle of the silhouette at the last moving sighting."""
+    color_start_rgb: tuple[int, int, int] | None = None
+    """The same at the first sighting (None: not measured): what a body that jumped looked
+    like where it landed."""
 
     def __post_init__(self) -> None:
         k = len(self.frames)

@@ -8,7 +8,13 @@ from physcheck.config import Config
 from physcheck.motion.types import EntityTrack, ObsState
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, side_velocities
+from physcheck.physics.kinematics import (
+    Trajectories,
+    Trajectory,
+    near_border,
+    partners_at,
+    side_velocities,
+)
 
 
 def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, Trajectory]]:
@@ -33,7 +39,10 @@ def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, T
                 continue
             ratio = max(a.body_size_px, b.body_size_px) / max(min(a.body_size_px,
                                                                   b.body_size_px), 1e-6)
-            dc = float(np.linalg.norm(np.subtract(a.track.color_rgb, b.track.color_rgb)))
+            # colours near the jump: where A was last seen and B first (a body's look
+            # changes over a clip: light, shadow, blur)
+            b_rgb = b.track.color_start_rgb or b.track.color_rgb
+            dc = float(np.linalg.norm(np.subtract(a.track.color_rgb, b_rgb)))
             if ratio < 1.35 and dc < 100:  # shading and blur shift a colour; not a hue
                 pairs.append((a, b))
     return pairs
@@ -95,6 +104,11 @@ class TeleportCheck:
                     or tr.track.state[idx[j + 1]] != ObsState.MOVING):
                 # a body held by its look alone is where its template fits best: on a
                 # periodic texture (bricks, tiles) that can be a period away
+                continue
+            # a silhouette touching another one can split between them differently from one
+            # frame to the next: its centroid jumps while nothing moves that far
+            gap = config.contact_gap_frac * body + 2
+            if any(partners_at(traj.tracks, tr.track, int(idx[i]), gap) for i in (j, j + 1)):
                 continue
             # a silhouette that merged with or split from something changes size at the jump
             a0, a1 = tr.track.area_px[idx[max(j - 2, 0):j + 1]], tr.track.area_px[
