@@ -502,6 +502,25 @@ def test_appear_at_full_size_mid_frame() -> None:
     assert [(f.type, f.entity, f.frames) for f in found] == [("appear", 8, (0, 0))]
 
 
+@pytest.mark.parametrize("kind", ["vanish", "appear"])
+def test_a_body_caught_for_part_of_one_exposure_still_vanishes_or_appears(kind: str) -> None:
+    """The frame it goes from (or comes into) holds it for part of the exposure only: a
+    faint, smaller silhouette (55 % of its area), whole in the frame next to it."""
+    path = parabola(20, x0=400, y0=400, vy=-300.0)
+    sizes = np.full(20, BODY)
+    edge = 19 if kind == "vanish" else 0
+    sizes[edge] = BODY * math.sqrt(0.55)
+    reasons = {"end_reason": "vanished"} if kind == "vanish" else {"start_reason": "appeared"}
+    found = run_check("permanence", make_track(8, path, sizes=sizes, **reasons))
+    assert [(f.type, f.frames) for f in found] == [(kind, (edge, edge))]
+
+
+def test_fading_over_two_frames_is_not_vanish() -> None:
+    path = parabola(20, x0=400, y0=400, vy=-300.0)
+    sizes = np.r_[np.full(18, BODY), BODY * 0.7, BODY * 0.55]  # behind a pane, fading
+    assert run_check("permanence", make_track(8, path, sizes=sizes, end_reason="vanished")) == []
+
+
 def test_shrinking_before_it_is_gone_is_not_vanish() -> None:
     path = parabola(40, x0=400, y0=400, vy=-450.0)
     sizes = np.r_[np.full(38, BODY), 12.0, 9.0]  # slides behind something

@@ -50,7 +50,14 @@ class PermanenceCheck:
         # against its size just before and over its whole track: a body that shrank away
         # (sank, slid behind something, faded) is not at full size when it goes
         moving = tr.track.state == ObsState.MOVING
-        ratio = float(min(area[k] / np.median(area[ref]), area[k] / np.median(area[moving])))
+        a_k = float(area[k])
+        # the frame it appears in (or vanishes from) may hold it for part of its exposure
+        # only: a body that is whole in the next frame (the previous one) came (went) within
+        # one frame interval, which is as abrupt as video shows
+        nb = k + 1 if kind == "appear" else k - 1
+        if 0 <= nb < len(area) and moving[nb]:
+            a_k = max(a_k, float(area[nb]))
+        ratio = float(min(a_k / np.median(area[ref]), a_k / np.median(area[moving])))
         if ratio < config.vanish_min_area_ratio:
             return None  # it shrank first: faded or slid behind something
         if near_border(traj.tracks, tr.track, int(k), config.border_margin_frac):
