@@ -225,6 +225,22 @@ def test_a_centroid_glitch_does_not_split_a_free_flight() -> None:
     assert _all_findings(make_track(0, path, noise=0.2)) == []
 
 
+def test_motion_blur_that_stretches_a_fast_body_leaves_it_rigid() -> None:
+    """A fast throw, seen up to just past its apex: blur stretches the silhouette along its
+    motion by its travel during the exposure, so its elongation follows its speed (2.75 just
+    after the throw, 1.4 at the apex). That is not a change of shape."""
+    path = parabola(20)
+    speed = np.linalg.norm(np.gradient(path, 1.0 / FPS, axis=0), axis=1)
+    track = dataclasses.replace(make_track(0, path),
+                                elongation=1.0 + 1.5 * speed / FPS / BODY)
+    (tr,) = kinematics(track).items
+    assert tr.rigid
+    # a silhouette whose elongation swings with no relation to its speed is not rigid
+    rng = np.random.default_rng(3)
+    wobbly = dataclasses.replace(make_track(0, path), elongation=rng.uniform(1.0, 3.0, 20))
+    assert not kinematics(wobbly).items[0].rigid
+
+
 # --- antigravity ----------------------------------------------------------------------------
 
 

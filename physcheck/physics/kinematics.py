@@ -484,21 +484,42 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     if (whole & moving).sum() >= 5:
         moving &= whole
     elong = track.elongation[moving]
-    steady = steady_shape(size[moving & np.isfinite(size)], elong)
+    # travel per frame in body sizes: what motion blur stretches the silhouette by
+    blur = np.linalg.norm(v_s[moving], axis=1) * dt / max(body, 1e-6)
+    steady = steady_shape(size[moving & np.isfinite(size)], elong, blur)
     depth_rel = body / size
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
                       bool(steady))
 
 
-def steady_shape(size: np.ndarray, elong: np.ndarray) -> bool:
+def steady_shape(size: np.ndarray, elong: np.ndarray, blur: np.ndarray | None = None) -> bool:
     """Most sightings (70 %) keep the silhouette's size within 20 % and its elongation within
-    25 % of their medians: a rigid body, give or take segmentation glitches and episodes."""
+    25 % of their medians: a rigid body, give or take segmentation glitches and episodes.
+
+    ``blur``: per sighting, the body's travel in one frame in body sizes. Motion blur
+    stretches a silhouette along its motion in proportion to its speed: the shape is also
+    steady when it is once the elongation growing with speed is taken out (down to the
+    slowest sighting's).
+    """
     if len(size) < 5:
         return False
-    ok_size = np.mean(np.abs(size / np.median(size) - 1.0) < 0.2) >= 0.7
-    ok_shape = len(elong) == 0 or np.mean(np.abs(elong / np.median(elong) - 1.0) < 0.25) >= 0.7
-    return bool(ok_size and ok_shape)
+    if not _steady(size, 0.2):
+        return False
+    if len(elong) == 0 or _steady(elong, 0.25):
+        return True
+    if blur is not None and len(blur) == len(elong):
+        ok = np.isfinite(blur) & np.isfinite(elong)
+        if ok.sum() >= 5 and np.ptp(blur[ok]) > 0.1:
+            slope = np.polyfit(blur[ok], elong[ok], 1)[0]
+            if slope > 0:
+                return _steady(elong[ok] - slope * (blur[ok] - blur[ok].min()), 0.25)
+    return False
+
+
+def _steady(x: np.ndarray, tol: float) -> bool:
+    """70 % of the values within ``tol`` (relative) of their median."""
+    return bool(np.mean(np.abs(x / np.median(x) - 1.0) < tol) >= 0.7)
 
 
 def _next_to_gap(t: np.ndarray, b: int, dt: float) -> bool:
