@@ -537,6 +537,19 @@ def test_fading_over_two_frames_is_not_vanish() -> None:
     assert run_check("permanence", make_track(8, path, sizes=sizes, end_reason="vanished")) == []
 
 
+def test_a_body_that_came_to_rest_and_was_then_lost_did_not_vanish() -> None:
+    """It rolls to a stop; the temporal median takes it into the background (its silhouette
+    shrinks to 70 %), the tracker holds it by its look for a few frames, then loses the look
+    as it turns. It was there after it last moved: no vanish."""
+    t = times(40)
+    x = 300 + 200 * np.minimum(t, 1.0) - 100 * np.minimum(t, 1.0) ** 2
+    path = np.c_[x, np.full(40, FLOOR - BODY / 2)]
+    sizes = np.r_[np.full(31, BODY), BODY * math.sqrt(0.7), np.full(8, BODY)]
+    state = np.r_[np.zeros(32), [1, 1, 3, 1, 1, 3, 3, 3]].astype(np.uint8)
+    track = make_track(8, path, sizes=sizes, state=state, end_reason="vanished")
+    assert run_check("permanence", track) == []
+
+
 def test_shrinking_before_it_is_gone_is_not_vanish() -> None:
     path = parabola(40, x0=400, y0=400, vy=-450.0)
     sizes = np.r_[np.full(38, BODY), 12.0, 9.0]  # slides behind something

@@ -34,7 +34,10 @@ class PermanenceCheck:
             moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
             if len(moving) < _MIN_SIGHTINGS or not tr.rigid:
                 continue
-            if tr.track.end_reason == "vanished" and tr.entity not in skip_end:
+            # held by its look (at rest) after it last moved: it came to rest and was there;
+            # the tracker later lost its look, which does not show it vanishing
+            rested = np.count_nonzero(tr.track.state[moving[-1]:] == ObsState.STILL) >= 2
+            if tr.track.end_reason == "vanished" and tr.entity not in skip_end and not rested:
                 f = self._edge(tr, traj, config, moving[-1], moving[-_MIN_SIGHTINGS:], "vanish")
                 if f:
                     out.append(f)
