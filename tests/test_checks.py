@@ -468,6 +468,17 @@ def test_interpenetration_when_a_body_sinks_after_landing() -> None:
     assert f.evidence["sink_body_sizes"] == pytest.approx(0.6, abs=0.1)
 
 
+def test_interpenetration_of_a_body_blurred_before_it_landed() -> None:
+    """Motion blur stretched its silhouette as it fell faster (elongation growing with
+    speed): it is still a rigid body whose sinking counts."""
+    track = _landed(12.0)
+    blur = np.linalg.norm(np.gradient(track.xy_px, 1.0 / FPS, axis=0), axis=1) / FPS / BODY
+    # round at the apex, 3.2 as it lands
+    track = dataclasses.replace(track, elongation=1.0 + 2.5 * (blur - blur.min()))
+    found = of_type(run_check("interpenetration", track), "interpenetration")
+    assert len(found) == 1
+
+
 def test_landing_and_resting_does_not_sink() -> None:
     assert run_check("interpenetration", _landed(0.0)) == []
 
@@ -804,10 +815,11 @@ def test_a_throw_towards_or_away_from_the_camera_is_plausible(vz: float) -> None
     assert [f for cls in CHECKS.values() for f in cls().run(traj, Config())] == []
 
 
-def _landed_sliding(top_px: np.ndarray, n: int = 70) -> EntityTrack:
-    """Lands, then slides on at 1.5 body sizes/s while its top moves down by ``top_px``."""
+def _landed_sliding(top_px: np.ndarray, n: int = 70, speed: float = 1.5) -> EntityTrack:
+    """Lands, then slides on at ``speed`` body sizes/s while its top moves down by
+    ``top_px``."""
     path, land = land_and_rest(n)
-    path[land:, 0] += 1.5 * BODY * (times(n)[land:] - times(n)[land])
+    path[land:, 0] += speed * BODY * (times(n)[land:] - times(n)[land])
     return resting_box(make_track(8, path), land, top_px)
 
 
@@ -818,6 +830,30 @@ def test_interpenetration_when_a_body_sinks_while_it_slides() -> None:
     found = of_type(run_check("interpenetration", _landed_sliding(
         14.0 * np.clip((k - land - 2) / 9, 0, 1))), "interpenetration")
     assert len(found) == 1 and found[0].entity == 8
+
+
+def test_interpenetration_when_a_body_sinks_while_it_slides_fast() -> None:
+    """Sliding at 3 body sizes/s as it goes down into the floor (engine: 0.5 m/s along, 1 m/s
+    down): its bottom stays on one ground line, so the slide does not excuse it."""
+    k = np.arange(70)
+    _, land = land_and_rest(70)
+    track = _landed_sliding(14.0 * np.clip((k - land - 2) / 9, 0, 1), speed=3.0)
+    found = of_type(run_check("interpenetration", track), "interpenetration")
+    assert len(found) == 1
+
+
+def test_a_box_tumbling_flat_does_not_sink() -> None:
+    """A box lands on an edge and tips flat onto a side as it slides: its top comes down
+    steadily while its outline narrows (the diagonal turns into a side). It is turning."""
+    k = np.arange(70)
+    _, land = land_and_rest(70)
+    tip = np.clip((k - land - 2) / 9, 0, 1)
+    track = _landed_sliding(0.4 * BODY * tip, speed=3.0)
+    bb = track.bbox_px.copy()
+    half = BODY / 2 * (1.4 - 0.4 * tip)  # diagonal, 1.4 sides wide, to one side
+    bb[:, 0], bb[:, 2] = track.xy_px[:, 0] - half, track.xy_px[:, 0] + half
+    track = dataclasses.replace(track, bbox_px=bb)
+    assert run_check("interpenetration", track) == []
 
 
 def test_a_sliding_body_whose_outline_wobbles_does_not_sink() -> None:

@@ -484,13 +484,18 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     if (whole & moving).sum() >= 5:
         moving &= whole
     elong = track.elongation[moving]
-    # travel per frame in body sizes: what motion blur stretches the silhouette by
-    blur = np.linalg.norm(v_s[moving], axis=1) * dt / max(body, 1e-6)
-    steady = steady_shape(size[moving & np.isfinite(size)], elong, blur)
+    steady = steady_shape(size[moving & np.isfinite(size)], elong,
+                          frame_travel(v_s[moving], dt, body))
     depth_rel = body / size
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
                       bool(steady))
+
+
+def frame_travel(v_px_s: np.ndarray, dt: float, body: float) -> np.ndarray:
+    """(N,) travel per frame in body sizes for velocities (N, 2): how far motion blur
+    stretches a silhouette along its motion."""
+    return np.linalg.norm(v_px_s, axis=1) * dt / max(body, 1e-6)
 
 
 def steady_shape(size: np.ndarray, elong: np.ndarray, blur: np.ndarray | None = None) -> bool:

@@ -8,7 +8,13 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Contact, Trajectories, Trajectory, steady_shape
+from physcheck.physics.kinematics import (
+    Contact,
+    Trajectories,
+    Trajectory,
+    frame_travel,
+    steady_shape,
+)
 
 
 class InterpenetrationCheck:
@@ -53,8 +59,10 @@ class InterpenetrationCheck:
         # judged on its shape before it landed: sinking hides part of it afterwards
         before = (tr.track.state == ObsState.MOVING) & (np.arange(len(tr.seen)) < c.index)
         long_side = max(traj.tracks.frame_size)
+        dt = float(np.median(np.diff(tr.track.t_s))) if len(tr.track.t_s) > 1 else 0.0
         if tr.body_size_px > 0.2 * long_side or not steady_shape(
-                np.sqrt(tr.track.area_px[before]), tr.track.elongation[before]):
+                np.sqrt(tr.track.area_px[before]), tr.track.elongation[before],
+                frame_travel(tr.v_px_s[before], dt, tr.body_size_px)):
             return None
         moving = tr.track.state == ObsState.MOVING
         ks = np.flatnonzero(moving & (np.arange(len(moving)) > c.index + 1))
@@ -65,15 +73,16 @@ class InterpenetrationCheck:
         k_ref = ks[0]
         after = np.flatnonzero(tr.seen & (np.arange(len(tr.seen)) > c.index + 1))[:5]
         # it stays where it landed, its bottom on that ground line (its centre may go down:
-        # that is the sinking itself). A body going steadily down into the floor may keep
-        # sliding as it goes; anything else must not slide or skim on (a skimming glider or a
-        # tumbling body changes its outline)
+        # that is the sinking itself). A body going steadily down into the floor, its bottom
+        # on one ground line, may keep sliding as it goes (at most 3 body sizes, below);
+        # anything else must not slide or skim on (a skimming glider or a tumbling body
+        # changes its outline)
         thr = config.interpenetration_depth_frac * body
         steady = _steady_sink(tr, ks, body, thr)
         vx = np.abs(tr.v_px_s[after, 0])
         bottoms = tr.track.bbox_px[after, 3]
         if (len(after) < 3 or not np.isfinite(vx).any()
-                or float(np.nanmedian(vx)) > (2.5 if steady else 1.0) * body
+                or (not steady and float(np.nanmedian(vx)) > 1.0 * body)
                 or float(np.ptp(bottoms)) > 0.3 * body):
             return None
         top0, bot0 = box[k_ref, 1], box[k_ref, 3]
@@ -91,6 +100,12 @@ class InterpenetrationCheck:
                 drop = box[k, 3] - bot0
                 if drop > 0.5 * body and sink / max(dt, 1e-6) > 1.5 * body:
                     return None
+                # what sinks into a floor keeps its width above it until half of it is gone;
+                # a top that comes down as the outline narrows is a body turning (a box
+                # tumbling flat onto a side), not sinking
+                width0 = box[k_ref, 2] - box[k_ref, 0]
+                if box[k, 2] - box[k, 0] < 0.9 * width0 and sink < 0.5 * (bot0 - top0):
+                    continue
                 if any(f.i0 >= k_ref for f in tr.flights):
                     return None
                 k_end = int(ks[-1])
