@@ -312,6 +312,24 @@ def test_hover_on_a_stop_at_the_apex() -> None:
     assert found[0].evidence["stop_duration_s"] >= 0.3
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_hover_span_is_the_whole_stop(seed: int) -> None:
+    """Stopped dead mid-flight for 0.33 s, then falling on, tracked with 0.5 px of noise:
+    smoothing spreads the motion on either side into the stop's first and last frames (which
+    left too short a stop to report), but the stop is where the body stayed put, all of it."""
+    n, k0, k1 = 45, 12, 22
+    t = times(n)
+    x = 200 + 150 * np.minimum(t, t[k0]) + 150 * np.maximum(t - t[k1], 0)
+    y = 500 - 600 * np.minimum(t, t[k0]) + 0.5 * G * np.minimum(t, t[k0]) ** 2
+    d = np.maximum(t - t[k1], 0)
+    y = y + (-600 + G * t[k0]) * d + 0.5 * G * d * d
+    track = make_track(2, np.c_[x, y], noise=0.5, seed=seed)
+    found = of_type(run_check("hover", track), "hover")
+    assert len(found) == 1
+    assert abs(found[0].frames[0] - k0) <= 1 and abs(found[0].frames[1] - k1) <= 1
+    assert found[0].evidence["stop_duration_s"] == pytest.approx(0.33, abs=0.04)
+
+
 def test_landing_and_resting_is_not_hover() -> None:
     path, _ = land_and_rest()
     assert run_check("hover", make_track(1, path)) == []

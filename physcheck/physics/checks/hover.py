@@ -7,7 +7,7 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.physics.checks.base import judged, runs, span
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, partners_at
+from physcheck.physics.kinematics import Trajectories, Trajectory, partners_at
 
 
 class HoverCheck:
@@ -34,7 +34,12 @@ class HoverCheck:
             slow = np.nan_to_num(speed, nan=np.inf) < config.hover_max_speed_sizes_s * body
             gap = config.contact_gap_frac * body + 2
             support = traj.support_y_px.get(tr.track.shot)
+            reach = -1
             for k0, k1 in runs(slow):
+                k0, k1 = _stop_extent(tr, k0, k1)
+                if k0 <= reach:
+                    continue  # the same stop, split by a blip of the smoothed speed
+                reach = k1
                 frames, ts = span(tr, k0, k1)
                 dur = ts[1] - ts[0]
                 if dur < config.hover_min_s:
@@ -68,3 +73,25 @@ class HoverCheck:
                              f"holding it"),
                 ))
         return out
+
+
+def _stop_extent(tr: Trajectory, k0: int, k1: int) -> tuple[int, int]:
+    """The stop's full extent: the slow run of smoothed speed, widened over the sightings
+    whose raw centroid stays where the body stopped (within a tenth of its size, or a pixel
+    and a half). Smoothing spreads the motion before and after a sudden stop into its first
+    and last frames, which would shorten it."""
+    xy = tr.track.xy_px
+    seen = np.flatnonzero(tr.seen[k0:k1 + 1]) + k0
+    if len(seen) == 0:
+        return k0, k1
+    centre = np.median(xy[seen], axis=0)
+    r = max(0.1 * tr.body_size_px, 1.5)
+
+    def still(k: int) -> bool:
+        return bool(tr.seen[k] and np.hypot(*(xy[k] - centre)) <= r)
+
+    while k0 > 0 and still(k0 - 1):
+        k0 -= 1
+    while k1 < len(xy) - 1 and still(k1 + 1):
+        k1 += 1
+    return k0, k1
