@@ -282,9 +282,15 @@ _EDGE_FRAC = 0.005
 
 
 def border_mask(tracks: TrackSet, track: EntityTrack, margin_frac: float,
-                ks: np.ndarray | None = None) -> np.ndarray:
+                ks: np.ndarray | None = None, shake: bool = False) -> np.ndarray:
     """For track indices ``ks`` (default: all): the body's box lies within the border margin
-    of the frame, in image coordinates. An unseen sample (no box) counts as at the border."""
+    of the frame, in image coordinates. An unseen sample (no box) counts as at the border.
+
+    ``shake``: the margin also holds how far the camera moved between the frame and the
+    frames its background is built from. Near the edges a moving camera's background samples
+    do not all see the scene, so the motion mask there is not valid: a silhouette can be cut
+    a few pixels inside the frame.
+    """
     ks = np.arange(len(track.frames)) if ks is None else np.asarray(ks, int)
     box = track.bbox_px[ks]
     ok = np.isfinite(box).all(axis=1)
@@ -296,9 +302,30 @@ def border_mask(tracks: TrackSet, track: EntityTrack, margin_frac: float,
     q = np.einsum("nij,nkj->nki", inv[:, :, :2], corners) + inv[:, None, :, 2]
     xy = q[..., :2] / q[..., 2:3]
     w, h = tracks.frame_size
-    m = margin_frac * max(w, h)
+    m = np.full(int(ok.sum()), margin_frac * max(w, h))
+    if shake:
+        m += _background_shake(tracks, track.frames[ks[ok]])
     out[ok] = ((xy[:, 0, 0] < m) | (xy[:, 0, 1] < m) | (xy[:, 1, 0] > w - m)
                | (xy[:, 1, 1] > h - m))
+    return out
+
+
+_BG_WINDOW_S = 0.81
+"""How far in time the frames a frame's background is built from lie (3 sample steps)."""
+
+
+def _background_shake(tracks: TrackSet, frames: np.ndarray) -> np.ndarray:
+    """Per frame: the farthest the camera's path moves within the background window."""
+    cam, t = tracks.camera_shift_px, tracks.t_s
+    out = np.zeros(len(frames))
+    for i, f in enumerate(frames):
+        lo = int(np.searchsorted(t, t[f] - _BG_WINDOW_S))
+        hi = int(np.searchsorted(t, t[f] + _BG_WINDOW_S, side="right"))
+        shot = next((s for s in tracks.shots if s.start <= f < s.end), None)
+        if shot is not None:
+            lo, hi = max(lo, shot.start), min(hi, shot.end)
+        d = np.hypot(*(cam[lo:hi] - cam[f]).T) if hi > lo else np.zeros(1)
+        out[i] = float(np.nanmax(d)) if np.isfinite(d).any() else 0.0
     return out
 
 

@@ -142,7 +142,7 @@ def _measurable(tr: Trajectory, traj: Trajectories, config: Config) -> np.ndarra
     long_side = max(traj.tracks.frame_size)
     gap = config.contact_gap_frac * tr.body_size_px + 2
     moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
-    moving = moving[~border_mask(traj.tracks, tr.track, 2.0 / long_side, moving)]
+    moving = moving[~border_mask(traj.tracks, tr.track, 2.0 / long_side, moving, shake=True)]
     return np.array([k for k in moving if not partners_at(traj.tracks, tr.track, int(k), gap)],
                     int)
 
