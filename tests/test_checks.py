@@ -385,6 +385,27 @@ def test_teleport_twin_is_matched_by_its_colour_where_it_landed() -> None:
     assert [(f.type, f.entity, f.frames) for f in found] == [("teleport", 0, (19, 20))]
 
 
+def test_teleport_twin_matched_when_the_jump_frame_holds_a_faded_ghost() -> None:
+    """The frame of the jump holds the body at its old place for part of the exposure: its
+    last colour there is a ghost over the background. Where both were first seen they match.
+    The twin's shape over the rest of the clip (bouncing, in shadow) does not matter."""
+    path = parabola()
+    moved = path.copy()
+    moved[:, 0] += 6 * BODY
+    a = dataclasses.replace(
+        make_track(0, path[:20], end_reason="vanished", color=(127, 142, 149)),
+        color_start_rgb=(24, 42, 142))
+    rng = np.random.default_rng(0)
+    b = dataclasses.replace(
+        make_track(1, moved[20:], start=20, start_reason="appeared", color=(12, 30, 131),
+                   sizes=BODY * rng.uniform(0.6, 1.2, 20)),
+        color_start_rgb=(48, 68, 152))
+    traj = kinematics(a, b)
+    assert not traj.items[1].rigid
+    found = CHECKS["teleport"]().run(traj, Config())
+    assert [(f.type, f.entity, f.frames) for f in found] == [("teleport", 0, (19, 20))]
+
+
 def test_a_part_that_splits_differently_off_a_touching_body_is_not_teleport() -> None:
     """A tumbling box's silhouette falls apart into fragments against the background; where
     a fragment touches the rest of the box, its centroid can jump as the split moves."""

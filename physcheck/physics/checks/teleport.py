@@ -40,9 +40,13 @@ def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, T
             ratio = max(a.body_size_px, b.body_size_px) / max(min(a.body_size_px,
                                                                   b.body_size_px), 1e-6)
             # colours near the jump: where A was last seen and B first (a body's look
-            # changes over a clip: light, shadow, blur)
+            # changes over a clip: light, shadow, blur); or where each was first seen, since
+            # the frame of the jump can hold A for part of its exposure only (a faded ghost
+            # of its colour over the background)
             b_rgb = b.track.color_start_rgb or b.track.color_rgb
             dc = float(np.linalg.norm(np.subtract(a.track.color_rgb, b_rgb)))
+            if a.track.color_start_rgb is not None:
+                dc = min(dc, float(np.linalg.norm(np.subtract(a.track.color_start_rgb, b_rgb))))
             if ratio < 1.35 and dc < 100:  # shading and blur shift a colour; not a hue
                 pairs.append((a, b))
     return pairs
@@ -60,7 +64,9 @@ class TeleportCheck:
             if judged(tr, traj):
                 out.extend(self._within(tr, traj, config))
         for a, b in linked_jumps(traj, config):
-            if not (judged(a, traj) and judged(b, traj)):
+            # the twin matched the vanished body's size and colour where it landed; its own
+            # shape over the rest of the clip (landing, bouncing in shadow) does not matter
+            if not (judged(a, traj) and judged(b, traj, shape=False)):
                 continue
             ka = int(np.flatnonzero(a.seen)[-1])
             pa, pb = a.track.xy_px[ka], b.track.xy_px[0]
