@@ -18,6 +18,7 @@ import pytest
 from physcheck.config import Config
 from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
 from physcheck.physics.checks import CHECKS
+from physcheck.physics.checks.gravity import swings
 from physcheck.physics.finding import FINDING_TYPES, Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, compute_kinematics
 from physcheck.verdict.score import TYPE_WEIGHTS, score_findings
@@ -292,6 +293,21 @@ def test_air_drag_is_not_antigravity() -> None:
             v = v + a * dt / 10
             p = p + v * dt / 10
     assert run_check("antigravity", make_track(0, np.array(path), noise=0.5)) == []
+
+
+def test_a_wide_pendulum_swing_is_not_antigravity() -> None:
+    """A bob on a rod nobody sees, swinging 85 degrees each way: near the ends of its swing it
+    falls almost freely (a short 'flight'), at the bottom the rod pulls it up harder than
+    gravity. Its horizontal motion turns back smoothly with nothing hit: it is held."""
+    n, length = 120, 250.0
+    t = times(n)
+    theta = np.radians(85) * np.cos(np.sqrt(G / length) * 1.2 * t)
+    path = np.c_[640 + length * np.sin(theta), 150 + length * np.cos(theta)]
+    track = make_track(0, path, noise=0.3)
+    assert run_check("antigravity", track) == []
+    assert swings(kinematics(track).items[0])
+    # a thrown ball's sideways motion never turns back
+    assert not swings(kinematics(make_track(0, parabola())).items[0])
 
 
 def test_antigravity_needs_ballistic_evidence() -> None:

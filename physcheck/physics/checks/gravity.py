@@ -8,7 +8,13 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
-from physcheck.physics.checks.base import height_above_support, judged, runs, span
+from physcheck.physics.checks.base import (
+    NEAR_CONTACT_S,
+    height_above_support,
+    judged,
+    runs,
+    span,
+)
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, partners_at
 
@@ -46,7 +52,7 @@ class AntigravityCheck:
             return out
         thr = config.antigravity_up_g * g
         for tr in traj.items:
-            if not tr.flights or not judged(tr, traj):
+            if not tr.flights or not judged(tr, traj) or swings(tr):
                 continue
             ay = tr.a_px_s2[:, 1]
             up = np.nan_to_num(-ay, nan=0.0) > thr
@@ -124,6 +130,31 @@ class AntigravityCheck:
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+def swings(tr: Trajectory) -> bool:
+    """Whether the body's horizontal motion turns back smoothly, away from every break.
+
+    Nothing pushes a free body sideways: its horizontal velocity keeps its sign until it hits
+    something, and a hit is a break. A body whose horizontal motion reverses smoothly, with
+    no break near, is pulled by something unseen: a string or a rod (a pendulum, a swing), a
+    hand beyond the frame. Its upward accelerations (at the bottom of each swing) are that
+    pull, not antigravity.
+    """
+    vx = tr.v_px_s[:, 0]
+    sig = 1.0 * tr.body_size_px  # slower sideways than a body size per second: no direction
+    ks = np.flatnonzero(np.isfinite(vx) & (np.abs(vx) > sig))
+    if len(ks) < 2:
+        return False
+    dt = float(np.median(np.diff(tr.track.t_s))) if len(tr.track.t_s) > 1 else 1.0
+    w = max(1, round(NEAR_CONTACT_S / max(dt, 1e-6)))
+    breaks = np.array([c.index for c in tr.contacts], int)
+    for a, b in itertools.pairwise(ks):
+        if np.sign(vx[a]) == np.sign(vx[b]):
+            continue
+        if not np.any((breaks >= a - w) & (breaks <= b + w)):
+            return True
+    return False
 
 
 _UNEXPLAINED = ("none", "edge", "echo")
