@@ -295,6 +295,21 @@ def test_air_drag_is_not_antigravity() -> None:
     assert run_check("antigravity", make_track(0, np.array(path), noise=0.5)) == []
 
 
+def test_knotted_fit_recovers_where_and_how_the_acceleration_changes() -> None:
+    """A noiseless path: G until sample 12, -300 px/s^2 until sample 27, G again."""
+    from physcheck.physics.checks.gravity import _best_knots
+
+    path = lift_episode(n=40, k0=12, k1=27, up=300.0)
+    t = times(40)
+    rss1, rss2, knots, acc = _best_knots(t, path[:, 1])
+    assert knots == [12, 27]
+    assert acc == pytest.approx([G, -300.0, G], rel=0.02)
+    assert rss2 < 1e-3 * rss1
+    # a plain parabola: no knot explains anything more
+    rss1, rss2, _, _ = _best_knots(t, parabola(40)[:, 1])
+    assert rss1 < 1e-6 and rss2 < 0.01  # (normal equations: rounding of y.y, ~1e-9 of it)
+
+
 def test_a_wide_pendulum_swing_is_not_antigravity() -> None:
     """A bob on a rod nobody sees, swinging 85 degrees each way: near the ends of its swing it
     falls almost freely (a short 'flight'), at the bottom the rod pulls it up harder than

@@ -97,11 +97,25 @@ class AntigravityCheck:
         t_all, y_all = tr.track.t_s, tr.track.xy_px[:, 1]
         cut = sorted(c.index for c in tr.contacts if c.kind not in _UNEXPLAINED)
         edges = [-1, *cut, len(t_all)]
+        windows: list[np.ndarray] = []
         for lo, hi in itertools.pairwise(edges):
-            if not any(fl.i0 > lo and fl.i1 < hi for fl in tr.flights):
-                continue  # no ballistic evidence in this stretch
-            ks = np.arange(lo + 1, hi)
-            ks = ks[np.isfinite(y_all[ks]) & (tr.track.state[ks] == ObsState.MOVING)]
+            stretch = np.arange(lo + 1, hi)
+            stretch = stretch[np.isfinite(y_all[stretch])
+                              & (tr.track.state[stretch] == ObsState.MOVING)]
+            # around each free flight in it (the ballistic evidence), at most _KNOT_REACH_S
+            # either side and _KNOT_MAX_SAMPLES samples: the fit's cost stays bounded on
+            # long clips
+            for fl in tr.flights:
+                if not (fl.i0 > lo and fl.i1 < hi):
+                    continue
+                t_st = t_all[stretch]
+                ks = stretch[(t_st >= fl.t0_s - _KNOT_REACH_S)
+                             & (t_st <= fl.t1_s + _KNOT_REACH_S)]
+                if len(ks) > _KNOT_MAX_SAMPLES:
+                    ks = ks[::-(-len(ks) // _KNOT_MAX_SAMPLES)]
+                if not windows or not np.array_equal(windows[-1], ks):
+                    windows.append(ks)
+        for ks in windows:
             if len(ks) < 10:
                 continue
             fit = _best_knots(t_all[ks] - t_all[ks[0]], y_all[ks])
@@ -157,6 +171,11 @@ def swings(tr: Trajectory) -> bool:
     return False
 
 
+_KNOT_REACH_S = 1.0
+"""The knotted fit looks this far before and after a free flight for a lift."""
+_KNOT_MAX_SAMPLES = 200
+"""Longer windows are thinned to this many samples (a lift of 0.25 s keeps several)."""
+
 _UNEXPLAINED = ("none", "edge", "echo")
 """Breaks that are not contacts: a stretch between contacts runs through them."""
 
@@ -167,7 +186,9 @@ def _best_knots(t: np.ndarray, y: np.ndarray) -> tuple[float, float, list[int], 
     samples, at least 4 samples in every piece; position and velocity continuous).
 
     Returns (rss of the parabola, rss of the best knotted path, its knot sample indices, the
-    acceleration of each piece), or None when the stretch is too short for a knot.
+    acceleration of each piece), or None when the stretch is too short for a knot. Every
+    candidate's normal equations are assembled from the Gram matrix of the parabola's and the
+    hinges' columns, so no design matrix is built per candidate.
     """
     n = len(t)
     if n < 8:
@@ -176,26 +197,32 @@ def _best_knots(t: np.ndarray, y: np.ndarray) -> tuple[float, float, list[int], 
     one = np.linalg.lstsq(base, y, rcond=None)[0]
     rss1 = float(np.sum((base @ one - y) ** 2))
     step = max(1, n // 40)  # knot candidates: at most ~40 per stretch
-    cand = list(range(4, n - 3, step))
-    pairs = [(j, None) for j in cand] + [(a, b) for a in cand for b in cand if b - a >= 4]
-    hinge = np.maximum(t[None, :] - t[cand][:, None], 0.0) ** 2  # (len(cand), n)
-    col = {j: hinge[i] for i, j in enumerate(cand)}
-    zero = np.zeros(n)
-    x = np.stack([np.c_[base, col[a], zero if b is None else col[b]] for a, b in pairs])
-    # a one-knot design has an all-zero column: a tiny ridge keeps its normal equations solvable
-    xtx = np.einsum("pni,pnj->pij", x, x) + 1e-9 * np.eye(5)
-    xty = np.einsum("pni,n->pi", x, y)
+    cand = np.arange(4, n - 3, step)
+    if len(cand) == 0:
+        return None
+    hinge = np.maximum(t[None, :] - t[cand][:, None], 0.0) ** 2  # (C, n)
+    cols = np.vstack([base.T, hinge, np.zeros((1, n))])  # 3 + C + 1 (a zero column) rows
+    gram = cols @ cols.T
+    cty = cols @ y
+    zero = len(cols) - 1
+    ia, ib = np.meshgrid(np.arange(len(cand)), np.arange(len(cand)), indexing="ij")
+    two = (cand[ib] - cand[ia]) >= 4
+    pa = np.r_[np.arange(len(cand)), ia[two]]
+    pb = np.r_[np.full(len(cand), -1), ib[two]]  # -1: one knot only
+    idx = np.stack([np.zeros_like(pa), np.ones_like(pa), np.full_like(pa, 2), 3 + pa,
+                    np.where(pb < 0, zero, 3 + pb)], axis=1)  # (P, 5) rows of `cols`
+    xtx = gram[idx[:, :, None], idx[:, None, :]] + 1e-9 * np.eye(5)  # the zero column: ridge
+    xty = cty[idx]
     coef = np.linalg.solve(xtx, xty[..., None])[..., 0]
-    rss = np.sum((np.einsum("pni,pi->pn", x, coef) - y) ** 2, axis=1)
+    rss = float(y @ y) - np.einsum("pi,pi->p", coef, xty)
     best = int(np.argmin(rss))
-    a, b = pairs[best]
     c = coef[best]
     acc = [2 * c[0], 2 * (c[0] + c[3])]
-    knots = [a]
-    if b is not None:
+    knots = [int(cand[pa[best]])]
+    if pb[best] >= 0:
         acc.append(2 * (c[0] + c[3] + c[4]))
-        knots.append(b)
-    return rss1, float(rss[best]), knots, [float(v) for v in acc]
+        knots.append(int(cand[pb[best]]))
+    return rss1, max(float(rss[best]), 0.0), knots, [float(v) for v in acc]
 
 
 def _finding(tr: Trajectory, traj: Trajectories, config: Config, frames: tuple[int, int],
