@@ -317,15 +317,21 @@ _BG_WINDOW_S = 0.81
 def _background_shake(tracks: TrackSet, frames: np.ndarray) -> np.ndarray:
     """Per frame: the farthest the camera's path moves within the background window."""
     cam, t = tracks.camera_shift_px, tracks.t_s
+    frames = np.asarray(frames, int)
     out = np.zeros(len(frames))
+    if len(frames) == 0:
+        return out
+    lo = np.searchsorted(t, t[frames] - _BG_WINDOW_S)
+    hi = np.searchsorted(t, t[frames] + _BG_WINDOW_S, side="right")
+    if tracks.shots:  # the window stays within the frame's shot
+        starts = np.array([s.start for s in tracks.shots])
+        ends = np.array([s.end for s in tracks.shots])
+        which = np.clip(np.searchsorted(starts, frames, side="right") - 1, 0, len(starts) - 1)
+        lo, hi = np.maximum(lo, starts[which]), np.minimum(hi, ends[which])
     for i, f in enumerate(frames):
-        lo = int(np.searchsorted(t, t[f] - _BG_WINDOW_S))
-        hi = int(np.searchsorted(t, t[f] + _BG_WINDOW_S, side="right"))
-        shot = next((s for s in tracks.shots if s.start <= f < s.end), None)
-        if shot is not None:
-            lo, hi = max(lo, shot.start), min(hi, shot.end)
-        d = np.hypot(*(cam[lo:hi] - cam[f]).T) if hi > lo else np.zeros(1)
-        out[i] = float(np.nanmax(d)) if np.isfinite(d).any() else 0.0
+        if hi[i] > lo[i]:
+            d = np.hypot(*(cam[lo[i]:hi[i]] - cam[f]).T)
+            out[i] = float(np.nanmax(d)) if np.isfinite(d).any() else 0.0
     return out
 
 
