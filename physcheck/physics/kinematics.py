@@ -269,6 +269,8 @@ def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> lis
     return out
 
 
+UNEXPLAINED_KINDS = ("none", "edge", "echo")
+"""Contact kinds of breaks nothing explains: a contact-free stretch runs through them."""
 _TOUCH_WINDOW_S = 0.05
 """A body touching this one within this time of a break may have caused it."""
 _MAX_FREE_BODY_M = 3.0
@@ -509,7 +511,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     # glitch of the silhouette (its centroid biased for a few frames), not a contact: flights
     # span it
     soft = {b for b, c in zip(breaks_local, contacts, strict=True)
-            if c.kind in ("none", "edge", "echo")}
+            if c.kind in UNEXPLAINED_KINDS}
     flights = _flights(track, idx, t, xy, bounds, body, tracks, config, soft)
     # a silhouette cut by the frame's edge is not the body's shape: judge rigidity without it
     whole = ~border_mask(tracks, track, _EDGE_FRAC)

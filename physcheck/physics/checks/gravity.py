@@ -16,7 +16,13 @@ from physcheck.physics.checks.base import (
     span,
 )
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, partners_at
+from physcheck.physics.kinematics import (
+    UNEXPLAINED_KINDS,
+    Trajectories,
+    Trajectory,
+    near_border,
+    partners_at,
+)
 
 _TRACK_NOISE_PX = 0.5
 """Centroid noise of a tracked silhouette (px): a fit better than this explains nothing."""
@@ -95,7 +101,7 @@ class AntigravityCheck:
         """
         g = traj.g_px_s2
         t_all, y_all = tr.track.t_s, tr.track.xy_px[:, 1]
-        cut = sorted(c.index for c in tr.contacts if c.kind not in _UNEXPLAINED)
+        cut = sorted(c.index for c in tr.contacts if c.kind not in UNEXPLAINED_KINDS)
         edges = [-1, *cut, len(t_all)]
         windows: list[np.ndarray] = []
         for lo, hi in itertools.pairwise(edges):
@@ -175,9 +181,6 @@ _KNOT_REACH_S = 1.0
 """The knotted fit looks this far before and after a free flight for a lift."""
 _KNOT_MAX_SAMPLES = 200
 """Longer windows are thinned to this many samples (a lift of 0.25 s keeps several)."""
-
-_UNEXPLAINED = ("none", "edge", "echo")
-"""Breaks that are not contacts: a stretch between contacts runs through them."""
 
 
 def _best_knots(t: np.ndarray, y: np.ndarray) -> tuple[float, float, list[int], list[float]] \
