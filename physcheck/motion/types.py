@@ -75,6 +75,11 @@ class EntityTrack:
         return self.state <= ObsState.STILL
 
     @property
+    def frame_dt_s(self) -> float:
+        """Median time between its frames (0 with fewer than two)."""
+        return float(np.median(np.diff(self.t_s))) if len(self.t_s) > 1 else 0.0
+
+    @property
     def size_px(self) -> np.ndarray:
         """(K,) apparent size: sqrt of the silhouette area."""
         return np.sqrt(self.area_px)

@@ -166,8 +166,7 @@ def swings(tr: Trajectory) -> bool:
     ks = np.flatnonzero(np.isfinite(vx) & (np.abs(vx) > sig))
     if len(ks) < 2:
         return False
-    dt = float(np.median(np.diff(tr.track.t_s))) if len(tr.track.t_s) > 1 else 1.0
-    w = max(1, round(NEAR_CONTACT_S / max(dt, 1e-6)))
+    w = max(1, round(NEAR_CONTACT_S / max(tr.track.frame_dt_s, 1e-6)))
     breaks = np.array([c.index for c in tr.contacts], int)
     for a, b in itertools.pairwise(ks):
         if np.sign(vx[a]) == np.sign(vx[b]):

@@ -43,9 +43,7 @@ class ImpulseCheck:
                     above = height_above_support(c.t_s, c.bottom_y_px,
                                                   _size_at(tr, c.index), refs + own)
                     # the impact falls between frames: allow one frame of travel
-                    frame_dt = float(np.median(np.diff(tr.track.t_s))) if len(
-                        tr.track.t_s) > 1 else 0.0
-                    slack = 0.6 * body + abs(c.v_before_px_s[1]) * frame_dt
+                    slack = 0.6 * body + abs(c.v_before_px_s[1]) * tr.track.frame_dt_s
                     unexplained = above is not None and above > slack
                 if not unexplained:
                     continue

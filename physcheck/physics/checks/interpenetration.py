@@ -59,10 +59,9 @@ class InterpenetrationCheck:
         # judged on its shape before it landed: sinking hides part of it afterwards
         before = (tr.track.state == ObsState.MOVING) & (np.arange(len(tr.seen)) < c.index)
         long_side = max(traj.tracks.frame_size)
-        dt = float(np.median(np.diff(tr.track.t_s))) if len(tr.track.t_s) > 1 else 0.0
         if tr.body_size_px > 0.2 * long_side or not steady_shape(
                 np.sqrt(tr.track.area_px[before]), tr.track.elongation[before],
-                frame_travel(tr.v_px_s[before], dt, tr.body_size_px)):
+                frame_travel(tr.v_px_s[before], tr.track.frame_dt_s, tr.body_size_px)):
             return None
         moving = tr.track.state == ObsState.MOVING
         ks = np.flatnonzero(moving & (np.arange(len(moving)) > c.index + 1))
