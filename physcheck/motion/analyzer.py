@@ -18,7 +18,7 @@ from physcheck.config import Config
 from physcheck.motion.camera import DenseCameraEstimator, HomographyCameraEstimator
 from physcheck.motion.foreground import Blob, find_blobs, foreground_mask, median_stack
 from physcheck.motion.tracker import ClosedTrack, EntityTracker, apply_h
-from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
+from physcheck.motion.types import BG_STEP_S, EntityTrack, ObsState, Shot, TrackSet
 from physcheck.video.shots import ShotDetector
 from physcheck.video.types import Frame
 
@@ -31,8 +31,6 @@ _MIN_MOVING_FRAMES = 2
 """A track must be found in the motion mask in this many frames to be an entity: one blob in
 one frame (a shadow's flicker through the shadow test) followed by its template is not a
 body."""
-_BG_STEP_S = 0.27
-"""Spacing of the background samples: a body must move its size within ~0.8 s to be seen."""
 _BG_SAMPLES_EACH_SIDE = 5
 _BG_SAMPLES = 5
 
@@ -165,7 +163,7 @@ class MotionAnalyzer:
         self.preparer = FramePreparer(config, motion_wh)
         """Prepares frames for :meth:`push_prepared` (run it where frames are decoded)."""
         self._corners = np.array([[0, 0], [self.mw, 0], [self.mw, self.mh], [0, self.mh]], float)
-        self.step = max(1, round(_BG_STEP_S * max(fps, 1.0)))
+        self.step = max(1, round(BG_STEP_S * max(fps, 1.0)))
         self.delay = self.step * _BG_SAMPLES_EACH_SIDE
         self.buf: deque[_Buffered] = deque()
         self.next_to_process = 0

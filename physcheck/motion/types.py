@@ -7,6 +7,10 @@ from enum import IntEnum
 
 import numpy as np
 
+BG_STEP_S = 0.27
+"""Spacing of the frames a frame's temporal-median background is built from (the nearest
+few of +-1..5 steps): a body must move its size within ~0.8 s to be seen."""
+
 
 class ObsState(IntEnum):
     """How an entity was seen in one frame."""

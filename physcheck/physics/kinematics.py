@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.types import EntityTrack, ObsState, TrackSet
+from physcheck.motion.types import BG_STEP_S, EntityTrack, ObsState, TrackSet
 
 G_M_S2 = 9.81
 
@@ -312,8 +312,9 @@ def border_mask(tracks: TrackSet, track: EntityTrack, margin_frac: float,
     return out
 
 
-_BG_WINDOW_S = 0.81
-"""How far in time the frames a frame's background is built from lie (3 sample steps)."""
+_BG_WINDOW_S = 3 * BG_STEP_S
+"""How far in time the frames a frame's background is built from lie (its nearest five
+samples reach 3 steps out)."""
 
 
 def _background_shake(tracks: TrackSet, frames: np.ndarray) -> np.ndarray:
