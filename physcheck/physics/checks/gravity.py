@@ -108,13 +108,13 @@ class AntigravityCheck:
             stretch = np.arange(lo + 1, hi)
             stretch = stretch[np.isfinite(y_all[stretch])
                               & (tr.track.state[stretch] == ObsState.MOVING)]
+            t_st = t_all[stretch]
             # around each free flight in it (the ballistic evidence), at most _KNOT_REACH_S
             # either side and _KNOT_MAX_SAMPLES samples: the fit's cost stays bounded on
             # long clips
             for fl in tr.flights:
                 if not (fl.i0 > lo and fl.i1 < hi):
                     continue
-                t_st = t_all[stretch]
                 ks = stretch[(t_st >= fl.t0_s - _KNOT_REACH_S)
                              & (t_st <= fl.t1_s + _KNOT_REACH_S)]
                 if len(ks) > _KNOT_MAX_SAMPLES:

@@ -85,6 +85,7 @@ class InterpenetrationCheck:
                 or float(np.ptp(bottoms)) > 0.3 * body):
             return None
         top0, bot0 = box[k_ref, 1], box[k_ref, 3]
+        width0 = box[k_ref, 2] - box[k_ref, 0]
         x0 = tr.track.xy_px[k_ref, 0]
         for k in ks[1:]:
             sink = box[k, 1] - top0
@@ -102,7 +103,6 @@ class InterpenetrationCheck:
                 # what sinks into a floor keeps its width above it until half of it is gone;
                 # a top that comes down as the outline narrows is a body turning (a box
                 # tumbling flat onto a side), not sinking
-                width0 = box[k_ref, 2] - box[k_ref, 0]
                 if box[k, 2] - box[k, 0] < 0.9 * width0 and sink < 0.5 * (bot0 - top0):
                     continue
                 if any(f.i0 >= k_ref for f in tr.flights):

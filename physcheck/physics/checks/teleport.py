@@ -91,6 +91,7 @@ class TeleportCheck:
         vl, vr = side_velocities(t, xy, 4)
         out = []
         body = tr.body_size_px
+        gap = config.contact_gap_frac * body + 2
         for j in range(3, len(idx) - 4):
             step = xy[j + 1] - xy[j]
             dt = t[j + 1] - t[j]
@@ -113,7 +114,6 @@ class TeleportCheck:
                 continue
             # a silhouette touching another one can split between them differently from one
             # frame to the next: its centroid jumps while nothing moves that far
-            gap = config.contact_gap_frac * body + 2
             if any(partners_at(traj.tracks, tr.track, int(idx[i]), gap) for i in (j, j + 1)):
                 continue
             # a silhouette that merged with or split from something changes size at the jump
