@@ -278,6 +278,30 @@ def test_antigravity_when_a_weak_lift_comes_and_goes_within_a_flight() -> None:
     assert f.evidence["accel_up_px_s2"] == pytest.approx(300.0, rel=0.25)
 
 
+def test_a_weak_lift_a_third_of_a_second_long_fails_the_video() -> None:
+    """0.3 g upward for 0.3 s takes the body ~3 body sizes off its free fall (more than one
+    over the part the finding spans): an unmistakable violation, whose confidence must fail
+    the video on its own."""
+    found = of_type(run_check("antigravity", make_track(4, lift_episode(), noise=0.5)),
+                    "antigravity")
+    assert len(found) == 1
+    ev = found[0].evidence
+    assert ev["stray_from_free_fall_px"] > ev["body_size_px"]
+    assert score_findings(found, Config()).verdict == "fail"
+
+
+def test_a_body_rolling_along_its_lowest_level_marks_a_support() -> None:
+    """Gravity pulls an unsupported body down: one that keeps its height for a second at the
+    lowest level it reaches rolls on something there, with no landing or rest to show it. A
+    stop mid-air, above where the body ends up, is no support."""
+    refs = kinematics(make_track(0, slide(100.0, 200.0, 40))).support_refs[0]
+    assert [round(y) for _, y, _ in refs] == [round(FLOOR)]
+    hover = stop_at_apex()
+    hover_bottom = float(hover[20, 1]) + BODY / 2
+    refs = kinematics(make_track(1, hover)).support_refs[0]
+    assert all(abs(y - hover_bottom) > BODY for _, y, _ in refs)
+
+
 def test_air_drag_is_not_antigravity() -> None:
     """A light body (a shuttlecock) thrown up: drag adds to gravity on the way up and holds
     the fall near terminal speed on the way down. Its acceleration changes, never upward."""

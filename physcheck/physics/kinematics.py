@@ -384,6 +384,9 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
         for c in r.contacts:
             if c.kind == "floor":
                 shot_refs.append((c.t_s, c.bottom_y_px, _size_near(r, c.index)))
+        level = _rolling_level(r)
+        if level is not None:
+            shot_refs.append(level)
         still = r.track.state == ObsState.STILL
         if still.sum() >= 3:
             k = int(np.flatnonzero(still)[0])
@@ -393,6 +396,46 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
         if ys:
             supports[r.track.shot] = max(supports.get(r.track.shot, -np.inf), max(ys))
     return Trajectories(tuple(raw), g, src, px_per_m, supports, tracks, refs)
+
+
+_LEVEL_MIN_S = 0.5
+"""A body moving this long at the lowest level it reaches is held up there (rolling, sliding)."""
+
+
+def _rolling_level(tr: Trajectory) -> tuple[float, float, float] | None:
+    """(t, bottom y, size) of the longest stretch the body moves along its own lowest level.
+
+    Gravity pulls every unsupported body down: one that keeps the same height for
+    ``_LEVEL_MIN_S`` (its bottom within a tenth of its size), at the lowest level it reaches
+    in the shot, is rolling or sliding on something there, a support as much as a bounce or
+    a rest. A stop mid-air (a hover) is higher than where the body ends up, so it is no
+    support.
+    """
+    track = tr.track
+    ok = np.flatnonzero((track.state == ObsState.MOVING) & np.isfinite(track.bbox_px[:, 3]))
+    if len(ok) < 5:
+        return None
+    bottom = track.bbox_px[ok, 3]
+    t = track.t_s[ok]
+    tol = 0.1 * tr.body_size_px
+    lowest = float(np.percentile(bottom, 95))
+    best: tuple[float, int, int] | None = None
+    i = 0
+    while i < len(ok):
+        j = i
+        while j + 1 < len(ok) and abs(bottom[j + 1] - bottom[i]) <= tol \
+                and ok[j + 1] - ok[j] <= 2:
+            j += 1
+        dur = float(t[j] - t[i])
+        if j - i + 1 >= 5 and dur >= _LEVEL_MIN_S \
+                and float(np.median(bottom[i:j + 1])) >= lowest - tol \
+                and (best is None or dur > best[0]):
+            best = (dur, i, j)
+        i = j + 1
+    if best is None:
+        return None
+    _, i, j = best
+    return (float(t[i]), float(np.median(bottom[i:j + 1])), tr.body_size_px)
 
 
 def _size_near(tr: Trajectory, k: int) -> float:

@@ -80,7 +80,7 @@ class AntigravityCheck:
                        for k in ks) > len(ks) / 2:
                     continue
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
-                out.append(_finding(tr, traj, config, frames, ts, up_acc, thr))
+                out.append(_finding(tr, traj, frames, ts, up_acc, thr))
             if not any(f.type == "antigravity" and f.entity == tr.entity for f in out):
                 turn = self._turns_upward(tr, traj, config, thr, gap)
                 if turn is not None:
@@ -146,7 +146,7 @@ class AntigravityCheck:
                 fall = max(a for a in acc[:piece]) if piece else None
                 lead = (f"falls at {fall / g:.2f} g, then " if fall is not None and fall >= 0.5 * g
                         else "")
-                return _finding(tr, traj, config, frames, ts, up_acc, thr, lead=lead,
+                return _finding(tr, traj, frames, ts, up_acc, thr, lead=lead,
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
@@ -227,15 +227,17 @@ def _best_knots(t: np.ndarray, y: np.ndarray) -> tuple[float, float, list[int], 
     return rss1, max(float(rss[best]), 0.0), knots, [float(v) for v in acc]
 
 
-def _finding(tr: Trajectory, traj: Trajectories, config: Config, frames: tuple[int, int],
+def _finding(tr: Trajectory, traj: Trajectories, frames: tuple[int, int],
              ts: tuple[float, float], up_acc: float, thr: float, lead: str = "",
              **more: float | list[float]) -> Finding:
     """An antigravity finding: ``up_acc`` (px/s^2) upward over ``ts``; ``lead`` says what
     came before it, ``more`` adds evidence."""
     g = traj.g_px_s2
     dur = ts[1] - ts[0]
-    conf = max(0.3, margin_confidence(up_acc, thr) * min(
-        1.0, dur / (2 * config.antigravity_min_s)))
+    # how far the path strays from free fall over the lift, in body sizes: a short lift of a
+    # large (near) body moves it little against its own silhouette's segmentation noise
+    stray = 0.5 * (up_acc + g) * dur ** 2
+    conf = max(0.3, margin_confidence(up_acc, thr) * min(1.0, stray / tr.body_size_px))
     unit = "m/s^2" if traj.px_per_m > 0 else "px/s^2"
     val = up_acc / traj.px_per_m if traj.px_per_m > 0 else up_acc
     rise = f"rises with {val:.1f} {unit} upward acceleration ({up_acc / g:.2f} g)"
@@ -244,6 +246,7 @@ def _finding(tr: Trajectory, traj: Trajectories, config: Config, frames: tuple[i
     return Finding(
         type="antigravity", entity=tr.entity, frames=frames, t_s=ts, confidence=float(conf),
         evidence={"accel_up_px_s2": up_acc, "g_px_s2": g, "g_source": traj.g_source,
-                  "threshold_px_s2": thr, "duration_s": dur, "accel_up_g": up_acc / g, **more},
+                  "threshold_px_s2": thr, "duration_s": dur, "accel_up_g": up_acc / g,
+                  "stray_from_free_fall_px": stray, "body_size_px": tr.body_size_px, **more},
         message=f"entity {tr.entity} {what} while touching nothing",
     )
