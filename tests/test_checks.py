@@ -602,6 +602,30 @@ def test_landing_and_resting_does_not_sink() -> None:
     assert run_check("interpenetration", _landed(0.0)) == []
 
 
+def test_a_one_frame_dent_in_the_silhouette_is_not_sinking() -> None:
+    """A body at rest whose silhouette loses its top in one frame (a segmentation glitch)
+    and has it back the next: a sunk body stays sunk."""
+    track = _landed(0.0)
+    land = int(np.argmax(track.xy_px[:, 1] >= FLOOR - BODY / 2 - 1))
+    bb = track.bbox_px.copy()
+    bb[land + 20, 1] += 0.6 * BODY
+    track = dataclasses.replace(track, bbox_px=bb)
+    assert run_check("interpenetration", track) == []
+
+
+def test_a_body_that_goes_down_whole_after_landing_is_not_sinking() -> None:
+    """Landed on top of something (another body), then slowly rolled down off it: top and
+    bottom go down together, which leaves that ground line; sinking keeps the bottom on it."""
+    track = _landed(0.0)
+    land = int(np.argmax(track.xy_px[:, 1] >= FLOOR - BODY / 2 - 1))
+    n = len(track.frames)
+    down = 1.5 * BODY * np.clip((np.arange(n) - land - 10) / 30, 0, 1)
+    track = dataclasses.replace(track, xy_px=track.xy_px + np.c_[np.zeros(n), down],
+                                bbox_px=track.bbox_px + np.c_[np.zeros((n, 1)), down,
+                                                              np.zeros((n, 1)), down])
+    assert run_check("interpenetration", track) == []
+
+
 def _two_on_the_ground(collide: bool, seed: int = 0) -> list[EntityTrack]:
     n = 60
     t_hit = (400 - BODY) / 400 if collide else None  # centres one body apart

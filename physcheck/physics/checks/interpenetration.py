@@ -87,18 +87,25 @@ class InterpenetrationCheck:
         top0, bot0 = box[k_ref, 1], box[k_ref, 3]
         width0 = box[k_ref, 2] - box[k_ref, 0]
         x0 = tr.track.xy_px[k_ref, 0]
-        for k in ks[1:]:
+        # a sunk body stays sunk: the top of a sighting and the next two (their median), so a
+        # one-frame glitch of the silhouette is no sinking
+        tops = _held_tops(box[ks, 1])
+        for j, k in enumerate(ks[1:], start=1):
             sink = box[k, 1] - top0
             if box[k, 3] < bot0 - 0.15 * body:
                 return None  # bounced or rose: not resting
             if abs(tr.track.xy_px[k, 0] - x0) > (3.0 if steady else 0.75) * body:
                 return None  # gone far along the floor; the ground line may change
-            if sink > thr:
+            if sink > thr and tops[j] - top0 > thr:
                 # falling off the support moves top and bottom down together, fast; sinking is
                 # slow, and a floor drawn over the body keeps its bottom where it is
                 dt = float(tr.track.t_s[k] - tr.track.t_s[k_ref])
                 drop = box[k, 3] - bot0
                 if drop > 0.5 * body and sink / max(dt, 1e-6) > 1.5 * body:
+                    return None
+                # nor does a body whose bottom went down with its top: it left that ground
+                # line (rolled or bounced down off what it landed on)
+                if drop > max(0.75 * sink, 0.25 * body):
                     return None
                 # what sinks into a floor keeps its width above it until half of it is gone;
                 # a top that comes down as the outline narrows is a body turning (a box
@@ -108,7 +115,7 @@ class InterpenetrationCheck:
                 if any(f.i0 >= k_ref for f in tr.flights):
                     return None
                 k_end = int(ks[-1])
-                sink_total = float(np.nanmax(box[ks, 1]) - top0)
+                sink_total = float(np.nanmax(tops) - top0)  # a glitch is no deepest point
                 f0, f1 = int(tr.track.frames[k_ref]), int(tr.track.frames[k_end])
                 t0, t1 = float(tr.track.t_s[k_ref]), float(tr.track.t_s[k_end])
                 return Finding(
@@ -181,6 +188,12 @@ class InterpenetrationCheck:
                      f"{t[0]:.2f} s and {t[1]:.2f} s on the same ground line without either "
                      f"changing course"),
         )
+
+
+def _held_tops(tops: np.ndarray) -> np.ndarray:
+    """Per sighting, the median top of it and the next two (fewer at the end)."""
+    n = len(tops)
+    return np.array([float(np.nanmedian(tops[i:min(i + 3, n)])) for i in range(n)])
 
 
 def _steady_sink(tr: Trajectory, ks: np.ndarray, body: float, thr: float) -> bool:
