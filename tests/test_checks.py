@@ -180,6 +180,27 @@ def resting_box(track: EntityTrack, land: int, sink_px: np.ndarray) -> EntityTra
 # --- the registry ---------------------------------------------------------------------------
 
 
+def test_a_silhouette_stretched_by_a_merge_is_not_a_reliable_centre() -> None:
+    """At the apex (slow) the silhouette doubles in height for one frame, merged with a ghost
+    of where the body was, while its area grows only 30 %: its centroid is pulled down, a fake
+    break. A fast body stretched by its own blur (its travel in a frame) is reliable."""
+    from physcheck.physics.kinematics import reliable_mask
+
+    track = make_track(0, parabola(40, vy=-600.0))
+    k = 18  # near the apex
+    bb = track.bbox_px.copy()
+    bb[k, 3] += BODY
+    area = track.area_px.copy()
+    area[k] *= 1.3
+    merged = dataclasses.replace(track, bbox_px=bb, area_px=area)
+    assert not reliable_mask(merged)[k]
+    assert reliable_mask(merged).sum() == len(track.frames) - 1
+    fast = make_track(1, parabola(40, vx=900.0, vy=-600.0))
+    bb = fast.bbox_px.copy()
+    bb[:, 2] += 900.0 / FPS  # blurred along its motion, every frame
+    assert reliable_mask(dataclasses.replace(fast, bbox_px=bb)).all()
+
+
 def test_registry_and_check_protocol() -> None:
     emitted = {t for name in CHECKS for t in ([name] if name in FINDING_TYPES else [])}
     emitted |= {"vanish", "appear"}  # the permanence check

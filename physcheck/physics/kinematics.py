@@ -463,6 +463,15 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     # much smaller: partly hidden; much larger: merged with a shadow, a reflection or a
     # neighbour. Either way the centroid is not the body's centre.
     partial = (area < 0.7 * local) | (area > 1.4 * local)
+    # stretched along one axis far beyond the body and its motion blur (a frame's travel):
+    # merged with something next to it (a ghost of where it was, a neighbour), even when
+    # the area alone stays within bounds
+    box = track.bbox_px[moving]
+    ext = np.c_[box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]]
+    local_ext = np.array([np.median(ext[max(i - 7, 0):i + 8], axis=0) for i in range(len(ext))])
+    travel = np.abs(np.gradient(track.xy_px[moving], axis=0)) if len(moving) > 1 \
+        else np.zeros_like(ext)
+    partial |= (ext > 1.4 * local_ext + travel).any(axis=1)
     seen[moving[partial]] = False
     # one or two 'still' sightings between moving ones are an appearance match at the place
     # the body just left (it was missed for a frame), not a stop
