@@ -529,6 +529,39 @@ def test_energy_gain_on_a_bounce_with_restitution_above_one() -> None:
     assert f.evidence["restitution"] == pytest.approx(1.3, abs=0.1)
 
 
+def _shadow_under(path: np.ndarray, lean: float) -> np.ndarray:
+    """A flat shadow on the ground line under a body at ``path``, offset sideways in
+    proportion to the body's height (light from the side by ``lean``)."""
+    return np.c_[path[:, 0] + lean * (FLOOR - path[:, 1]), np.full(len(path), FLOOR - 2.0)]
+
+
+@pytest.mark.parametrize("lean", [0.0, 0.4])
+def test_energy_gain_on_a_bounce_onto_the_body_s_own_shadow(lean: float) -> None:
+    """The shadow meets the body at every bounce: it is no partner that could have added
+    energy, and a rebound higher than the drop is still found."""
+    path, contact = bounce(1.3)
+    ball = make_track(5, path)
+    shadow = make_track(6, _shadow_under(path, lean), sizes=np.full(len(path), 0.8 * BODY),
+                        color=(30, 30, 30))
+    traj = kinematics(ball, shadow)
+    kinds = [c.kind for c in traj.items[0].contacts if abs(c.index - contact) <= 2]
+    assert kinds == ["floor"]
+    found = of_type(CHECKS["energy_gain"]().run(traj, Config()), "energy_gain")
+    assert [f.entity for f in found] == [5]
+
+
+def test_a_body_lying_where_a_ball_bounces_is_no_shadow() -> None:
+    """Something on the ground keeps its own place while the ball passes over it."""
+    from physcheck.physics.kinematics import shadow_of
+
+    path, contact = bounce(1.0)
+    ball = make_track(5, path)
+    lying = make_track(6, np.tile(path[contact] + [0.0, 0.6 * BODY], (len(path), 1)),
+                       sizes=np.full(len(path), 0.8 * BODY))
+    traj = kinematics(ball, lying)
+    assert not shadow_of(traj.items[1], traj.items[0])
+
+
 def test_bounce_with_restitution_below_one_keeps_energy() -> None:
     path, _ = bounce(0.7)
     traj = kinematics(make_track(5, path))

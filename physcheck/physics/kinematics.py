@@ -350,7 +350,8 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
     ``scale_to_analysis`` converts original-video pixels to analysis pixels (for --px-per-m).
     """
     px_per_m = config.px_per_m * scale_to_analysis
-    raw = [_analyse_track(tracks, tr, config) for tr in tracks.tracks]
+    raw = _drop_shadow_partners([_analyse_track(tracks, tr, config) for tr in tracks.tracks],
+                                tracks, config)
     # gravity: given scale, given px/s^2, or the median of this video's ballistic flights
     if px_per_m > 0:
         g, src = G_M_S2 * px_per_m, "px_per_m"
@@ -396,6 +397,62 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
         if ys:
             supports[r.track.shot] = max(supports.get(r.track.shot, -np.inf), max(ys))
     return Trajectories(tuple(raw), g, src, px_per_m, supports, tracks, refs)
+
+
+def _drop_shadow_partners(raw: list[Trajectory], tracks: TrackSet,
+                          config: Config) -> list[Trajectory]:
+    """A contact with the body's own shadow is no contact: classified again without it."""
+    by_id = {r.entity: r for r in raw}
+    out = []
+    for r in raw:
+        if not any(c.kind == "body" and c.partner in by_id for c in r.contacts):
+            out.append(r)
+            continue
+        contacts = []
+        for c in r.contacts:
+            p = by_id.get(c.partner) if c.kind == "body" and c.partner is not None else None
+            if p is not None and shadow_of(p, r):
+                border = near_border(tracks, r.track, c.index, config.border_margin_frac)
+                kind = _classify(np.array(c.v_before_px_s), np.array(c.v_after_px_s), [],
+                                 border, r.body_size_px)
+                c = dataclasses.replace(c, kind=kind, partner=None)
+            contacts.append(c)
+        out.append(dataclasses.replace(r, contacts=tuple(contacts)))
+    return out
+
+
+def shadow_of(p: Trajectory, b: Trajectory) -> bool:
+    """Whether entity ``p`` is body ``b``'s shadow on the surface below it.
+
+    A shadow lies on its surface: it stays level while the body above it rises and falls by
+    more than its size. Under one light its offset from the body grows in proportion to the
+    body's height: the horizontal offset is a linear function of the height difference
+    (within ``_SHADOW_FIT`` of the body's size) over every moment both are seen, with the
+    shadow below. Something lying on the floor, which the body passes over, keeps its own place.
+    """
+    fa, fb = p.track.frames, b.track.frames
+    _, ia, ib = np.intersect1d(fa, fb, return_indices=True)
+    ok = p.track.seen[ia] & b.track.seen[ib]
+    ia, ib = ia[ok], ib[ok]
+    if len(ia) < 10:
+        return False
+    pa, pb = p.track.xy_px[ia], b.track.xy_px[ib]
+    body = b.body_size_px
+    if np.ptp(pb[:, 1]) < 1.0 * body or np.ptp(pa[:, 1]) > 0.3 * body:
+        return False
+    below = pa[:, 1] - pb[:, 1]
+    if np.mean(below > 0) < 0.9:
+        return False
+    dx = pa[:, 0] - pb[:, 0]
+    design = np.c_[np.ones_like(below), below]
+    coef = np.linalg.lstsq(design, dx, rcond=None)[0]
+    rmse = float(np.sqrt(np.mean((design @ coef - dx) ** 2)))
+    return rmse < _SHADOW_FIT * body
+
+
+_SHADOW_FIT = 0.35
+"""A shadow's offset from its body follows the body's height within this share of the body's
+size (a faint shadow is often held by its look, which lags it in steps)."""
 
 
 _LEVEL_MIN_S = 0.5
