@@ -226,6 +226,43 @@ def test_a_body_first_found_just_after_its_shot_starts_was_there_at_the_start() 
     assert reasons == ["appeared", "shot_start"]
 
 
+def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:
+    """The last silhouette before a body stopped merged with its shadow (twice as tall): the
+    box of the sightings that find it by its look is the body's, not that merged outline's
+    (its bottom would sit a body below where the body rests)."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    rng = np.random.default_rng(5)
+    body = rng.integers(30, 230, (20, 20)).astype(np.uint8)
+
+    def frame(x: int) -> tuple[np.ndarray, np.ndarray]:
+        gray = np.full((180, 320), 120, np.uint8)
+        gray[80:100, x:x + 20] = body
+        return gray, np.dstack([gray] * 3)
+
+    for f in range(16):
+        x = 100 + 3 * min(f, 10)
+        gray, rgb = frame(x)
+        if f < 10:
+            blobs = [Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
+                          elongation=1.0)]
+        elif f == 10:  # merged with its faint shadow below (which moves its centroid little)
+            blobs = [Blob(cx=x + 10.0, cy=91.0, x0=x, y0=80, x1=x + 20, y1=120, area=800.0,
+                          elongation=2.0)]
+        else:  # at rest: taken into the background
+            blobs = []
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    (ct,) = tracker.finish()
+    held = ct.state == ObsState.STILL
+    assert held.sum() >= 4
+    heights = ct.bbox_ref[held, 3] - ct.bbox_ref[held, 1]
+    assert np.allclose(heights, 20, atol=1)
+    assert np.allclose(ct.bbox_ref[held, 3], 100, atol=1.5)
+
+
 def _smooth_wall(seed: int, w: int = 200, h: int = 120) -> np.ndarray:
     """A plain wall: soft blotches and sensor grain, no corners to follow."""
     rng = np.random.default_rng(seed)

@@ -68,6 +68,9 @@ class _Track:
     template: np.ndarray | None = None
     tpl_offset: tuple[float, float] = (0.0, 0.0)
     """Template origin relative to the centroid (current-frame pixels)."""
+    tpl_pad: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """Background margin around the silhouette's box in the template (left, top, right,
+    bottom)."""
     last_seen: int = -1
     last_seen_t: float = 0.0
     end_reason: str = ""
@@ -395,6 +398,7 @@ class EntityTracker:
             return
         tr.template = gray[y0:y1, x0:x1].copy()
         tr.tpl_offset = (x0 - b.cx, y0 - b.cy)
+        tr.tpl_pad = (b.x0 - x0, b.y0 - y0, x1 - b.x1, y1 - b.y1)
 
     def _unmatched(self, tr: _Track, frame: int, t_s: float, gray: np.ndarray,
                    pred: np.ndarray, blobs: list[Blob], blob_owner: dict[int, int],
@@ -428,7 +432,7 @@ class EntityTracker:
         i_last = tr.seen_idx()[-1]
         if found is not None:
             cx, cy = found
-            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            box = self._template_box(tr, cx, cy)
             self._record(tr, frame, t_s, (cx, cy), box, tr.area[i_last], tr.elong[i_last],
                          ObsState.STILL, to_ref)
             return
@@ -451,6 +455,16 @@ class EntityTracker:
         state = ObsState.OCCLUDED if (occluder >= 0 or near_border) else ObsState.MISSING
         self._record(tr, frame, t_s, (px, py), box, np.nan, np.nan, state, to_ref, occluder)
         tr.xy_ref[-1] = (np.nan, np.nan)
+
+    def _template_box(self, tr: _Track, cx: float, cy: float) -> tuple[float, float, float, float]:
+        """The box of a body found by its look at centroid (cx, cy): the template's (less its
+        padding), not the last silhouette's, which may have been merged with its shadow or
+        a neighbour."""
+        assert tr.template is not None
+        th, tw = tr.template.shape
+        x0, y0 = cx + tr.tpl_offset[0], cy + tr.tpl_offset[1]
+        p = tr.tpl_pad
+        return (x0 + p[0], y0 + p[1], x0 + tw - p[2], y0 + th - p[3])
 
     def _template_search(self, tr: _Track, gray: np.ndarray, pred: np.ndarray,
                          size: float, radius: int | None = None) -> tuple[float, float] | None:

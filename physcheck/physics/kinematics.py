@@ -469,7 +469,9 @@ def _rolling_level(tr: Trajectory) -> tuple[float, float, float] | None:
     support.
     """
     track = tr.track
-    ok = np.flatnonzero((track.state == ObsState.MOVING) & np.isfinite(track.bbox_px[:, 3]))
+    # sightings whose silhouette is the body's (not merged with a shadow or a neighbour)
+    ok = np.flatnonzero((track.state == ObsState.MOVING) & reliable_mask(track)
+                        & np.isfinite(track.bbox_px[:, 3]))
     if len(ok) < 5:
         return None
     bottom = track.bbox_px[ok, 3]
