@@ -323,6 +323,18 @@ def test_a_body_rolling_along_its_lowest_level_marks_a_support() -> None:
     assert all(abs(y - hover_bottom) > BODY for _, y, _ in refs)
 
 
+def test_antigravity_when_a_fall_stops_and_rises_far_above_any_floor() -> None:
+    """Falling, the body slows to a stop and rises again with nothing below it: the break
+    looks like a bounce (down, then up) but happens far above every support, so it
+    explains nothing and the rise is antigravity."""
+    traj = kinematics(make_track(2, lift_on(n=44, k=23, up=2000.0)))
+    tr = traj.items[0]
+    assert any(c.kind == "floor" and 22 <= c.index <= 27 for c in tr.contacts)
+    found = of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity")
+    assert len(found) == 1
+    assert overlaps(found[0], 23, 43)
+
+
 def test_air_drag_is_not_antigravity() -> None:
     """A light body (a shuttlecock) thrown up: drag adds to gravity on the way up and holds
     the fall near terminal speed on the way down. Its acceleration changes, never upward."""

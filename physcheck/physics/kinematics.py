@@ -384,7 +384,7 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
         shot_refs = refs.setdefault(r.track.shot, [])
         for c in r.contacts:
             if c.kind == "floor":
-                shot_refs.append((c.t_s, c.bottom_y_px, _size_near(r, c.index)))
+                shot_refs.append((c.t_s, c.bottom_y_px, size_near(r, c.index)))
         level = _rolling_level(r)
         if level is not None:
             shot_refs.append(level)
@@ -497,7 +497,7 @@ def _rolling_level(tr: Trajectory) -> tuple[float, float, float] | None:
     return (float(t[i]), float(np.median(bottom[i:j + 1])), tr.body_size_px)
 
 
-def _size_near(tr: Trajectory, k: int) -> float:
+def size_near(tr: Trajectory, k: int) -> float:
     """Apparent size around track index k (median of the nearest measured sizes)."""
     ok = np.flatnonzero(np.isfinite(tr.size_px))
     if len(ok) == 0:

@@ -7,8 +7,14 @@ from typing import Protocol
 import numpy as np
 
 from physcheck.config import Config
+from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding
-from physcheck.physics.kinematics import Trajectories, Trajectory
+from physcheck.physics.kinematics import (
+    Trajectories,
+    Trajectory,
+    reliable_mask,
+    size_near,
+)
 
 
 class Check(Protocol):
@@ -72,6 +78,37 @@ def judged(tr: Trajectory, traj: Trajectories, shape: bool = True) -> bool:
     w, h = traj.tracks.frame_size
     return (tr.rigid or not shape) and tr.body_size_px <= _MAX_BODY_FRAC * max(w, h) and int(
         tr.seen.sum()) >= 6
+
+
+def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float | None, float]]:
+    """For each 'floor' contact (by track index): how far above the supports of its shot it
+    happened (None: no support known), and the slack allowed.
+
+    Supports are where bodies landed, bounced, rested or rolled, and every place this body
+    itself reached: a floor cannot be above where the body went later. The impact falls
+    between frames, so one frame of travel is allowed on top of 0.6 body sizes.
+    """
+    floors = [c for c in tr.contacts if c.kind == "floor"]
+    if not floors:
+        return {}
+    refs = traj.support_refs.get(tr.track.shot, [])
+    reach = [k for k in np.flatnonzero(reliable_mask(tr.track))
+             if np.isfinite(tr.size_px[k]) and tr.track.state[k] == ObsState.MOVING]
+    out = {}
+    for c in floors:
+        own = [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]), float(tr.size_px[k]))
+               for k in reach if abs(k - c.index) > 2]
+        above = height_above_support(c.t_s, c.bottom_y_px, size_near(tr, c.index), refs + own)
+        slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * tr.track.frame_dt_s
+        out[c.index] = (above, slack)
+    return out
+
+
+def floors_off_nothing(tr: Trajectory, traj: Trajectories) -> set[int]:
+    """Track indices of 'floor' contacts (down, then up or stopped) far above every support:
+    reversals off nothing, which explain nothing."""
+    return {k for k, (above, slack) in floor_heights(tr, traj).items()
+            if above is not None and above > slack}
 
 
 def height_above_support(t_s: float, bottom: float, size: float,

@@ -10,6 +10,7 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import (
     NEAR_CONTACT_S,
+    floors_off_nothing,
     height_above_support,
     judged,
     runs,
@@ -63,6 +64,7 @@ class AntigravityCheck:
             ay = tr.a_px_s2[:, 1]
             up = np.nan_to_num(-ay, nan=0.0) > thr
             gap = config.contact_gap_frac * tr.body_size_px + 2
+            off = floors_off_nothing(tr, traj)  # 'bounces' off nothing explain nothing
             for k0, k1 in runs(up):
                 frames, ts = span(tr, k0, k1)
                 dur = ts[1] - ts[0]
@@ -72,7 +74,7 @@ class AntigravityCheck:
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in ks):
                     continue  # held, pushed or carried
                 if any(k0 - 1 <= c.index <= k1 + 1 and c.kind in ("body", "floor")
-                       for c in tr.contacts):
+                       and c.index not in off for c in tr.contacts):
                     continue
                 if self._on_support(tr, traj, k0, k1):
                     continue  # bouncing or rolling on the floor: its bounces are too small to see
@@ -101,7 +103,10 @@ class AntigravityCheck:
         """
         g = traj.g_px_s2
         t_all, y_all = tr.track.t_s, tr.track.xy_px[:, 1]
-        cut = sorted(c.index for c in tr.contacts if c.kind not in UNEXPLAINED_KINDS)
+        # a 'bounce' far above every support is a reversal off nothing: it cuts nothing
+        off = floors_off_nothing(tr, traj)
+        cut = sorted(c.index for c in tr.contacts if c.kind not in UNEXPLAINED_KINDS
+                     and c.index not in off)
         edges = [-1, *cut, len(t_all)]
         windows: list[np.ndarray] = []
         for lo, hi in itertools.pairwise(edges):

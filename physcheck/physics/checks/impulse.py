@@ -6,9 +6,15 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
-from physcheck.physics.checks.base import NEAR_CONTACT_S, height_above_support, judged
+from physcheck.physics.checks.base import (
+    NEAR_CONTACT_S,
+    floor_heights,
+    height_above_support,
+    judged,
+    size_near,
+)
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, reliable_mask
+from physcheck.physics.kinematics import Trajectories, Trajectory
 
 
 class ImpulseCheck:
@@ -29,21 +35,12 @@ class ImpulseCheck:
                 continue
             body = tr.body_size_px
             refs = traj.support_refs.get(tr.track.shot, [])
-            reliable = reliable_mask(tr.track)
+            heights = floor_heights(tr, traj)
             for c in tr.contacts:
                 unexplained = c.kind == "none"
                 above = None
                 if c.kind == "floor":
-                    # supports: where bodies landed, bounced or rested, and every place this
-                    # body itself reached (a floor cannot be above where it went later)
-                    own = [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]),
-                            float(tr.size_px[k])) for k in np.flatnonzero(reliable)
-                           if np.isfinite(tr.size_px[k]) and abs(k - c.index) > 2
-                           and tr.track.state[k] == ObsState.MOVING]
-                    above = height_above_support(c.t_s, c.bottom_y_px,
-                                                  _size_at(tr, c.index), refs + own)
-                    # the impact falls between frames: allow one frame of travel
-                    slack = 0.6 * body + abs(c.v_before_px_s[1]) * tr.track.frame_dt_s
+                    above, slack = heights[c.index]
                     unexplained = above is not None and above > slack
                 if not unexplained:
                     continue
@@ -96,14 +93,7 @@ def _lands_soon(tr: Trajectory, k0: int, t0_s: float,
         bottom = float(tr.track.bbox_px[k, 3])
         if tr.track.state[k] != ObsState.MOVING or not np.isfinite(bottom):
             continue
-        above = height_above_support(float(tr.track.t_s[k]), bottom, _size_at(tr, k), refs)
+        above = height_above_support(float(tr.track.t_s[k]), bottom, size_near(tr, k), refs)
         if above is not None and above <= 0.25 * tr.body_size_px:
             return True
     return False
-
-
-def _size_at(tr: Trajectory, k: int) -> float:
-    ok = np.flatnonzero(np.isfinite(tr.size_px))
-    if len(ok) == 0:
-        return tr.body_size_px
-    return float(np.median(tr.size_px[ok[np.argsort(np.abs(ok - k))[:5]]]))
