@@ -506,6 +506,21 @@ def test_a_part_that_splits_differently_off_a_touching_body_is_not_teleport() ->
     assert of_type(run_check("teleport", make_track(2, path)), "teleport")
 
 
+def test_two_tracks_exchanging_their_bodies_is_no_teleport() -> None:
+    """In a crowd the tracker can hand each of two bodies to the other's track between two
+    frames: both tracks jump, each onto where the other's body was. No body jumped."""
+    n, k = 40, 20
+    t = times(n)
+    upper = np.c_[300 + 90 * t, np.full(n, 300.0)]
+    lower = np.c_[330 - 90 * t, np.full(n, 420.0)]
+    a = np.where((np.arange(n) < k)[:, None], upper, lower)
+    b = np.where((np.arange(n) < k)[:, None], lower, upper)
+    found = run_check("teleport", make_track(0, a), make_track(1, b, seed=1))
+    assert of_type(found, "teleport") == []
+    # one body alone making the same jump is a teleport
+    assert len(of_type(run_check("teleport", make_track(0, a)), "teleport")) == 1
+
+
 def test_fast_but_continuous_motion_is_not_teleport() -> None:
     # 1500 px/s sideways: 2.5 body sizes per frame, but every frame
     assert run_check("teleport", make_track(0, parabola(vx=1500.0, n=24, x0=100))) == []

@@ -59,10 +59,8 @@ class TeleportCheck:
     metrics = ("jump_px", "expected_step_px", "body_size_px")
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
-        out = []
-        for tr in traj.items:
-            if judged(tr, traj):
-                out.extend(self._within(tr, traj, config))
+        out = _without_swaps([f for tr in traj.items if judged(tr, traj)
+                              for f in self._within(tr, traj, config)])
         for a, b in linked_jumps(traj, config):
             # the twin matched the vanished body's size and colour where it landed; its own
             # shape over the rest of the clip (landing, bouncing in shadow) does not matter
@@ -148,3 +146,22 @@ class TeleportCheck:
                         f"at {t0:.2f} s (seen at both places in one frame)")
                      + f", where its speed explains {expected:.0f} px"),
         )
+
+
+def _without_swaps(jumps: list[Finding]) -> list[Finding]:
+    """Drop in-track jumps that are two tracks exchanging bodies.
+
+    When two tracks jump in the same frame and one lands where the other's body was (within
+    a body size and that body's step), the tracker handed a body from one track to the
+    other between two crowded frames: no body jumped.
+    """
+    def takes_over(x: Finding, y: Finding) -> bool:  # y landed where x's body was
+        ex, ey = x.evidence, y.evidence
+        d = float(np.hypot(ey["to_xy_px"][0] - ex["from_xy_px"][0],
+                           ey["to_xy_px"][1] - ex["from_xy_px"][1]))
+        return d < ex["body_size_px"] + ex["expected_step_px"]
+
+    swapped = {i for i, a in enumerate(jumps) for j, b in enumerate(jumps)
+               if i != j and a.frames == b.frames and (takes_over(a, b) or takes_over(b, a))}
+    return [f for i, f in enumerate(jumps) if i not in swapped]
+
