@@ -611,6 +611,18 @@ def test_morph_on_a_size_that_swells_and_comes_back() -> None:
     assert found[0].evidence["size_ratio"] >= 1.45
 
 
+def test_a_body_slowly_taken_into_the_background_is_not_morph() -> None:
+    """A ball rolling at a tenth of its size per second stays within its outline over the
+    median background's window: the median holds part of it and its silhouette shrinks to
+    60 % and comes back (it rolls on at speed). In flight the same trip is a morph (above)."""
+    n = 60
+    t = times(n)
+    x = 300 + np.where(t < 1.4, 2.0 * t, 2.0 * 1.4 + 200 * (t - 1.4))
+    path = np.c_[x, np.full(n, FLOOR - BODY / 2)]
+    sizes = BODY * (1 - 0.4 * np.exp(-(((t - 0.9) / 0.2) ** 2)))
+    assert run_check("morph", make_track(6, path, sizes=sizes)) == []
+
+
 def test_a_body_cut_just_inside_the_edge_by_a_shaking_camera_is_not_morph() -> None:
     """A handheld camera shakes by 6 px: near the frame's edge its background samples do not
     all see the scene, so a ball rolling out past the right edge and back is cut a few pixels

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.types import ObsState
+from physcheck.motion.types import BG_STEP_S, ObsState
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, border_mask, partners_at
 
@@ -143,8 +143,25 @@ def _measurable(tr: Trajectory, traj: Trajectories, config: Config) -> np.ndarra
     gap = config.contact_gap_frac * tr.body_size_px + 2
     moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
     moving = moving[~border_mask(traj.tracks, tr.track, 2.0 / long_side, moving, shake=True)]
+    moving = moving[~_in_background(tr, moving)]
     return np.array([k for k in moving if not partners_at(traj.tracks, tr.track, int(k), gap)],
                     int)
+
+
+def _in_background(tr: Trajectory, ks: np.ndarray) -> np.ndarray:
+    """(len(ks),) bool: sightings where the body stayed within its own size of where it is
+    over the median background's window (two steps either side): the median then holds part
+    of the body, and the silhouette shrinks from wherever the body's look changes least."""
+    t = tr.track.t_s
+    xy = tr.track.xy_px
+    reach = 2 * BG_STEP_S
+    out = np.zeros(len(ks), bool)
+    for i, k in enumerate(ks):
+        w = np.flatnonzero((np.abs(t - t[k]) <= reach) & np.isfinite(xy[:, 0]))
+        if len(w) < 3 or t[w[0]] > t[k] - 0.8 * reach or t[w[-1]] < t[k] + 0.8 * reach:
+            continue  # not seen over the window: no evidence it stayed
+        out[i] = float(np.max(np.linalg.norm(xy[w] - xy[k], axis=1))) < tr.body_size_px
+    return out
 
 
 _DEPTH_SHARE = 0.35
