@@ -382,6 +382,19 @@ def test_a_wide_pendulum_swing_is_not_antigravity() -> None:
     assert not swings(kinematics(make_track(0, parabola())).items[0])
 
 
+def test_a_body_that_turns_back_out_of_sight_does_not_swing() -> None:
+    """Thrown to the right, out of sight for a third of a second (off the frame: a wall may
+    be there), seen again for the last two frames coming back, too few to place a break: the
+    turn was not seen, so it is no pendulum's."""
+    tr = kinematics(make_track(0, parabola(40))).items[0]
+    v = tr.v_px_s.copy()
+    v[28:38] = np.nan  # unseen
+    v[38:, 0] = -150.0  # coming back
+    assert not swings(dataclasses.replace(tr, v_px_s=v, contacts=()))
+    v[28:38, 0] = np.linspace(150.0, -150.0, 10)  # the same turn, seen: held by something
+    assert swings(dataclasses.replace(tr, v_px_s=v, contacts=()))
+
+
 def test_antigravity_needs_ballistic_evidence() -> None:
     # rising with constant upward acceleration from the first frame: never fell freely
     t = times(36)

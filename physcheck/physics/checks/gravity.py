@@ -176,6 +176,8 @@ def swings(tr: Trajectory) -> bool:
     for a, b in itertools.pairwise(ks):
         if np.sign(vx[a]) == np.sign(vx[b]):
             continue
+        if not np.isfinite(vx[a:b + 1]).all():
+            continue  # turned back out of sight (off the frame, hidden): anything may have hit it
         if not np.any((breaks >= a - w) & (breaks <= b + w)):
             return True
     return False
