@@ -89,6 +89,8 @@ class Trajectory:
     flights: tuple[Flight, ...]
     rigid: bool
     """Its silhouette keeps a steady size and shape most of the time."""
+    reliable: np.ndarray
+    """(K,) bool: sightings whose centroid is the body's centre (:func:`reliable_mask`)."""
 
     @property
     def entity(self) -> int:
@@ -408,14 +410,18 @@ def _drop_shadow_partners(raw: list[Trajectory], tracks: TrackSet,
         if not any(c.kind == "body" and c.partner in by_id for c in r.contacts):
             out.append(r)
             continue
+        shadows: dict[int, bool] = {}  # per partner: a body bounces on its shadow many times
         contacts = []
         for c in r.contacts:
             p = by_id.get(c.partner) if c.kind == "body" and c.partner is not None else None
-            if p is not None and shadow_of(p, r):
-                border = near_border(tracks, r.track, c.index, config.border_margin_frac)
-                kind = _classify(np.array(c.v_before_px_s), np.array(c.v_after_px_s), [],
-                                 border, r.body_size_px)
-                c = dataclasses.replace(c, kind=kind, partner=None)
+            if p is not None:
+                if p.entity not in shadows:
+                    shadows[p.entity] = shadow_of(p, r)
+                if shadows[p.entity]:
+                    border = near_border(tracks, r.track, c.index, config.border_margin_frac)
+                    kind = _classify(np.array(c.v_before_px_s), np.array(c.v_after_px_s), [],
+                                     border, r.body_size_px)
+                    c = dataclasses.replace(c, kind=kind, partner=None)
             contacts.append(c)
         out.append(dataclasses.replace(r, contacts=tuple(contacts)))
     return out
@@ -470,7 +476,7 @@ def _rolling_level(tr: Trajectory) -> tuple[float, float, float] | None:
     """
     track = tr.track
     # sightings whose silhouette is the body's (not merged with a shadow or a neighbour)
-    ok = np.flatnonzero((track.state == ObsState.MOVING) & reliable_mask(track)
+    ok = np.flatnonzero((track.state == ObsState.MOVING) & tr.reliable
                         & np.isfinite(track.bbox_px[:, 3]))
     if len(ok) < 5:
         return None
@@ -550,7 +556,8 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Trajectory:
     seen = track.seen
-    idx = np.flatnonzero(reliable_mask(track))
+    reliable = reliable_mask(track)
+    idx = np.flatnonzero(reliable)
     t = track.t_s[idx]
     xy = track.xy_px[idx]
     k = len(track.frames)
@@ -636,7 +643,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     depth_rel = body / size
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
-                      bool(steady))
+                      bool(steady), reliable)
 
 
 def frame_travel(v_px_s: np.ndarray, dt: float, body: float) -> np.ndarray:

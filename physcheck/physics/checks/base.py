@@ -9,12 +9,7 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding
-from physcheck.physics.kinematics import (
-    Trajectories,
-    Trajectory,
-    reliable_mask,
-    size_near,
-)
+from physcheck.physics.kinematics import Trajectories, Trajectory, size_near
 
 
 class Check(Protocol):
@@ -92,14 +87,15 @@ def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float |
     if not floors:
         return {}
     refs = traj.support_refs.get(tr.track.shot, [])
-    reach = [k for k in np.flatnonzero(reliable_mask(tr.track))
+    reach = [k for k in np.flatnonzero(tr.reliable)
              if np.isfinite(tr.size_px[k]) and tr.track.state[k] == ObsState.MOVING]
+    frame_dt = tr.track.frame_dt_s
     out = {}
     for c in floors:
         own = [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]), float(tr.size_px[k]))
                for k in reach if abs(k - c.index) > 2]
         above = height_above_support(c.t_s, c.bottom_y_px, size_near(tr, c.index), refs + own)
-        slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * tr.track.frame_dt_s
+        slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * frame_dt
         out[c.index] = (above, slack)
     return out
 

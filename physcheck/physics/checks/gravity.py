@@ -84,13 +84,13 @@ class AntigravityCheck:
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
                 out.append(_finding(tr, traj, frames, ts, up_acc, thr))
             if not any(f.type == "antigravity" and f.entity == tr.entity for f in out):
-                turn = self._turns_upward(tr, traj, config, thr, gap)
+                turn = self._turns_upward(tr, traj, config, thr, gap, off)
                 if turn is not None:
                     out.append(turn)
         return out
 
     def _turns_upward(self, tr: Trajectory, traj: Trajectories, config: Config, thr: float,
-                      gap: float) -> Finding | None:
+                      gap: float, off: set[int]) -> Finding | None:
         """Within one contact-free stretch, the fall's acceleration turns upward for a while.
 
         Smoothing averages a fall and a lift next to it into a weak fall, and a short lift can
@@ -103,8 +103,8 @@ class AntigravityCheck:
         """
         g = traj.g_px_s2
         t_all, y_all = tr.track.t_s, tr.track.xy_px[:, 1]
-        # a 'bounce' far above every support is a reversal off nothing: it cuts nothing
-        off = floors_off_nothing(tr, traj)
+        # a 'bounce' far above every support (in ``off``) is a reversal off nothing: it cuts
+        # nothing
         cut = sorted(c.index for c in tr.contacts if c.kind not in UNEXPLAINED_KINDS
                      and c.index not in off)
         edges = [-1, *cut, len(t_all)]

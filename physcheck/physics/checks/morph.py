@@ -155,9 +155,14 @@ def _in_background(tr: Trajectory, ks: np.ndarray) -> np.ndarray:
     t = tr.track.t_s
     xy = tr.track.xy_px
     reach = 2 * BG_STEP_S
+    finite = np.isfinite(xy[:, 0])
+    # t increases: each window lies in a slice (with a hair of margin for rounding)
+    lo = np.searchsorted(t, t[ks] - reach - 1e-6)
+    hi = np.searchsorted(t, t[ks] + reach + 1e-6, side="right")
     out = np.zeros(len(ks), bool)
     for i, k in enumerate(ks):
-        w = np.flatnonzero((np.abs(t - t[k]) <= reach) & np.isfinite(xy[:, 0]))
+        sl = slice(lo[i], hi[i])
+        w = np.flatnonzero((np.abs(t[sl] - t[k]) <= reach) & finite[sl]) + lo[i]
         if len(w) < 3 or t[w[0]] > t[k] - 0.8 * reach or t[w[-1]] < t[k] + 0.8 * reach:
             continue  # not seen over the window: no evidence it stayed
         out[i] = float(np.max(np.linalg.norm(xy[w] - xy[k], axis=1))) < tr.body_size_px
