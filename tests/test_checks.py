@@ -719,6 +719,34 @@ def test_a_one_frame_dent_in_the_silhouette_is_not_sinking() -> None:
     assert run_check("interpenetration", track) == []
 
 
+def test_a_top_that_comes_back_up_was_no_sinking() -> None:
+    """At rest, the silhouette loses its top for a sixth of a second (a shadow or a
+    neighbour taking part of it) and then has it back for the rest of the track: a sunk body
+    stays sunk."""
+    track = _landed(0.0)
+    land = int(np.argmax(track.xy_px[:, 1] >= FLOOR - BODY / 2 - 1))
+    bb = track.bbox_px.copy()
+    bb[land + 15:land + 20, 1] += 0.6 * BODY
+    track = dataclasses.replace(track, bbox_px=bb)
+    assert run_check("interpenetration", track) == []
+
+
+def test_a_narrow_piece_of_a_resting_body_is_not_its_sunk_top() -> None:
+    """At rest, a neighbour comes to touch it and the tracker is left with a narrow piece of
+    it by the floor, for the rest of the track: half as wide as a ball's cap of that height
+    would be, so it is not what is left above the floor of a sinking ball."""
+    track = _landed(0.0)
+    land = int(np.argmax(track.xy_px[:, 1] >= FLOOR - BODY / 2 - 1))
+    bb = track.bbox_px.copy()
+    piece = np.arange(len(bb)) >= land + 20
+    bb[piece, 1] = FLOOR - 0.45 * BODY
+    mid = (bb[piece, 0] + bb[piece, 2]) / 2
+    bb[piece, 0], bb[piece, 2] = mid - 0.25 * BODY, mid + 0.25 * BODY
+    track = dataclasses.replace(track, bbox_px=bb,
+                                area_px=(bb[:, 2] - bb[:, 0]) * (bb[:, 3] - bb[:, 1]))
+    assert run_check("interpenetration", track) == []
+
+
 def test_a_body_that_goes_down_whole_after_landing_is_not_sinking() -> None:
     """Landed on top of something (another body), then slowly rolled down off it: top and
     bottom go down together, which leaves that ground line; sinking keeps the bottom on it."""
@@ -730,6 +758,50 @@ def test_a_body_that_goes_down_whole_after_landing_is_not_sinking() -> None:
                                 bbox_px=track.bbox_px + np.c_[np.zeros((n, 1)), down,
                                                               np.zeros((n, 1)), down])
     assert run_check("interpenetration", track) == []
+
+
+def test_a_small_hop_after_landing_is_not_sinking() -> None:
+    """A bounce too short to show as a flight, its silhouette merged with the shadow on the
+    floor: the box's bottom stays on the ground line while its top rises half a body and comes
+    back down to rest. Measured from the hop's apex the top 'goes down', but the body was in
+    the air there, not resting."""
+    track = _landed(0.0)
+    land = int(np.argmax(track.xy_px[:, 1] >= FLOOR - BODY / 2 - 1))
+    n = len(track.frames)
+    k = np.arange(n) - land
+    # up to its apex in two frames, back down in eight
+    hop = 0.5 * BODY * np.where(k <= 2, 1 - ((k - 2) / 2) ** 2, 1 - ((k - 2) / 8) ** 2)
+    hop = np.where((k < 0) | (k > 10), 0.0, hop)
+    bb = track.bbox_px.copy()
+    bb[:, 1] -= hop
+    track = dataclasses.replace(track, bbox_px=bb, area_px=BODY * (bb[:, 3] - bb[:, 1]))
+    assert run_check("interpenetration", track) == []
+
+
+def test_a_body_rolling_out_of_the_frame_is_not_sinking() -> None:
+    """Lands two body sizes from the right edge and rolls out of view at 6 body sizes/s. Within
+    the border margin the edge cuts its silhouette down to what is left of it by the floor: a
+    sliver whose top is far down while its bottom stays on the ground line."""
+    width = 640
+    path, land = land_and_rest(60)
+    n = len(path)
+    t = (np.arange(n) - land) / FPS
+    x_land = width - 2.0 * BODY - 0.04 * width
+    path[:, 0] += x_land - path[land, 0]
+    path[land:, 0] = x_land + 6.0 * BODY * t[land:]
+    keep = path[:, 0] < width + 0.9 * BODY / 2
+    track = resting_box(make_track(7, path[keep]), land, np.zeros(int(keep.sum())))
+    bb = track.bbox_px.copy()
+    bb[:, 0] = np.minimum(bb[:, 0], width - 2.0)
+    bb[:, 2] = np.minimum(bb[:, 2], width)
+    sliver = bb[:, 2] - bb[:, 0] < 0.6 * BODY
+    bb[sliver, 1] = bb[sliver, 3] - 0.3 * BODY
+    track = dataclasses.replace(track, bbox_px=bb,
+                                area_px=(bb[:, 2] - bb[:, 0]) * (bb[:, 3] - bb[:, 1]))
+    config = Config()
+    traj = compute_kinematics(dataclasses.replace(track_set(track), frame_size=(width, 720)),
+                              config, 1.0)
+    assert CHECKS["interpenetration"]().run(traj, config) == []
 
 
 def _two_on_the_ground(collide: bool, seed: int = 0) -> list[EntityTrack]:

@@ -50,7 +50,11 @@ class HoverCheck:
                     continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
-                v_in = np.nanmedian(tr.v_px_s[before], axis=0)
+                v_before = tr.v_px_s[before]
+                v_before = v_before[np.isfinite(v_before).all(axis=1)]
+                # no measured entry velocity (every sighting before it unreliable): unknown
+                v_in = (np.median(v_before, axis=0) if len(v_before)
+                        else np.full(2, np.nan))
                 bottom = float(np.nanmedian(tr.track.bbox_px[k0:k1 + 1, 3]))
                 above = (support - bottom) if support is not None else 0.0
                 falling_fast = v_in[1] > 3.0 * body

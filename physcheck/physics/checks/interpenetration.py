@@ -12,6 +12,7 @@ from physcheck.physics.kinematics import (
     Contact,
     Trajectories,
     Trajectory,
+    border_mask,
     frame_travel,
     steady_shape,
 )
@@ -63,14 +64,16 @@ class InterpenetrationCheck:
                 np.sqrt(tr.track.area_px[before]), tr.track.elongation[before],
                 frame_travel(tr.v_px_s[before], tr.track.frame_dt_s, tr.body_size_px)):
             return None
-        moving = tr.track.state == ObsState.MOVING
+        # a box cut by the frame's edge loses its top as the body rolls out of view
+        inside = ~border_mask(traj.tracks, tr.track, config.border_margin_frac)
+        moving = (tr.track.state == ObsState.MOVING) & inside
         ks = np.flatnonzero(moving & (np.arange(len(moving)) > c.index + 1))
         if len(ks) < 5:
             return None
         box = tr.track.bbox_px
         body = tr.body_size_px
         k_ref = ks[0]
-        after = np.flatnonzero(tr.seen & (np.arange(len(tr.seen)) > c.index + 1))[:5]
+        after = np.flatnonzero(tr.seen & inside & (np.arange(len(tr.seen)) > c.index + 1))[:5]
         # it stays where it landed, its bottom on that ground line (its centre may go down:
         # that is the sinking itself). A body going steadily down into the floor, its bottom
         # on one ground line, may keep sliding as it goes (at most 3 body sizes, below);
@@ -84,7 +87,11 @@ class InterpenetrationCheck:
                 or (not steady and float(np.nanmedian(vx)) > 1.0 * body)
                 or float(np.ptp(bottoms)) > 0.3 * body):
             return None
-        top0, bot0 = box[k_ref, 1], box[k_ref, 3]
+        bot0 = box[k_ref, 3]
+        # the top where it landed, unless the body is lower when it rests: after a hop (a
+        # small bounce too short to show as a flight) the first sighting may be in the air,
+        # and a silhouette merged with its shadow keeps its bottom on the ground line there
+        top0 = max(box[k_ref, 1], box[c.index, 1]) if tr.seen[c.index] else box[k_ref, 1]
         width0 = box[k_ref, 2] - box[k_ref, 0]
         x0 = tr.track.xy_px[k_ref, 0]
         # a sunk body stays sunk: the top of a sighting and the next two (their median), so a
@@ -110,9 +117,19 @@ class InterpenetrationCheck:
                 # what sinks into a floor keeps its width above it until half of it is gone;
                 # a top that comes down as the outline narrows is a body turning (a box
                 # tumbling flat onto a side), not sinking
-                if box[k, 2] - box[k, 0] < 0.9 * width0 and sink < 0.5 * (bot0 - top0):
+                width = box[k, 2] - box[k, 0]
+                if width < 0.9 * width0 and sink < 0.5 * (bot0 - top0):
+                    continue
+                # and what is left above the floor is at least as wide as a ball's cap of
+                # that height: a narrower silhouette is a piece of the body (the rest hidden
+                # by a neighbour or taken into the background), not its top
+                if width < 0.7 * _cap_width(box[k, 3] - box[k, 1], width0):
                     continue
                 if any(f.i0 >= k_ref for f in tr.flights):
+                    return None
+                # a sunk body stays sunk: over the rest of the track its top stays down (one
+                # that comes back up was the silhouette changing, not the body going in)
+                if float(np.median(box[ks[j:], 1])) - top0 <= thr:
                     return None
                 k_end = int(ks[-1])
                 sink_total = float(np.nanmax(tops) - top0)  # a glitch is no deepest point
@@ -188,6 +205,13 @@ class InterpenetrationCheck:
                      f"{t[0]:.2f} s and {t[1]:.2f} s on the same ground line without either "
                      f"changing course"),
         )
+
+
+def _cap_width(height: float, diameter: float) -> float:
+    """Width of the cap of a ball of this diameter that shows ``height`` above a floor."""
+    if height >= diameter / 2:
+        return diameter
+    return 2.0 * float(np.sqrt(max(height * (diameter - height), 0.0)))
 
 
 def _held_tops(tops: np.ndarray) -> np.ndarray:
