@@ -551,6 +551,16 @@ def test_impulse_on_a_sideways_kick_in_mid_air() -> None:
     assert f.evidence["dv_px_s"] == pytest.approx(450, rel=0.2)
 
 
+@pytest.mark.parametrize("frames", [[20], [20, 21], [14, 15]])
+def test_a_centroid_glitch_next_to_the_apex_is_not_impulse(frames: list[int]) -> None:
+    """For a frame or two the silhouette merges with something below it (its shadow, a
+    ghost) and its centroid drops 8 px: a V in the path that looks like a kick or a bounce
+    off nothing, but the motion on either side is one parabola."""
+    path = parabola(40)
+    path[frames, 1] += 8.0
+    assert run_check("impulse", make_track(3, path)) == []
+
+
 def test_bounce_on_the_ground_is_not_impulse() -> None:
     path, _ = bounce(0.7)
     assert run_check("impulse", make_track(0, path)) == []

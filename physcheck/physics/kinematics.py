@@ -512,6 +512,34 @@ def size_near(tr: Trajectory, k: int) -> float:
     return float(np.median(tr.size_px[near]))
 
 
+def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> np.ndarray | None:
+    """(2,) velocity jump at track index ``k`` estimated without the sightings next to it
+    (k-1, k, k+1), or None where too few remain.
+
+    One parabola plus a velocity hinge at t_k, fitted over up to m reliable sightings on each
+    side within the neighbouring breaks. A jump that only the sightings next to the break
+    carry is a glitch of the silhouette there (merged with its shadow or a ghost for a frame
+    or two), which bends any fit through it; a real kick changes the motion on both sides.
+    """
+    t_all = tr.track.t_s
+    lo = max((b for b in tr.breaks if b < k), default=-1)
+    hi = min((b for b in tr.breaks if b > k), default=len(t_all))
+    idx = np.flatnonzero(tr.reliable)
+    if len(idx) < 2:
+        return None
+    dt = float(np.median(np.diff(t_all[idx])))
+    m = min(max(4, round(smooth_window_s / 2 / max(dt, 1e-3))), 10)
+    idx = idx[(idx > lo) & (idx < hi) & (np.abs(idx - k) > 1)]
+    left, right = idx[idx < k][-m:], idx[idx > k][:m]
+    if len(left) < 3 or len(right) < 3:
+        return None
+    sel = np.r_[left, right]
+    tau = t_all[sel] - t_all[k]
+    x = np.c_[np.ones_like(tau), tau, tau**2, np.maximum(tau, 0.0)]
+    coef, *_ = np.linalg.lstsq(x, tr.track.xy_px[sel], rcond=None)
+    return np.asarray(coef[3], float)
+
+
 def reliable_mask(track: EntityTrack) -> np.ndarray:
     """(K,) bool: sightings whose centroid is the body's centre.
 

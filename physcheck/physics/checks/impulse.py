@@ -14,7 +14,7 @@ from physcheck.physics.checks.base import (
     size_near,
 )
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory
+from physcheck.physics.kinematics import Trajectories, Trajectory, jump_without_neighbours
 
 
 class ImpulseCheck:
@@ -60,6 +60,11 @@ class ImpulseCheck:
                 thr = max(floor_g, config.impulse_min_dv_ratio * float(np.linalg.norm(vb)),
                           1.5 * body)
                 if dv < thr:
+                    continue
+                # a jump that the sightings next to it alone carry is a glitch of the
+                # silhouette there (a 'bounce' off nothing, a kick), not a change of motion
+                rest = jump_without_neighbours(tr, c.index, config.smooth_window_s)
+                if rest is not None and float(np.linalg.norm(rest)) < 0.5 * thr:
                     continue
                 sb, sa = float(np.linalg.norm(vb)), float(np.linalg.norm(va))
                 f = int(tr.track.frames[c.index])
