@@ -395,6 +395,19 @@ def test_a_body_that_turns_back_out_of_sight_does_not_swing() -> None:
     assert swings(dataclasses.replace(tr, v_px_s=v, contacts=()))
 
 
+def test_a_body_that_turns_back_at_the_frame_s_edge_does_not_swing() -> None:
+    """The same turn seen, but at the frame's edge: the edge cuts the silhouette there, and
+    what turned it back may lie beyond the edge, so it shows no pendulum."""
+    tr = kinematics(make_track(0, parabola(40))).items[0]
+    v = tr.v_px_s.copy()
+    v[28:38, 0] = np.linspace(150.0, -150.0, 10)
+    v[38:, 0] = -150.0
+    edge = np.zeros(len(v), bool)
+    edge[30:34] = True
+    assert swings(dataclasses.replace(tr, v_px_s=v, contacts=()))
+    assert not swings(dataclasses.replace(tr, v_px_s=v, contacts=()), edge)
+
+
 def test_antigravity_needs_ballistic_evidence() -> None:
     # rising with constant upward acceleration from the first frame: never fell freely
     t = times(36)
@@ -634,6 +647,19 @@ def test_morph_on_a_size_that_swells_and_comes_back() -> None:
     assert found[0].evidence["size_ratio"] >= 1.45
 
 
+def test_a_body_that_swallows_the_one_it_met_is_not_morph() -> None:
+    """Another body flies alongside and touches it until 0.57 s, when that one's track ends
+    (lost into this one's silhouette); a tenth of a second later the silhouette holds both,
+    1.6x the size, for a sixth of a second. Sizes measured that close to a touch are not the
+    body's own."""
+    t = times(45)
+    path = parabola(45, vy=-800.0)
+    sizes = np.where((t >= 0.67) & (t < 0.84), 1.6 * BODY, BODY)
+    other = make_track(9, path[:18] + np.array([BODY + 2.0, 0.0]), end_reason="occluded",
+                       color=(40, 60, 200))
+    assert of_type(run_check("morph", make_track(6, path, sizes=sizes), other), "morph") == []
+
+
 def test_a_body_slowly_taken_into_the_background_is_not_morph() -> None:
     """A ball rolling at a tenth of its size per second stays within its outline over the
     median background's window: the median holds part of it and its silhouette shrinks to
@@ -714,6 +740,43 @@ def test_interpenetration_of_a_body_blurred_before_it_landed() -> None:
     assert len(found) == 1
 
 
+@pytest.mark.parametrize("kind", ["body", "edge", "none"])
+def test_sinking_after_landing_on_a_body_or_too_near_the_end_to_classify(kind: str) -> None:
+    """The landing break read as touching another body (its shadow not recognised, or a
+    body it landed on: sinking into that is as impossible), as an 'edge' break (a body
+    going on down through the floor is soon gone, leaving too few sightings after the break
+    to classify it), or as no contact at all (falling on into the floor, it only slowed
+    down): the sinking after it counts all the same."""
+    ball = _landed(12.0)
+    n = len(ball.frames)
+    # what it landed on, when that is a body: a slab whose top is the ground line
+    slab = make_track(8, np.tile([330.0, FLOOR + BODY], (n, 1)), sizes=np.full(n, 2 * BODY),
+                      noise=0.0)
+    traj = kinematics(ball, slab)
+    tr = next(t for t in traj.items if t.entity == 7)
+    landing = [dataclasses.replace(c, kind=kind, partner=8 if kind == "body" else None)
+               if c.kind == "floor" else c for c in tr.contacts]
+    assert kind in [c.kind for c in landing]
+    traj = dataclasses.replace(traj, items=(dataclasses.replace(tr, contacts=tuple(landing)),))
+    found = of_type(CHECKS["interpenetration"]().run(traj, Config()), "interpenetration")
+    assert len(found) == 1
+
+
+def test_a_top_that_comes_down_after_touching_a_body_beside_it_is_not_sinking() -> None:
+    """The break is a touch from a body beside it (merged silhouettes that part again), not a
+    landing on that body: what its top does after says nothing about sinking into it."""
+    ball = _landed(12.0)
+    n = len(ball.frames)
+    beside = make_track(8, np.tile([ball.xy_px[-1, 0] + BODY, FLOOR - BODY / 2], (n, 1)),
+                        noise=0.0)
+    traj = kinematics(ball, beside)
+    tr = next(t for t in traj.items if t.entity == 7)
+    touched = [dataclasses.replace(c, kind="body", partner=8) if c.kind == "floor" else c
+               for c in tr.contacts]
+    traj = dataclasses.replace(traj, items=(dataclasses.replace(tr, contacts=tuple(touched)),))
+    assert CHECKS["interpenetration"]().run(traj, Config()) == []
+
+
 def test_landing_and_resting_does_not_sink() -> None:
     assert run_check("interpenetration", _landed(0.0)) == []
 
@@ -754,6 +817,19 @@ def test_a_narrow_piece_of_a_resting_body_is_not_its_sunk_top() -> None:
     bb[piece, 0], bb[piece, 2] = mid - 0.25 * BODY, mid + 0.25 * BODY
     track = dataclasses.replace(track, bbox_px=bb,
                                 area_px=(bb[:, 2] - bb[:, 0]) * (bb[:, 3] - bb[:, 1]))
+    assert run_check("interpenetration", track) == []
+
+
+def test_a_body_merged_with_one_resting_on_it_does_not_sink_when_they_part() -> None:
+    """Landed together with another body of its size lying on it, which rolls off two
+    thirds of a second later: one silhouette twice as tall until then. When they part, the
+    top 'comes down' a whole body; the reference top was never this body's."""
+    track = _landed(0.0)
+    land = int(np.argmax(track.xy_px[:, 1] >= FLOOR - BODY / 2 - 1))
+    bb = track.bbox_px.copy()
+    bb[land - 3:land + 20, 1] -= BODY
+    track = dataclasses.replace(track, bbox_px=bb,
+                                area_px=BODY * (bb[:, 3] - bb[:, 1]))
     assert run_check("interpenetration", track) == []
 
 

@@ -263,6 +263,40 @@ def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:
     assert np.allclose(ct.bbox_ref[held, 3], 100, atol=1.5)
 
 
+def test_a_body_taken_into_the_background_piece_by_piece_is_held_by_its_whole_look() -> None:
+    """A body comes to rest and the median background takes it in over a few frames: its
+    silhouette shrinks to a scrap of itself before it is gone. The look it is held by is the
+    whole body's, not the last scrap's (mostly background around a corner of the body, whose
+    look is the camera's noise): the body is still there, not vanished."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.75,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    rng = np.random.default_rng(3)
+    body = rng.integers(30, 230, (20, 20)).astype(np.uint8)
+    for f in range(20):
+        x = 100 + 3 * min(f, 10)
+        img = np.full((180, 320), 120.0)
+        img[80:100, x:x + 20] = body
+        gray = np.clip(img + rng.normal(0, 25, img.shape), 0, 255).astype(np.uint8)
+        if f <= 10:
+            blobs = [Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
+                          elongation=1.0)]
+        elif f <= 13:  # at rest: a shrinking scrap of its bottom right corner
+            side = {11: 12, 12: 8, 13: 6}[f]
+            blobs = [Blob(cx=x + 20 - side / 2, cy=100 - side / 2, x0=x + 20 - side,
+                          y0=100 - side, x1=x + 20, y1=100, area=float(side * side),
+                          elongation=1.0)]
+        else:
+            blobs = []
+        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
+    (ct,) = tracker.finish()
+    assert len(ct.frames) == 20
+    assert (ct.state[14:] == ObsState.STILL).all()
+    assert ct.end_reason != "vanished"
+
+
 def _smooth_wall(seed: int, w: int = 200, h: int = 120) -> np.ndarray:
     """A plain wall: soft blotches and sensor grain, no corners to follow."""
     rng = np.random.default_rng(seed)

@@ -82,6 +82,10 @@ class _Track:
     closes (only the last one is kept, so measuring every frame is wasted)."""
     _vel: tuple[int, np.ndarray] | None = None
     """Cached velocity_ref for a number of sightings."""
+    whole: tuple[np.ndarray, tuple[float, float], tuple[int, int, int, int]] | None = None
+    """(template, tpl_offset, tpl_pad) of the body's last whole look, kept while its latest
+    sightings are scraps of it (far smaller than the sightings before: partly hidden or taken
+    into the background). A scrap's own look may match nothing once the scrap is gone."""
     cur_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     """Box in the pixels of frame ``cur_frame`` (the latest frame it was placed in)."""
     cur_frame: int = -1
@@ -388,6 +392,11 @@ class EntityTracker:
         recent = [tr.area[i] for i in tr.seen_idx()[-6:-1]]
         if recent and b.area > 1.4 * statistics.median(recent):
             return  # merged with something: keep the clean appearance
+        if recent and b.area < 0.6 * statistics.median(recent):
+            if tr.whole is None and tr.template is not None:
+                tr.whole = (tr.template, tr.tpl_offset, tr.tpl_pad)
+        else:
+            tr.whole = None
         m = self.margin
         if b.x0 < m or b.y0 < m or b.x1 > self.w - m or b.y1 > self.h - m:
             return  # cut by the border: the patch would be mostly background
@@ -468,31 +477,47 @@ class EntityTracker:
 
     def _template_search(self, tr: _Track, gray: np.ndarray, pred: np.ndarray,
                          size: float, radius: int | None = None) -> tuple[float, float] | None:
+        """Where the body's look is near ``pred`` (its centroid), or None. Its latest look
+        first; while its latest sightings were scraps, then its last whole look, searched
+        far enough to allow for the scrap's centroid not being the body's centre (found, it
+        becomes the body's look again)."""
         if tr.template is None:
             return None
-        th, tw = tr.template.shape
-        if radius is None:
-            radius = int(max(4, 0.75 * size))
-        ox = pred[0] + tr.tpl_offset[0]
-        oy = pred[1] + tr.tpl_offset[1]
+        r = int(max(4, 0.75 * size)) if radius is None else radius
+        found = self._search_look(tr.template, tr.tpl_offset, gray, pred, r)
+        if found is None and tr.whole is not None:
+            template, offset, pad = tr.whole
+            found = self._search_look(template, offset, gray, pred,
+                                      max(r, max(template.shape) // 2))
+            if found is not None:
+                tr.template, tr.tpl_offset, tr.tpl_pad = template, offset, pad
+                tr.whole = None
+        return found
+
+    def _search_look(self, template: np.ndarray, offset: tuple[float, float],
+                     gray: np.ndarray, pred: np.ndarray, radius: int
+                     ) -> tuple[float, float] | None:
+        th, tw = template.shape
+        ox = pred[0] + offset[0]
+        oy = pred[1] + offset[1]
         x0, y0 = max(round(ox) - radius, 0), max(round(oy) - radius, 0)
         x1 = min(round(ox) + tw + radius, gray.shape[1])
         y1 = min(round(oy) + th + radius, gray.shape[0])
         if x1 - x0 < tw or y1 - y0 < th:
             return None
         win = gray[y0:y1, x0:x1]
-        if float(tr.template.std()) < 3.0:
+        if float(template.std()) < 3.0:
             return None
-        res = cv2.matchTemplate(win, tr.template, cv2.TM_CCOEFF_NORMED)
+        res = cv2.matchTemplate(win, template, cv2.TM_CCOEFF_NORMED)
         _, best, _, loc = cv2.minMaxLoc(res)
         if best < self.template_min_ncc:
             return None
         # correlation ignores contrast: a shaded ball's template also fits a faint shading of
         # a plain wall. The same body under the same light keeps its contrast.
         found_std = float(win[loc[1]:loc[1] + th, loc[0]:loc[0] + tw].std())
-        if not _CONTRAST_RATIO[0] <= found_std / float(tr.template.std()) <= _CONTRAST_RATIO[1]:
+        if not _CONTRAST_RATIO[0] <= found_std / float(template.std()) <= _CONTRAST_RATIO[1]:
             return None
-        return (x0 + loc[0] - tr.tpl_offset[0], y0 + loc[1] - tr.tpl_offset[1])
+        return (x0 + loc[0] - offset[0], y0 + loc[1] - offset[1])
 
     def _start_reason(self, frame: int, t_s: float, b: Blob, gray: np.ndarray,
                       earlier_gray: np.ndarray | None) -> str:

@@ -21,6 +21,7 @@ from physcheck.physics.kinematics import (
     UNEXPLAINED_KINDS,
     Trajectories,
     Trajectory,
+    border_mask,
     near_border,
     partners_at,
 )
@@ -59,7 +60,8 @@ class AntigravityCheck:
             return out
         thr = config.antigravity_up_g * g
         for tr in traj.items:
-            if not tr.flights or not judged(tr, traj) or swings(tr):
+            edge = border_mask(traj.tracks, tr.track, config.border_margin_frac)
+            if not tr.flights or not judged(tr, traj) or swings(tr, edge):
                 continue
             ay = tr.a_px_s2[:, 1]
             up = np.nan_to_num(-ay, nan=0.0) > thr
@@ -157,7 +159,7 @@ class AntigravityCheck:
         return None
 
 
-def swings(tr: Trajectory) -> bool:
+def swings(tr: Trajectory, edge: np.ndarray | None = None) -> bool:
     """Whether the body's horizontal motion turns back smoothly, away from every break.
 
     Nothing pushes a free body sideways: its horizontal velocity keeps its sign until it hits
@@ -165,6 +167,9 @@ def swings(tr: Trajectory) -> bool:
     no break near, is pulled by something unseen: a string or a rod (a pendulum, a swing), a
     hand beyond the frame. Its upward accelerations (at the bottom of each swing) are that
     pull, not antigravity.
+
+    ``edge`` (K,) marks sightings at the frame's edge: a turn there is not seen (the edge cuts
+    the silhouette, and what the body hit may lie beyond it), so it shows no swing.
     """
     vx = tr.v_px_s[:, 0]
     sig = 1.0 * tr.body_size_px  # slower sideways than a body size per second: no direction
@@ -178,6 +183,8 @@ def swings(tr: Trajectory) -> bool:
             continue
         if not np.isfinite(vx[a:b + 1]).all():
             continue  # turned back out of sight (off the frame, hidden): anything may have hit it
+        if edge is not None and edge[a:b + 1].any():
+            continue  # turned back at the frame's edge
         if not np.any((breaks >= a - w) & (breaks <= b + w)):
             return True
     return False

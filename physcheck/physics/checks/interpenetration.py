@@ -48,15 +48,20 @@ class InterpenetrationCheck:
         return out
 
     def _sink(self, tr: Trajectory, traj: Trajectories, config: Config) -> Finding | None:
-        # the last landing first; a body slowing as it sinks can show a second 'landing'
-        for c in reversed([c for c in tr.contacts if c.kind == "floor"]):
-            f = self._sink_after(tr, traj, config, c)
-            if f is not None:
-                return f
-        return None
+        # A landing is a break onto the floor, onto another body (sinking into that is as
+        # impossible), one too near the end of the track to classify (a body that goes on
+        # down through the floor is soon gone), or one that only slowed the fall (a body
+        # falling into the floor without stopping): what follows it decides. A break during
+        # the sinking is such a 'landing' too; of the sinks found, the deepest is the one
+        # measured from where the body really landed.
+        found = [f for c in reversed([c for c in tr.contacts if c.kind in _LANDING_KINDS])
+                 if (f := self._sink_after(tr, traj, config, c)) is not None]
+        return max(found, key=lambda f: float(f.evidence["sink_px"]), default=None)
 
     def _sink_after(self, tr: Trajectory, traj: Trajectories, config: Config,
                     c: Contact) -> Finding | None:
+        if c.kind == "body" and not _partner_below(tr, traj, c):
+            return None  # a body beside it, not one it landed on
         # judged on its shape before it landed: sinking hides part of it afterwards
         before = (tr.track.state == ObsState.MOVING) & (np.arange(len(tr.seen)) < c.index)
         long_side = max(traj.tracks.frame_size)
@@ -73,6 +78,12 @@ class InterpenetrationCheck:
         box = tr.track.bbox_px
         body = tr.body_size_px
         k_ref = ks[0]
+        # the reference must be the body alone: a box far taller than the body with its
+        # shadow under it (half a body at most) and its motion blur is merged with another
+        # body on it, and its top is not this body's
+        travel = abs(float(np.nan_to_num(tr.v_px_s[k_ref, 1]))) * tr.track.frame_dt_s
+        if box[k_ref, 3] - box[k_ref, 1] > 1.8 * body + travel:
+            return None
         after = np.flatnonzero(tr.seen & inside & (np.arange(len(tr.seen)) > c.index + 1))[:5]
         # it stays where it landed, its bottom on that ground line (its centre may go down:
         # that is the sinking itself). A body going steadily down into the floor, its bottom
@@ -205,6 +216,23 @@ class InterpenetrationCheck:
                      f"{t[0]:.2f} s and {t[1]:.2f} s on the same ground line without either "
                      f"changing course"),
         )
+
+
+_LANDING_KINDS = ("floor", "body", "edge", "none")
+
+
+def _partner_below(tr: Trajectory, traj: Trajectories, c: Contact) -> bool:
+    """The body touched at contact ``c`` lies below this one there (its top below this
+    body's centre): this one landed on it."""
+    frame = int(tr.track.frames[c.index])
+    centre_y = float(tr.track.xy_px[c.index, 1])
+    for other in traj.tracks.tracks:
+        if other.id != c.partner or other.shot != tr.track.shot:
+            continue
+        j = frame - int(other.frames[0])
+        if 0 <= j < len(other.frames) and np.isfinite(other.bbox_px[j, 1]):
+            return bool(other.bbox_px[j, 1] > centre_y)
+    return False
 
 
 def _cap_width(height: float, diameter: float) -> float:

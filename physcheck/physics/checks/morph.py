@@ -137,15 +137,28 @@ class MorphCheck:
 
 
 def _measurable(tr: Trajectory, traj: Trajectories, config: Config) -> np.ndarray:
-    """Track indices where the silhouette is the body's own: moving, touching no other body,
-    not cut by the frame edge (not merely near it: then the silhouette is partial)."""
+    """Track indices where the silhouette is the body's own: moving, not cut by the frame edge
+    (not merely near it: then the silhouette is partial), and touching no other body within
+    _TOUCH_REACH_S (two bodies that met are often one silhouette for a while after, the other
+    one's track lost or holding a scrap of it)."""
     long_side = max(traj.tracks.frame_size)
     gap = config.contact_gap_frac * tr.body_size_px + 2
+    t = tr.track.t_s
+    touched = t[[k for k in np.flatnonzero(tr.seen)
+                 if partners_at(traj.tracks, tr.track, int(k), gap)]]
     moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
     moving = moving[~border_mask(traj.tracks, tr.track, 2.0 / long_side, moving, shake=True)]
     moving = moving[~_in_background(tr, moving)]
-    return np.array([k for k in moving if not partners_at(traj.tracks, tr.track, int(k), gap)],
-                    int)
+    if len(touched):
+        near = np.searchsorted(touched, t[moving])
+        after = np.abs(touched[np.minimum(near, len(touched) - 1)] - t[moving])
+        before = np.abs(t[moving] - touched[np.maximum(near - 1, 0)])
+        moving = moving[np.minimum(after, before) > _TOUCH_REACH_S]
+    return moving.astype(int)
+
+
+_TOUCH_REACH_S = 0.25
+"""A sighting this close in time to one touching another body is not measured."""
 
 
 def _in_background(tr: Trajectory, ks: np.ndarray) -> np.ndarray:
