@@ -201,6 +201,19 @@ def test_a_silhouette_stretched_by_a_merge_is_not_a_reliable_centre() -> None:
     assert reliable_mask(dataclasses.replace(fast, bbox_px=bb)).all()
 
 
+@pytest.mark.parametrize("n", [1, 2, 14, 15, 16, 200])
+def test_running_median_truncates_its_window_at_the_ends(n: int) -> None:
+    from physcheck.physics.kinematics import _running_median
+
+    x = np.random.default_rng(n).uniform(0.0, 10.0, n)
+    want = np.array([np.median(x[max(i - 7, 0):i + 8]) for i in range(n)])
+    assert np.array_equal(_running_median(x, 7), want)
+    if n > 4:
+        x[3] = np.nan  # NaNs stay NaNs of their own windows
+        want = np.array([np.median(x[max(i - 7, 0):i + 8]) for i in range(n)])
+        assert np.array_equal(_running_median(x, 7), want, equal_nan=True)
+
+
 def test_registry_and_check_protocol() -> None:
     emitted = {t for name in CHECKS for t in ([name] if name in FINDING_TYPES else [])}
     emitted |= {"vanish", "appear"}  # the permanence check

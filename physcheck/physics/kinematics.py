@@ -552,7 +552,7 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     if len(moving) < 5:
         return seen
     area = track.area_px[moving]
-    local = np.array([np.median(area[max(i - 7, 0):i + 8]) for i in range(len(area))])
+    local = _running_median(area, 7)
     # much smaller: partly hidden; much larger: merged with a shadow, a reflection or a
     # neighbour. Either way the centroid is not the body's centre.
     partial = (area < 0.7 * local) | (area > 1.4 * local)
@@ -561,7 +561,7 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     # the area alone stays within bounds
     box = track.bbox_px[moving]
     ext = np.c_[box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]]
-    local_ext = np.array([np.median(ext[max(i - 7, 0):i + 8], axis=0) for i in range(len(ext))])
+    local_ext = np.stack([_running_median(ext[:, 0], 7), _running_median(ext[:, 1], 7)], axis=1)
     travel = np.abs(np.gradient(track.xy_px[moving], axis=0)) if len(moving) > 1 \
         else np.zeros_like(ext)
     partial |= (ext > 1.4 * local_ext + travel).any(axis=1)
@@ -574,6 +574,14 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
                 track.state[lo - 1] == ObsState.MOVING and track.state[hi + 1] == ObsState.MOVING:
             seen[lo:hi + 1] = False
     return seen
+
+
+def _running_median(x: np.ndarray, half: int) -> np.ndarray:
+    """Median of x[i-half : i+half+1] for every i, the window truncated at the ends."""
+    if not np.isfinite(x).all():  # NaN padding marks the ends below: keep NaNs apart
+        return np.array([np.median(x[max(i - half, 0):i + half + 1]) for i in range(len(x))])
+    padded = np.pad(np.asarray(x, float), half, constant_values=np.nan)
+    return np.nanmedian(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1), axis=1)
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
