@@ -297,6 +297,37 @@ def test_a_body_taken_into_the_background_piece_by_piece_is_held_by_its_whole_lo
     assert ct.end_reason != "vanished"
 
 
+def test_a_body_appearing_far_from_a_small_held_track_is_a_new_track() -> None:
+    """A speck on the floor (a track held by its look) and, 0.2 s later, a ball five times its
+    size appearing ten speck sizes away: the ball is another body, not the speck grown and
+    moved."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    rng = np.random.default_rng(2)
+    speck = rng.integers(30, 230, (6, 6)).astype(np.uint8)
+    ball = rng.integers(30, 230, (30, 30)).astype(np.uint8)
+    for f in range(20):
+        gray = np.full((180, 320), 120, np.uint8)
+        gray[147:153, 197:203] = speck
+        blobs = []
+        if f < 4:
+            blobs.append(Blob(cx=200.0, cy=150.0, x0=197, y0=147, x1=203, y1=153, area=36.0,
+                              elongation=1.0))
+        if f >= 12:
+            y = 60 + 2 * (f - 12)
+            gray[y:y + 30, 145:175] = ball
+            blobs.append(Blob(cx=160.0, cy=y + 15.0, x0=145, y0=y, x1=175, y1=y + 30,
+                              area=900.0, elongation=1.0))
+        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
+    tracks = tracker.finish()
+    big = [ct for ct in tracks if np.nanmax(ct.area) > 500]
+    assert len(big) == 1
+    assert big[0].frames[0] == 12
+
+
 def _smooth_wall(seed: int, w: int = 200, h: int = 120) -> np.ndarray:
     """A plain wall: soft blotches and sensor grain, no corners to follow."""
     rng = np.random.default_rng(seed)

@@ -296,11 +296,15 @@ class EntityTracker:
             for bi, b in enumerate(blobs):
                 if off_frame and not self._at_border(b):
                     continue
-                d = float(np.hypot(b.cx - preds[ti][0], b.cy - preds[ti][1])) / max(
-                    size, b.size, 3.0)
+                dist = float(np.hypot(b.cx - preds[ti][0], b.cy - preds[ti][1]))
+                d = dist / max(size, b.size, 3.0)
                 if d > gate:
                     continue
                 ratio = max(b.area, 1.0) / max(size * size, 1.0)
+                if ratio > 4.0 and dist / max(size, 3.0) > gate:
+                    # a blob over twice its size and far off by its own size: another body
+                    # (a scrap of this one grows back into its whole where the scrap was)
+                    continue
                 cost[ti, bi] = d + 1.5 * abs(np.log(ratio))
         gated = cost < _BIG
         if (gated.sum(axis=0) <= 1).all() and (gated.sum(axis=1) <= 1).all():
