@@ -587,6 +587,24 @@ def test_a_centroid_glitch_next_to_the_apex_is_not_impulse(frames: list[int]) ->
     assert run_check("impulse", make_track(3, path)) == []
 
 
+def test_the_glitch_test_does_not_reach_across_unseen_frames_to_a_bounce() -> None:
+    """The jump at a break in free fall, re-estimated without its neighbours, uses only the
+    sightings within its own window: not, beyond a run of unreliable sightings, those after a
+    bounce, which would make any break look like a change of motion."""
+    from physcheck.physics.kinematics import jump_without_neighbours
+
+    path, kc = bounce(0.7)
+    tr = kinematics(make_track(3, path)).items[0]
+    reliable = tr.reliable.copy()
+    reliable[kc - 4:kc + 1] = False  # merged with its shadow as it lands
+    k = kc - 10
+    tr = dataclasses.replace(tr, reliable=reliable, breaks=(k,))
+    jump = jump_without_neighbours(tr, k, Config().smooth_window_s)
+    assert jump is not None
+    # the bounce reverses a fall of ~800 px/s; free fall alone leaves tracking noise
+    assert abs(float(jump[1])) < 2.0 * BODY
+
+
 def test_bounce_on_the_ground_is_not_impulse() -> None:
     path, _ = bounce(0.7)
     assert run_check("impulse", make_track(0, path)) == []

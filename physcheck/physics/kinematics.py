@@ -516,10 +516,11 @@ def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> n
     """(2,) velocity jump at track index ``k`` estimated without the sightings next to it
     (k-1, k, k+1), or None where too few remain.
 
-    One parabola plus a velocity hinge at t_k, fitted over up to m reliable sightings on each
-    side within the neighbouring breaks. A jump that only the sightings next to the break
-    carry is a glitch of the silhouette there (merged with its shadow or a ghost for a frame
-    or two), which bends any fit through it; a real kick changes the motion on both sides.
+    One parabola plus a velocity hinge at t_k, fitted over the reliable sightings up to m + 1
+    frames each side, within the neighbouring breaks. A jump that only the sightings next to
+    the break carry is a glitch of the silhouette there (merged with its shadow or a ghost for
+    a frame or two), which bends any fit through it; a real kick changes the motion on both
+    sides.
     """
     t_all = tr.track.t_s
     lo = max((b for b in tr.breaks if b < k), default=-1)
@@ -529,8 +530,10 @@ def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> n
         return None
     dt = float(np.median(np.diff(t_all[idx])))
     m = min(max(4, round(smooth_window_s / 2 / max(dt, 1e-3))), 10)
-    idx = idx[(idx > lo) & (idx < hi) & (np.abs(idx - k) > 1)]
-    left, right = idx[idx < k][-m:], idx[idx > k][:m]
+    # the sightings within m frames either side (not across a run of unreliable ones, which
+    # can hide a bounce), less the two next to the break
+    idx = idx[(idx > lo) & (idx < hi) & (np.abs(idx - k) > 1) & (np.abs(idx - k) <= m + 1)]
+    left, right = idx[idx < k], idx[idx > k]
     if len(left) < 3 or len(right) < 3:
         return None
     sel = np.r_[left, right]
