@@ -394,9 +394,10 @@ class EntityTracker:
 
     def _grab_template(self, tr: _Track, gray: np.ndarray, b: Blob) -> None:
         recent = [tr.area[i] for i in tr.seen_idx()[-6:-1]]
-        if recent and b.area > 1.4 * statistics.median(recent):
+        med = statistics.median(recent) if recent else None
+        if med is not None and b.area > 1.4 * med:
             return  # merged with something: keep the clean appearance
-        if recent and b.area < 0.6 * statistics.median(recent):
+        if med is not None and b.area < 0.6 * med:
             if tr.whole is None and tr.template is not None:
                 tr.whole = (tr.template, tr.tpl_offset, tr.tpl_pad)
         else:

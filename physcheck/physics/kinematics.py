@@ -512,6 +512,12 @@ def size_near(tr: Trajectory, k: int) -> float:
     return float(np.median(tr.size_px[near]))
 
 
+def _break_window(dt: float, smooth_window_s: float) -> int:
+    """Samples on each side of a moment that break detection fits (4 to 10: half the
+    smoothing window at the track's frame interval ``dt``)."""
+    return min(max(4, round(smooth_window_s / 2 / max(dt, 1e-3))), 10)
+
+
 def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> np.ndarray | None:
     """(2,) velocity jump at track index ``k`` estimated without the sightings next to it
     (k-1, k, k+1), or None where too few remain.
@@ -528,8 +534,7 @@ def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> n
     idx = np.flatnonzero(tr.reliable)
     if len(idx) < 2:
         return None
-    dt = float(np.median(np.diff(t_all[idx])))
-    m = min(max(4, round(smooth_window_s / 2 / max(dt, 1e-3))), 10)
+    m = _break_window(float(np.median(np.diff(t_all[idx]))), smooth_window_s)
     # the sightings within m frames either side (not across a run of unreliable ones, which
     # can hide a bounce), less the two next to the break
     idx = idx[(idx > lo) & (idx < hi) & (np.abs(idx - k) > 1) & (np.abs(idx - k) <= m + 1)]
@@ -604,8 +609,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     size = np.sqrt(moving_area)
     body = float(np.nanmedian(size)) if np.isfinite(size).any() else 1.0
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
-    m = max(4, round(config.smooth_window_s / 2 / max(dt, 1e-3)))
-    m = min(m, 10)
+    m = _break_window(dt, config.smooth_window_s)
     # a velocity jump smaller than ~1.5 body sizes/s is within what tracking noise produces
     breaks_local, jumps = find_breaks(t, xy, m, min_dv=1.5 * body)
     x_s = np.full((k, 2), np.nan)

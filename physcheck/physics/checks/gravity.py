@@ -60,8 +60,8 @@ class AntigravityCheck:
             return out
         thr = config.antigravity_up_g * g
         for tr in traj.items:
-            edge = border_mask(traj.tracks, tr.track, config.border_margin_frac)
-            if not tr.flights or not judged(tr, traj) or swings(tr, edge):
+            if not tr.flights or not judged(tr, traj) or swings(
+                    tr, border_mask(traj.tracks, tr.track, config.border_margin_frac)):
                 continue
             ay = tr.a_px_s2[:, 1]
             up = np.nan_to_num(-ay, nan=0.0) > thr

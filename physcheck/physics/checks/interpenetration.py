@@ -54,12 +54,16 @@ class InterpenetrationCheck:
         # falling into the floor without stopping): what follows it decides. A break during
         # the sinking is such a 'landing' too; of the sinks found, the deepest is the one
         # measured from where the body really landed.
+        # a box cut by the frame's edge loses its top as the body rolls out of view
+        inside = ~border_mask(traj.tracks, tr.track, config.border_margin_frac)
         found = [f for c in reversed([c for c in tr.contacts if c.kind in _LANDING_KINDS])
-                 if (f := self._sink_after(tr, traj, config, c)) is not None]
+                 if (f := self._sink_after(tr, traj, config, c, inside)) is not None]
         return max(found, key=lambda f: float(f.evidence["sink_px"]), default=None)
 
     def _sink_after(self, tr: Trajectory, traj: Trajectories, config: Config,
-                    c: Contact) -> Finding | None:
+                    c: Contact, inside: np.ndarray) -> Finding | None:
+        """The sinking after landing ``c``, measured on sightings ``inside`` the frame's
+        border margin."""
         if c.kind == "body" and not _partner_below(tr, traj, c):
             return None  # a body beside it, not one it landed on
         # judged on its shape before it landed: sinking hides part of it afterwards
@@ -69,8 +73,6 @@ class InterpenetrationCheck:
                 np.sqrt(tr.track.area_px[before]), tr.track.elongation[before],
                 frame_travel(tr.v_px_s[before], tr.track.frame_dt_s, tr.body_size_px)):
             return None
-        # a box cut by the frame's edge loses its top as the body rolls out of view
-        inside = ~border_mask(traj.tracks, tr.track, config.border_margin_frac)
         moving = (tr.track.state == ObsState.MOVING) & inside
         ks = np.flatnonzero(moving & (np.arange(len(moving)) > c.index + 1))
         if len(ks) < 5:
