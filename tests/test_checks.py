@@ -1246,6 +1246,33 @@ def test_morph_when_a_body_grows_in_free_flight() -> None:
     assert found[0].evidence["fall_accel_ratio"] < 1.1
 
 
+def _fall_with_late_accel(n: int, k: int, factor: float) -> np.ndarray:
+    """parabola(n), with the fall's acceleration ``factor`` x G from frame k on."""
+    path = parabola(n)
+    t = times(n)
+    tk = t[k]
+    late = t >= tk
+    path[late, 1] += 0.5 * (factor - 1) * G * (t[late] - tk) ** 2
+    return path
+
+
+def test_morph_in_flight_confidence_is_the_size_change_depth_leaves_unexplained() -> None:
+    """A 1.5x growth while the fall keeps its acceleration is a confident morph that fails the
+    video; with the fall's acceleration rising 1.15x as well (part of what depth would do),
+    the same growth is reported less surely."""
+    k = np.arange(40)
+    sizes = BODY * np.clip(1 + 0.5 * (k - 15) / 9, 1.0, 1.5)
+    steady = of_type(run_check("morph", make_track(1, parabola(40), sizes=sizes)), "morph")
+    partly = of_type(run_check("morph", make_track(
+        1, _fall_with_late_accel(40, 20, 1.15), sizes=sizes)), "morph")
+    assert len(steady) == 1 and len(partly) == 1
+    assert steady[0].evidence["fall_accel_ratio"] < 1.05
+    assert 1.08 < partly[0].evidence["fall_accel_ratio"] < 1.25
+    assert steady[0].confidence > 0.8
+    assert partly[0].confidence < steady[0].confidence - 0.1
+    assert score_findings(steady, Config()).verdict == "fail"
+
+
 @pytest.mark.parametrize("vz", [5.0, 2.0, -1.5])
 def test_a_throw_towards_or_away_from_the_camera_is_plausible(vz: float) -> None:
     """Size and the fall's image acceleration both scale with 1/distance: no finding at all."""

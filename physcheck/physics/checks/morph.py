@@ -122,12 +122,19 @@ class MorphCheck:
                 continue
             f0, f1 = int(tr.track.frames[ks[0]]), int(tr.track.frames[ks[-1]])
             t0, t1 = float(tr.track.t_s[ks[0]]), float(tr.track.t_s[ks[-1]])
+            # the size change that depth does not explain: depth would change the fall's
+            # acceleration by as much, so whatever the fall did change may be depth. Its
+            # threshold is where both tests above hold with equality.
+            unexplained = float(np.log(r_size) - np.log(r_acc))
+            floor = (1 - _DEPTH_SHARE) * float(np.log(config.morph_size_ratio))
             return Finding(
                 type="morph", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
-                confidence=margin_confidence(r_size - 1, config.morph_size_ratio - 1),
+                confidence=margin_confidence(unexplained, floor),
                 evidence={"size_ratio": r_size, "threshold": config.morph_size_ratio,
                           "size_start_px": s0, "size_end_px": s1,
-                          "fall_accel_ratio": r_acc, "accel_px_s2": acc},
+                          "fall_accel_ratio": r_acc, "accel_px_s2": acc,
+                          "unexplained_log_size": unexplained,
+                          "unexplained_threshold": floor},
                 message=(f"entity {tr.entity} changes size by {r_size:.2f}x in free flight "
                          f"between {t0:.2f} s and {t1:.2f} s while its fall keeps the same "
                          f"acceleration ({r_acc:.2f}x): moving nearer or farther would change "
