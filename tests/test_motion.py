@@ -328,6 +328,32 @@ def test_a_body_appearing_far_from_a_small_held_track_is_a_new_track() -> None:
     assert big[0].frames[0] == 12
 
 
+def test_a_vanished_body_is_not_revived_by_a_strip_far_away() -> None:
+    """A ball vanishes mid-frame; 0.4 s later a thin strip (a floor line stirred by a shaking
+    camera) shows up within the gate that widened while the ball was unseen. A ball comes
+    back whole or in part, never four times as wide: the ball vanished, the strip is new."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    gray = np.full((180, 320), 100, np.uint8)
+    rgb = np.full((180, 320, 3), 100, np.uint8)
+    for f in range(30):
+        blobs = []
+        if f < 12:
+            x = 60.0 + 2 * f
+            blobs.append(Blob(cx=x, cy=80.0, x0=int(x) - 7, y0=73, x1=int(x) + 8, y1=88,
+                              area=180.0, elongation=1.0))
+        if f >= 24:
+            blobs.append(Blob(cx=150.0, cy=150.0, x0=120, y0=149, x1=180, y1=152, area=170.0,
+                              elongation=12.0))
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    ball = next(ct for ct in tracker.finish() if ct.frames[0] == 0)
+    assert ball.end_reason == "vanished"
+    assert ball.frames[np.flatnonzero(ball.state <= ObsState.STILL)[-1]] == 11
+
+
 def _smooth_wall(seed: int, w: int = 200, h: int = 120) -> np.ndarray:
     """A plain wall: soft blotches and sensor grain, no corners to follow."""
     rng = np.random.default_rng(seed)

@@ -178,6 +178,8 @@ class EntityTracker:
         self.first_frame: int | None = None
         self.first_t = 0.0
         self.last_t = 0.0
+        self.frame_dt = 0.0
+        """Time from the previous frame to the current one."""
         self.prev_gray: np.ndarray | None = None
 
     # ------------------------------------------------------------------ per frame
@@ -195,6 +197,7 @@ class EntityTracker:
         if self.first_frame is None:
             self.first_frame = frame
             self.first_t = t_s
+        self.frame_dt = t_s - self.last_t if frame != self.first_frame else 0.0
         self.last_t = t_s
         from_ref = np.linalg.inv(to_ref)
         if self.prev_gray is not None and self.prev_gray.shape == gray.shape:
@@ -209,7 +212,7 @@ class EntityTracker:
             dt = t_s - tr.last_seen_t
             p_ref = tr.last_xy_ref() + tr.velocity_ref() * dt
             preds.append(apply_h(from_ref, p_ref)[0])
-        assigned = self._assign(blobs, preds, t_s)
+        assigned = self._assign(blobs, preds, t_s, gray)
         blob_owner: dict[int, int] = {}
         for ti, bi in assigned.items():
             blob_owner[bi] = self.live[ti].id
@@ -280,7 +283,8 @@ class EntityTracker:
         return out
 
     # ------------------------------------------------------------------ helpers
-    def _assign(self, blobs: list[Blob], preds: list[np.ndarray], t_s: float) -> dict[int, int]:
+    def _assign(self, blobs: list[Blob], preds: list[np.ndarray], t_s: float,
+                gray: np.ndarray) -> dict[int, int]:
         if not blobs or not self.live:
             return {}
         cost = np.full((len(self.live), len(blobs)), _BIG)
@@ -288,8 +292,15 @@ class EntityTracker:
             size = tr.last_size()
             dt = max(t_s - tr.last_seen_t, 1e-3)
             speed_cur = float(np.linalg.norm(tr.velocity_ref()))
-            gate = 2.0 + 1.5 * (1 + (t_s - tr.last_seen_t) * 10) + 0.6 * speed_cur * dt / max(
-                size, 2.0)
+            moved = 0.6 * speed_cur * dt / max(size, 2.0)
+            gate = 2.0 + 1.5 * (1 + (t_s - tr.last_seen_t) * 10) + moved
+            # the gate widens while the body is unseen, for what it may do meanwhile; a blob
+            # wider or taller than the body by far is not its silhouette (a hidden body comes
+            # back in part, not stretched): beyond the gate of a body seen in the previous
+            # frame, it is the body (merged with something) only if the body's look is in it
+            box = tr.last_bbox_ref()
+            tw, th = max(box[2] - box[0], 1.0), max(box[3] - box[1], 1.0)
+            unlike_gate = 2.0 + 1.5 * (1 + self.frame_dt * 10) + moved
             # hidden by the frame's edge: it comes back through the edge, not mid-frame
             off_frame = (bool(tr.state) and tr.state[-1] == ObsState.OCCLUDED
                          and tr.occluder[-1] < 0)
@@ -299,6 +310,9 @@ class EntityTracker:
                 dist = float(np.hypot(b.cx - preds[ti][0], b.cy - preds[ti][1]))
                 d = dist / max(size, b.size, 3.0)
                 if d > gate:
+                    continue
+                if (d > unlike_gate and max((b.x1 - b.x0) / tw, (b.y1 - b.y0) / th) > 2.5
+                        and not self._look_inside(tr, gray, b)):
                     continue
                 ratio = max(b.area, 1.0) / max(size * size, 1.0)
                 if ratio > 4.0 and dist / max(size, 3.0) > gate:
@@ -313,6 +327,18 @@ class EntityTracker:
         else:
             rows, cols = assign(cost)
         return {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BIG}
+
+    def _look_inside(self, tr: _Track, gray: np.ndarray, b: Blob) -> bool:
+        """Whether the track's look (its template) is found within the blob's box."""
+        if tr.template is None:
+            return False
+        th, tw = tr.template.shape
+        pad = 2
+        win = gray[max(b.y0 - pad, 0):b.y1 + pad, max(b.x0 - pad, 0):b.x1 + pad]
+        if win.shape[0] < th or win.shape[1] < tw or float(tr.template.std()) < 3.0:
+            return False
+        res = cv2.matchTemplate(win, tr.template, cv2.TM_CCOEFF_NORMED)
+        return float(res.max()) >= self.template_min_ncc
 
     def _at_border(self, b: Blob) -> bool:
         """The blob's box reaches into the frame's border margin."""
