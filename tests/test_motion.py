@@ -354,6 +354,57 @@ def test_a_vanished_body_is_not_revived_by_a_strip_far_away() -> None:
     assert ball.frames[np.flatnonzero(ball.state <= ObsState.STILL)[-1]] == 11
 
 
+def test_at_a_low_frame_rate_a_body_seen_a_frame_ago_keeps_its_merged_blob() -> None:
+    """At 10 fps a body seen in the previous frame has a wide gate already (3.5 + 1.5 body
+    sizes): merged with a neighbour into a blob far wider than itself, whose centroid lies
+    where that gate allows, it is still the body."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    gray = np.full((180, 320), 100, np.uint8)
+    rgb = np.full((180, 320, 3), 100, np.uint8)
+    for f in range(8):
+        x = 60.0 + 10 * f
+        if f < 5:
+            blobs = [Blob(cx=x, cy=80.0, x0=int(x) - 5, y0=75, x1=int(x) + 5, y1=85,
+                          area=100.0, elongation=1.0)]
+        else:  # merged with a neighbour twice its area 125 px on: the centroid moves 83 px
+            blobs = [Blob(cx=x + 83.0, cy=80.0, x0=int(x) - 5, y0=75, x1=int(x) + 135, y1=85,
+                          area=300.0, elongation=8.0)]
+        tracker.update(f, f / 10.0, gray, rgb, blobs, np.eye(3), None)
+    (ct,) = tracker.finish()
+    assert (ct.state == ObsState.MOVING).all() and len(ct.frames) == 8
+
+
+def test_a_body_back_after_a_while_inside_a_wide_blob_is_found_by_its_look() -> None:
+    """Unseen for 0.3 s, a body comes back ten of its sizes from where it was heading, merged
+    with a thin slab: the blob is far wider than the body, but the body's look is in it."""
+    from physcheck.motion.foreground import Blob
+    from physcheck.motion.tracker import EntityTracker
+
+    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
+                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    rng = np.random.default_rng(4)
+    body = rng.integers(30, 230, (12, 12)).astype(np.uint8)
+    for f in range(22):
+        gray = np.full((180, 320), 100, np.uint8)
+        blobs = []
+        if f < 10:
+            x = 60 + 2 * f
+            gray[74:86, x:x + 12] = body
+            blobs = [Blob(cx=x + 6.0, cy=80.0, x0=x, y0=74, x1=x + 12, y1=86, area=144.0,
+                          elongation=1.0)]
+        elif f >= 19:  # back at x = 210 (heading for ~100), on a thin slab reaching right
+            gray[74:86, 210:222] = body
+            blobs = [Blob(cx=242.0, cy=82.0, x0=210, y0=74, x1=290, y1=86, area=416.0,
+                          elongation=6.0)]
+        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
+    (ct,) = tracker.finish()
+    assert ct.frames[0] == 0 and ct.state[-1] == ObsState.MOVING
+
+
 def _smooth_wall(seed: int, w: int = 200, h: int = 120) -> np.ndarray:
     """A plain wall: soft blotches and sensor grain, no corners to follow."""
     rng = np.random.default_rng(seed)
