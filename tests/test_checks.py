@@ -1271,6 +1271,7 @@ def test_morph_in_flight_confidence_is_the_size_change_depth_leaves_unexplained(
     assert steady[0].confidence > 0.8
     assert partly[0].confidence < steady[0].confidence - 0.1
     assert score_findings(steady, Config()).verdict == "fail"
+    assert "acceleration changes by 1.15x" in partly[0].message
 
 
 @pytest.mark.parametrize("vz", [5.0, 2.0, -1.5])

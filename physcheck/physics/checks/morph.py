@@ -136,8 +136,8 @@ class MorphCheck:
                           "unexplained_log_size": unexplained,
                           "unexplained_threshold": floor},
                 message=(f"entity {tr.entity} changes size by {r_size:.2f}x in free flight "
-                         f"between {t0:.2f} s and {t1:.2f} s while its fall keeps the same "
-                         f"acceleration ({r_acc:.2f}x): moving nearer or farther would change "
+                         f"between {t0:.2f} s and {t1:.2f} s while its fall's acceleration "
+                         f"changes by {r_acc:.2f}x: moving nearer or farther would change "
                          f"both alike"),
             )
         return None
