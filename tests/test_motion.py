@@ -10,9 +10,16 @@ from physcheck.config import Config
 from physcheck.motion.analyzer import MotionAnalyzer, _is_shadow
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import find_blobs, median_stack
+from physcheck.motion.tracker import EntityTracker
 from physcheck.motion.types import ObsState
 
 W, H, FPS = 480, 270, 30.0
+
+
+def _tracker(template_min_ncc: float = 0.6) -> EntityTracker:
+    """A tracker of 320x180 motion frames, as the analyzer makes one."""
+    return EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=template_min_ncc,
+                         border_margin_frac=0.04, contact_gap_frac=0.25)
 
 
 def _background(seed: int = 0, width: int = W) -> np.ndarray:
@@ -208,10 +215,8 @@ def test_a_body_first_found_just_after_its_shot_starts_was_there_at_the_start() 
     """The background has no past at a shot's start: a body standing out two frames later has
     not appeared out of nowhere; one found later mid-frame has."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker()
     gray = np.full((180, 320), 100, np.uint8)
     rgb = np.full((180, 320, 3), 100, np.uint8)
 
@@ -231,10 +236,8 @@ def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:
     box of the sightings that find it by its look is the body's, not that merged outline's
     (its bottom would sit a body below where the body rests)."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker()
     rng = np.random.default_rng(5)
     body = rng.integers(30, 230, (20, 20)).astype(np.uint8)
 
@@ -269,10 +272,8 @@ def test_a_body_taken_into_the_background_piece_by_piece_is_held_by_its_whole_lo
     whole body's, not the last scrap's (mostly background around a corner of the body, whose
     look is the camera's noise): the body is still there, not vanished."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.75,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker(template_min_ncc=0.75)
     rng = np.random.default_rng(3)
     body = rng.integers(30, 230, (20, 20)).astype(np.uint8)
     for f in range(20):
@@ -302,10 +303,8 @@ def test_a_body_appearing_far_from_a_small_held_track_is_a_new_track() -> None:
     size appearing ten speck sizes away: the ball is another body, not the speck grown and
     moved."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker()
     rng = np.random.default_rng(2)
     speck = rng.integers(30, 230, (6, 6)).astype(np.uint8)
     ball = rng.integers(30, 230, (30, 30)).astype(np.uint8)
@@ -333,10 +332,8 @@ def test_a_vanished_body_is_not_revived_by_a_strip_far_away() -> None:
     camera) shows up within the gate that widened while the ball was unseen. A ball comes
     back whole or in part, never four times as wide: the ball vanished, the strip is new."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker()
     gray = np.full((180, 320), 100, np.uint8)
     rgb = np.full((180, 320, 3), 100, np.uint8)
     for f in range(30):
@@ -359,10 +356,8 @@ def test_at_a_low_frame_rate_a_body_seen_a_frame_ago_keeps_its_merged_blob() -> 
     sizes): merged with a neighbour into a blob far wider than itself, whose centroid lies
     where that gate allows, it is still the body."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker()
     gray = np.full((180, 320), 100, np.uint8)
     rgb = np.full((180, 320, 3), 100, np.uint8)
     for f in range(8):
@@ -382,10 +377,8 @@ def test_a_body_back_after_a_while_inside_a_wide_blob_is_found_by_its_look() -> 
     """Unseen for 0.3 s, a body comes back ten of its sizes from where it was heading, merged
     with a thin slab: the blob is far wider than the body, but the body's look is in it."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker()
     rng = np.random.default_rng(4)
     body = rng.integers(30, 230, (12, 12)).astype(np.uint8)
     for f in range(22):
@@ -486,10 +479,8 @@ def test_a_body_last_seen_just_before_its_shot_ends_did_not_vanish() -> None:
     """The background has no future at a shot's end: a body lost in the last frames is there
     at the end; one lost mid-shot, mid-frame, vanished."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker()
     gray = np.full((180, 320), 100, np.uint8)
     rgb = np.full((180, 320, 3), 100, np.uint8)
 
@@ -509,10 +500,9 @@ def test_a_shaded_ball_is_not_found_in_a_wall_shaded_the_same_way() -> None:
     """Template correlation ignores contrast: a shaded ball's template also fits the faint
     shading of a plain wall (that is how a ball that vanished before a wall was 'found' on it).
     The same body under the same light keeps its contrast."""
-    from physcheck.motion.tracker import EntityTracker, _Track
+    from physcheck.motion.tracker import _Track
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.75,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker(template_min_ncc=0.75)
     yy, xx = np.mgrid[0:21, 0:21].astype(np.float32)
     ball = 170 - 60 * (xx + yy) / 40  # lit from the upper left: a diagonal ramp of 60 levels
     tr = _Track(id=0, first_frame=0, start_reason="shot_start")
@@ -532,10 +522,8 @@ def test_a_track_hidden_by_the_frame_edge_comes_back_through_it() -> None:
     """A scrap found at the left edge, then hidden by it, must not claim a ball that appears
     mid-frame: what the frame's edge hides comes back through the edge."""
     from physcheck.motion.foreground import Blob
-    from physcheck.motion.tracker import EntityTracker
 
-    tracker = EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=0.6,
-                            border_margin_frac=0.04, contact_gap_frac=0.25)
+    tracker = _tracker()
     gray = np.full((180, 320), 100, np.uint8)
     rgb = np.full((180, 320, 3), 100, np.uint8)
     for f in range(32):
@@ -556,7 +544,7 @@ def test_a_track_found_moving_once_and_then_only_by_its_look_is_no_entity(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A shadow's flicker through the shadow test gives one blob in one frame; its template
     then follows the shadow along the floor. That is not evidence of a body."""
-    from physcheck.motion.tracker import ClosedTrack, EntityTracker
+    from physcheck.motion.tracker import ClosedTrack
 
     real_finish = EntityTracker.finish
 
