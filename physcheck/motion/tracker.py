@@ -332,13 +332,21 @@ class EntityTracker:
         """Whether the track's look (its template) is found within the blob's box."""
         if tr.template is None:
             return False
-        th, tw = tr.template.shape
         pad = 2
         win = gray[max(b.y0 - pad, 0):b.y1 + pad, max(b.x0 - pad, 0):b.x1 + pad]
-        if win.shape[0] < th or win.shape[1] < tw or float(tr.template.std()) < 3.0:
-            return False
-        res = cv2.matchTemplate(win, tr.template, cv2.TM_CCOEFF_NORMED)
-        return float(res.max()) >= self.template_min_ncc
+        return self._best_match(win, tr.template) is not None
+
+    def _best_match(self, win: np.ndarray, template: np.ndarray
+                    ) -> tuple[int, int] | None:
+        """(x, y) in ``win`` where ``template`` correlates best, if at least
+        ``template_min_ncc``; None also for a window smaller than the template or a template
+        too flat to correlate."""
+        th, tw = template.shape
+        if win.shape[0] < th or win.shape[1] < tw or float(template.std()) < 3.0:
+            return None
+        res = cv2.matchTemplate(win, template, cv2.TM_CCOEFF_NORMED)
+        _, best, _, loc = cv2.minMaxLoc(res)
+        return (int(loc[0]), int(loc[1])) if best >= self.template_min_ncc else None
 
     def _at_border(self, b: Blob) -> bool:
         """The blob's box reaches into the frame's border margin."""
@@ -535,13 +543,10 @@ class EntityTracker:
         x1 = min(round(ox) + tw + radius, gray.shape[1])
         y1 = min(round(oy) + th + radius, gray.shape[0])
         if x1 - x0 < tw or y1 - y0 < th:
-            return None
+            return None  # off the frame (x1 or y1 can be negative, which slicing would wrap)
         win = gray[y0:y1, x0:x1]
-        if float(template.std()) < 3.0:
-            return None
-        res = cv2.matchTemplate(win, template, cv2.TM_CCOEFF_NORMED)
-        _, best, _, loc = cv2.minMaxLoc(res)
-        if best < self.template_min_ncc:
+        loc = self._best_match(win, template)
+        if loc is None:
             return None
         # correlation ignores contrast: a shaded ball's template also fits a faint shading of
         # a plain wall. The same body under the same light keeps its contrast.
