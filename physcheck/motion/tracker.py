@@ -293,14 +293,14 @@ class EntityTracker:
             dt = max(t_s - tr.last_seen_t, 1e-3)
             speed_cur = float(np.linalg.norm(tr.velocity_ref()))
             moved = 0.6 * speed_cur * dt / max(size, 2.0)
-            gate = 2.0 + 1.5 * (1 + (t_s - tr.last_seen_t) * 10) + moved
+            gate = _gate(t_s - tr.last_seen_t, moved)
             # the gate widens while the body is unseen, for what it may do meanwhile; a blob
             # wider or taller than the body by far is not its silhouette (a hidden body comes
             # back in part, not stretched): beyond the gate of a body seen in the previous
             # frame, it is the body (merged with something) only if the body's look is in it
             box = tr.last_bbox_ref()
             tw, th = max(box[2] - box[0], 1.0), max(box[3] - box[1], 1.0)
-            unlike_gate = 2.0 + 1.5 * (1 + self.frame_dt * 10) + moved
+            unlike_gate = _gate(self.frame_dt, moved)
             # hidden by the frame's edge: it comes back through the edge, not mid-frame
             off_frame = (bool(tr.state) and tr.state[-1] == ObsState.OCCLUDED
                          and tr.occluder[-1] < 0)
@@ -598,6 +598,12 @@ class EntityTracker:
             else:
                 tr.end_reason = "vanished"
         self.closed.append(tr)
+
+
+def _gate(unseen_s: float, moved: float) -> float:
+    """Assignment gate in body sizes, for a body unseen for ``unseen_s`` whose own motion
+    carried it ``moved`` body sizes: wider the longer it was unseen."""
+    return 2.0 + 1.5 * (1 + unseen_s * 10) + moved
 
 
 def _boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float],
