@@ -650,7 +650,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         bottom = float(np.nanmax(near)) if np.isfinite(near).any() else float("nan")
         kind = _classify(before, after, partners,
                          near_border(tracks, track, kk, config.border_margin_frac), body)
-        if kind == "none" and _next_to_gap(t, b, dt):
+        if kind == "none" and _next_to_gap(track, idx, b):
             kind = "hidden"  # unseen around the break: it may have touched anything
         elif kind == "none" and (b < m + 2 or b > len(t) - m - 3):
             # the fit window reaches the end of what was seen: an impact just beyond it (a
@@ -724,10 +724,25 @@ def _steady(x: np.ndarray, tol: float) -> bool:
     return bool(np.mean(np.abs(x / np.median(x) - 1.0) < tol) >= 0.7)
 
 
-def _next_to_gap(t: np.ndarray, b: int, dt: float) -> bool:
-    """A sample with an unobserved stretch (> 1.5 frame intervals) right before or after it."""
-    lo, hi = max(b - 2, 0), min(b + 2, len(t) - 1)
-    return bool(np.any(np.diff(t[lo:hi + 1]) > 1.5 * dt))
+def _next_to_gap(track: EntityTrack, idx: np.ndarray, b: int) -> bool:
+    """An unobserved stretch right before or after reliable sample ``b`` that could hide a
+    contact: longer than _MAX_OPEN_GAP frames, or covered by another body or the border.
+
+    A frame or two where an unoccluded body was missed (blur, a silhouette left out as
+    unreliable) hides nothing: it is seen on both sides of them, and whatever it touched
+    would be next to it there.
+    """
+    lo, hi = max(b - 2, 0), min(b + 2, len(idx) - 1)
+    for j in range(lo, hi):
+        a, c = int(idx[j]), int(idx[j + 1])
+        if c - a - 1 > _MAX_OPEN_GAP or (c - a > 1 and bool(
+                np.any(track.state[a + 1:c] == ObsState.OCCLUDED))):
+            return True
+    return False
+
+
+_MAX_OPEN_GAP = 2
+"""Frames an unoccluded body may go unseen next to a break without hiding a contact."""
 
 
 def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border: bool,

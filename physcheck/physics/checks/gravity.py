@@ -113,7 +113,9 @@ class AntigravityCheck:
         windows: list[np.ndarray] = []
         for lo, hi in itertools.pairwise(edges):
             stretch = np.arange(lo + 1, hi)
-            stretch = stretch[np.isfinite(y_all[stretch])
+            # reliable sightings only: a silhouette cut by the border or merged with
+            # something is not where the body is
+            stretch = stretch[np.isfinite(y_all[stretch]) & tr.reliable[stretch]
                               & (tr.track.state[stretch] == ObsState.MOVING)]
             t_st = t_all[stretch]
             # around each free flight in it (the ballistic evidence), at most _KNOT_REACH_S
@@ -150,6 +152,9 @@ class AntigravityCheck:
                     continue
                 if self._on_support(tr, traj, k0, k1):
                     continue
+                if sum(near_border(traj.tracks, tr.track, k, config.border_margin_frac)
+                       for k in range(k0, k1 + 1)) > (k1 - k0 + 1) / 2:
+                    continue  # the edge cuts the silhouette; what it hit may lie beyond it
                 fall = max(a for a in acc[:piece]) if piece else None
                 lead = (f"falls at {fall / g:.2f} g, then " if fall is not None and fall >= 0.5 * g
                         else "")
