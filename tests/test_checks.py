@@ -1313,6 +1313,47 @@ def test_morph_in_flight_confidence_is_the_size_change_depth_leaves_unexplained(
     assert "acceleration changes by 1.15x" in partly[0].message
 
 
+def _bounce_then(acc_after: float, n: int = 50) -> tuple[np.ndarray, int]:
+    """Thrown, bounces off the floor (restitution 0.8), then falls at ``acc_after`` x G in
+    its next flight; also the contact frame."""
+    y0, vy, floor_y = 400.0, -300.0, FLOOR - BODY / 2
+    tc = (-vy + math.sqrt(vy * vy + 2 * G * (floor_y - y0))) / G
+    v_out = -0.8 * (vy + G * tc)
+    t = times(n)
+    d = t - tc
+    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
+                 np.minimum(floor_y + v_out * d + 0.5 * acc_after * G * d * d, floor_y))
+    return np.c_[200 + 120 * t, y], round(tc * FPS)
+
+
+@pytest.mark.parametrize("shrink", [0.5, 1.8])
+def test_morph_when_a_body_changes_size_across_a_bounce(shrink: float) -> None:
+    """Half (or 1.8x) its size in the flight after a bounce, while both flights fall at the
+    same acceleration: neither flight changes size within it, and the change is not a round
+    trip, but depth would have scaled the second fall's acceleration alike."""
+    path, land = _bounce_then(1.0)
+    k = np.arange(len(path))
+    sizes = BODY * np.interp(k, [land - 2, land + 2], [1.0, shrink])
+    tr = make_track(5, path, sizes=sizes)
+    found = of_type(run_check("morph", tr), "morph")
+    assert len(found) == 1
+    f = found[0]
+    assert f.entity == 5 and f.frames[0] < land < f.frames[1]
+    assert f.evidence["size_ratio"] == pytest.approx(max(shrink, 1 / shrink), rel=0.1)
+    assert f.evidence["fall_accel_ratio"] < 1.1
+    assert score_findings(found, Config()).verdict == "fail"
+    assert ("smaller" if shrink < 1 else "larger") in f.message
+
+
+def test_a_body_that_recedes_across_a_bounce_is_not_morph() -> None:
+    """Half its size after the bounce and half its fall's image acceleration too: it bounced
+    away from the camera to twice the distance."""
+    path, land = _bounce_then(0.5)
+    k = np.arange(len(path))
+    sizes = BODY * np.interp(k, [land - 2, land + 2], [1.0, 0.5])
+    assert of_type(run_check("morph", make_track(5, path, sizes=sizes)), "morph") == []
+
+
 @pytest.mark.parametrize("vz", [5.0, 2.0, -1.5])
 def test_a_throw_towards_or_away_from_the_camera_is_plausible(vz: float) -> None:
     """Size and the fall's image acceleration both scale with 1/distance: no finding at all."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from physcheck.config import Config
@@ -30,9 +32,11 @@ class MorphCheck:
             if tr.body_size_px > 0.2 * long_side:
                 continue  # scenery or a body up close, not an object to measure
             ok = _measurable(tr, traj, config)
-            in_flight = self._in_flight(tr, traj, config, ok)
-            if in_flight is not None:
-                out.append(in_flight)
+            # a size change against the fall's acceleration: within a flight or across a bounce
+            falls = [f for f in (self._in_flight(tr, traj, config, ok),
+                                 self._across_bounce(tr, traj, config, ok)) if f is not None]
+            if falls:
+                out.append(max(falls, key=lambda f: f.confidence))
                 continue
             if len(ok) < 8:
                 continue
@@ -141,6 +145,67 @@ class MorphCheck:
                          f"both alike"),
             )
         return None
+
+
+    @staticmethod
+    def _across_bounce(tr: Trajectory, traj: Trajectories, config: Config,
+                       ok: np.ndarray) -> Finding | None:
+        """Size that differs between two free flights joined by one bounce off the scenery,
+        while their falls' accelerations do not.
+
+        The test of :meth:`_in_flight`, between flights: moving nearer or farther scales the
+        size and the fall's acceleration in the image alike, so a body whose size changes
+        by the morph ratio from one flight to the next while its fall stays the same changed
+        size itself. Each flight's size is its median over the flight. Only flights joined
+        by a single floor, wall or ceiling contact are compared: a track that met another
+        body (or went unseen for long) in between may have swapped bodies.
+        """
+        g = traj.g_px_s2
+        if g <= 0:
+            return None
+        fls = []
+        for f in tr.flights:
+            if f.t1_s - f.t0_s < _MIN_FLIGHT_S or not 0.6 * g <= f.accel_px_s2[1] <= 1.6 * g:
+                continue  # too short to weigh its fall, or not clearly a free fall
+            ks = ok[(ok >= f.i0) & (ok <= f.i1)]
+            ks = ks[np.isfinite(tr.track.area_px[ks])]
+            if len(ks) >= 5:
+                fls.append((f, float(np.median(np.sqrt(tr.track.area_px[ks])))))
+        for (fa, sa), (fb, sb) in itertools.pairwise(fls):
+            between = [c for c in tr.contacts if fa.i1 <= c.index <= fb.i0]
+            if (len(between) != 1 or between[0].kind not in ("floor", "wall", "ceiling")
+                    or fb.t0_s - fa.t1_s > config.max_missing_s):
+                continue
+            r_size = max(sa, sb) / max(min(sa, sb), 1e-6)
+            if r_size < config.morph_size_ratio:
+                continue
+            aa, ab = fa.accel_px_s2[1], fb.accel_px_s2[1]
+            r_acc = max(aa, ab) / min(aa, ab)
+            if np.log(r_acc) > _DEPTH_SHARE * np.log(r_size):
+                continue
+            unexplained = float(np.log(r_size) - np.log(r_acc))
+            floor = (1 - _DEPTH_SHARE) * float(np.log(config.morph_size_ratio))
+            f0, f1 = int(tr.track.frames[fa.i0]), int(tr.track.frames[fb.i1])
+            t0, t1 = fa.t0_s, fb.t1_s
+            change = "larger" if sb > sa else "smaller"
+            return Finding(
+                type="morph", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
+                confidence=margin_confidence(unexplained, floor),
+                evidence={"size_ratio": r_size, "threshold": config.morph_size_ratio,
+                          "size_before_px": sa, "size_after_px": sb,
+                          "bounce_t_s": between[0].t_s, "fall_accel_ratio": r_acc,
+                          "accel_px_s2": [aa, ab], "unexplained_log_size": unexplained,
+                          "unexplained_threshold": floor},
+                message=(f"entity {tr.entity} is {r_size:.2f}x {change} in its flight after "
+                         f"the bounce at {between[0].t_s:.2f} s than in the flight before it, "
+                         f"while its fall's acceleration changes by {r_acc:.2f}x: moving "
+                         f"nearer or farther would change both alike"),
+            )
+        return None
+
+
+_MIN_FLIGHT_S = 0.25
+"""A flight shorter than this weighs its fall too loosely to compare it with another."""
 
 
 def _measurable(tr: Trajectory, traj: Trajectories, config: Config) -> np.ndarray:
