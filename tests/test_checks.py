@@ -351,6 +351,21 @@ def test_a_turn_upward_at_the_frame_edge_is_not_judged() -> None:
     assert run_check("antigravity", make_track(4, path, noise=0.5)) == []
 
 
+@pytest.mark.parametrize("e", [0.3, 0.5, 0.7])
+def test_a_bounce_unseen_just_before_the_track_ends_is_not_antigravity(e: float) -> None:
+    """The ball bounces where another body landed, its silhouette merged with its shadow in
+    the two frames of the contact, and the clip ends five frames later: too late to see the
+    break. A path whose acceleration changes takes the bounce for a short, strong lift; it
+    reaches the floor, so it may be the bounce."""
+    path, land = bounce(e)
+    path = path[:land + 6]
+    sizes = np.full(len(path), BODY)
+    sizes[land:land + 2] = 1.7 * BODY
+    rest, _ = land_and_rest(len(path))
+    rest[:, 0] += 500.0
+    assert run_check("antigravity", make_track(2, path, sizes=sizes), make_track(3, rest)) == []
+
+
 def test_a_weak_lift_a_third_of_a_second_long_fails_the_video() -> None:
     """0.3 g upward for 0.3 s takes the body ~3 body sizes off its free fall (more than one
     over the part the finding spans): an unmistakable violation, whose confidence must fail

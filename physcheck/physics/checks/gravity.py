@@ -53,6 +53,20 @@ class AntigravityCheck:
             near += above is not None and above < 0.5 * tr.body_size_px
         return bool(ks) and near > len(ks) / 2
 
+    @staticmethod
+    def _reaches_support(tr: Trajectory, traj: Trajectories, k0: int, k1: int) -> bool:
+        """Some sighting in [k0, k1] within half a body size of where bodies of its size
+        land."""
+        refs = traj.support_refs.get(tr.track.shot, [])
+        for k in range(k0, k1 + 1):
+            if np.isfinite(tr.track.bbox_px[k, 3]):
+                above = height_above_support(float(tr.track.t_s[k]),
+                                             float(tr.track.bbox_px[k, 3]), tr.body_size_px,
+                                             refs)
+                if above is not None and above < 0.5 * tr.body_size_px:
+                    return True
+        return False
+
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out: list[Finding] = []
         g = traj.g_px_s2
@@ -150,7 +164,11 @@ class AntigravityCheck:
                     continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
-                if self._on_support(tr, traj, k0, k1):
+                if self._on_support(tr, traj, k0, k1) or self._reaches_support(
+                        tr, traj, k0 - 1, k1):
+                    # a knotted path takes a bounce whose contact went unseen (the silhouette
+                    # merged with its shadow there, or the track ends just after it) for a
+                    # short, strong lift
                     continue
                 if sum(near_border(traj.tracks, tr.track, k, config.border_margin_frac)
                        for k in range(k0, k1 + 1)) > (k1 - k0 + 1) / 2:
