@@ -514,12 +514,32 @@ def write(name: str, seed: int, out: Path) -> dict:
     return truth
 
 
+def resampled(path: Path, truth: dict, fps: float) -> tuple[Path, dict]:
+    """The clip at ``fps`` (ffmpeg's fps filter keeps the frame nearest each output time;
+    cached next to the clip) and its truth with frame spans at that rate."""
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    dst = path.parent / f"fps{fps:g}" / path.name
+    if not dst.exists():
+        dst.parent.mkdir(exist_ok=True)
+        subprocess.run([get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(path), "-vf",
+                        f"fps={fps:g}", "-c:v", "libx264", "-crf", "23", "-pix_fmt", "yuv420p",
+                        str(dst)], check=True)
+    truth = dict(truth, fps=fps, violations=[
+        dict(v, frames=[math.floor(v["t_s"][0] * fps), math.ceil(v["t_s"][1] * fps)])
+        for v in truth["violations"]])
+    return dst, truth
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "engine"))
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--only", nargs="+", default=None)
     ap.add_argument("--rebuild", action="store_true", help="render the clips again")
+    ap.add_argument("--fps", type=float, default=None,
+                    help="analyse the clips resampled to this frame rate (many generators "
+                         "output 8-16 fps); truth spans are converted from their times")
     args = ap.parse_args()
     if pymunk is None:
         print("engine_eval needs pymunk: pip install -e \".[bench]\"", file=sys.stderr)
@@ -535,6 +555,8 @@ def main() -> int:
             if args.rebuild or not path.exists() or not path.with_suffix(".json").exists():
                 write(name, seed, out)
             truth = json.loads(path.with_suffix(".json").read_text())
+            if args.fps:
+                path, truth = resampled(path, truth, args.fps)
             d = check_video(path, Config()).to_dict()
             found = [v["type"] for v in truth["violations"]
                      if any(f["type"] == v["type"] and overlaps(f["frames"], v["frames"])
