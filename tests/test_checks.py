@@ -1015,6 +1015,21 @@ def test_vanish_at_full_size_mid_frame() -> None:
     assert [(f.type, f.entity, f.frames) for f in found] == [("vanish", 8, (19, 19))]
 
 
+@pytest.mark.parametrize(("seen", "vanishes"), [(6, True), (4, False)])
+def test_vanish_at_a_generators_frame_rate(seen: int, vanishes: bool) -> None:
+    """At 12 fps (many generators' rate) a body seen for six frames has been in view for
+    0.42 s: enough to know its size, though eight sightings would take 0.6 s. Four frames
+    (0.25 s) are not."""
+    fps = 12.0
+    t = np.arange(seen) / fps
+    path = np.c_[400 + 200 * t, 300 - 250 * t + 0.5 * G * t * t]
+    track = dataclasses.replace(make_track(8, path, end_reason="vanished"), t_s=t)
+    ts = dataclasses.replace(track_set(track), t_s=t)
+    found = CHECKS["permanence"]().run(compute_kinematics(ts, Config(), 1.0), Config())
+    assert [(f.type, f.frames) for f in found] == ([("vanish", (seen - 1, seen - 1))]
+                                                  if vanishes else [])
+
+
 def test_appear_at_full_size_mid_frame() -> None:
     path = parabola(20, x0=400, y0=400, vy=-300.0)
     found = run_check("permanence", make_track(8, path, start_reason="appeared"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from physcheck.config import Config
@@ -11,6 +13,13 @@ from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, partners_at
 
 _MIN_SIGHTINGS = 8
+"""Sightings in motion that show a body's size (the last or first of them are its
+reference); fewer at low frame rates (below)."""
+_MIN_FEW_SIGHTINGS = 5
+_MIN_SEEN_S = 0.3
+"""At a frame rate where _MIN_SIGHTINGS frames last longer than this (8-16 fps, many
+generators' rate: eight frames take most of a second), the frames in this time suffice, but
+never fewer than _MIN_FEW_SIGHTINGS."""
 
 
 class PermanenceCheck:
@@ -32,7 +41,9 @@ class PermanenceCheck:
         skip_start = {b.entity for _, b in linked}
         for tr in traj.items:
             moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
-            if len(moving) < _MIN_SIGHTINGS or not tr.rigid:
+            need = max(_MIN_FEW_SIGHTINGS, min(_MIN_SIGHTINGS, math.ceil(
+                _MIN_SEEN_S / max(tr.track.frame_dt_s, 1e-6) - 1e-6)))
+            if len(moving) < need or not tr.rigid:
                 continue
             # held by its look (at rest) after it last moved: it came to rest and was there;
             # the tracker later lost its look, which does not show it vanishing
