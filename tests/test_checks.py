@@ -366,6 +366,33 @@ def test_a_bounce_unseen_just_before_the_track_ends_is_not_antigravity(e: float)
     assert run_check("antigravity", make_track(2, path, sizes=sizes), make_track(3, rest)) == []
 
 
+@pytest.mark.parametrize(("after", "missed"), [(2, False), (3, True), (4, True), (6, True)])
+def test_a_bounce_at_a_generators_frame_rate_is_not_antigravity(after: int,
+                                                                 missed: bool) -> None:
+    """At 12 fps a bounce a few frames before the clip ends (the contact frame missed, or
+    not) is too near the end for a break: smoothing and the changing-acceleration fit spread
+    it into a strong lift. The sighting before it came down onto the level where another
+    body rolls, within one frame's travel (the contact falls between frames)."""
+    fps, n_all = 12.0, 40
+    y0, vy, floor_y = 400.0, -300.0, FLOOR - BODY / 2
+    tc = (-vy + math.sqrt(vy * vy + 2 * G * (floor_y - y0))) / G
+    t = np.arange(n_all) / fps
+    d = t - tc
+    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
+                 np.minimum(floor_y + 0.6 * (vy + G * tc) * -d + 0.5 * G * d * d, floor_y))
+    land = round(tc * fps)
+    n = land + after + 1
+    t = t[:n]
+    state = np.full(n, ObsState.MOVING)
+    if missed:
+        state[land] = ObsState.MISSING
+    ball = dataclasses.replace(make_track(2, np.c_[200 + 120 * t, y[:n]], state=state), t_s=t)
+    roller = dataclasses.replace(make_track(3, slide(700.0, 60.0, n)), t_s=t)
+    ts = dataclasses.replace(track_set(ball, roller), t_s=t)
+    config = Config(gravity_px_s2=G)
+    assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
+
+
 def test_a_weak_lift_a_third_of_a_second_long_fails_the_video() -> None:
     """0.3 g upward for 0.3 s takes the body ~3 body sizes off its free fall (more than one
     over the part the finding spans): an unmistakable violation, whose confidence must fail

@@ -54,17 +54,24 @@ class AntigravityCheck:
         return bool(ks) and near > len(ks) / 2
 
     @staticmethod
-    def _reaches_support(tr: Trajectory, traj: Trajectories, k0: int, k1: int) -> bool:
-        """Some sighting in [k0, k1] within half a body size of where bodies of its size
-        land."""
+    def _lands_within(tr: Trajectory, traj: Trajectories, k0: int, k1: int) -> bool:
+        """Some sighting in [k0, k1] reached coming down (half a body size or more over the
+        three frames before) within half a body size, plus its last frame's travel, of where
+        bodies of its size land: a bounce, seen or not (the contact falls between frames). A
+        body that rests there and then rises did not land."""
         refs = traj.support_refs.get(tr.track.shot, [])
-        for k in range(k0, k1 + 1):
-            if np.isfinite(tr.track.bbox_px[k, 3]):
-                above = height_above_support(float(tr.track.t_s[k]),
-                                             float(tr.track.bbox_px[k, 3]), tr.body_size_px,
-                                             refs)
-                if above is not None and above < 0.5 * tr.body_size_px:
-                    return True
+        bottom = tr.track.bbox_px[:, 3]
+        half = 0.5 * tr.body_size_px
+        for k in range(max(k0, 1), min(k1, len(bottom) - 1) + 1):
+            before = bottom[max(k - 3, 0):k]
+            if not np.isfinite(bottom[k]) or not np.isfinite(before).any():
+                continue
+            descent = bottom[k] - before[np.isfinite(before)]
+            above = height_above_support(float(tr.track.t_s[k]), float(bottom[k]),
+                                         tr.body_size_px, refs)
+            if (above is not None and descent.max() > half
+                    and above < half + max(float(descent[-1]), 0.0)):
+                return True
         return False
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
@@ -92,8 +99,11 @@ class AntigravityCheck:
                 if any(k0 - 1 <= c.index <= k1 + 1 and c.kind in ("body", "floor")
                        and c.index not in off for c in tr.contacts):
                     continue
-                if self._on_support(tr, traj, k0, k1):
-                    continue  # bouncing or rolling on the floor: its bounces are too small to see
+                if self._on_support(tr, traj, k0, k1) or self._lands_within(
+                        tr, traj, k0 - 1, k1 + 1):
+                    # bouncing or rolling on the floor (its bounces too small to see), or a
+                    # bounce whose contact went unseen, smoothed into a lift
+                    continue
                 if sum(near_border(traj.tracks, tr.track, k, config.border_margin_frac)
                        for k in ks) > len(ks) / 2:
                     continue
@@ -164,7 +174,7 @@ class AntigravityCheck:
                     continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
-                if self._on_support(tr, traj, k0, k1) or self._reaches_support(
+                if self._on_support(tr, traj, k0, k1) or self._lands_within(
                         tr, traj, k0 - 1, k1):
                     # a knotted path takes a bounce whose contact went unseen (the silhouette
                     # merged with its shadow there, or the track ends just after it) for a
