@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 SCHEMA = "physcheck.result/1"
 MIN_FRAMES = 3
+LOW_FPS = 16.0
+"""Below this frame rate the checks see too little (physcheck's engine-rendered clips
+resampled to 16, 12 and 8 fps: bench/RESULTS.md)."""
 
 Progress = Callable[[str, float], None]
 """progress(stage, fraction_done); the CLI draws it, the library only calls it."""
@@ -177,6 +180,11 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
         warnings.append(
             f"{len(short)} of {len(tracks.shots)} shot(s) last less than {config.min_shot_s} s "
             "(min_shot_s): their motion is not judged")
+    rate = 1.0 / float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 0.0
+    if 0 < rate < LOW_FPS:
+        warnings.append(
+            f"the video has {rate:.1f} frames per second: below {LOW_FPS:g} fps a throw or a "
+            "bounce spans too few frames to measure, so violations may be missed")
     video_meta["shots"] = [
         {"start_frame": s.start, "end_frame": s.end - 1,
          "t_s": [float(tracks.t_s[s.start]), float(tracks.t_s[s.end - 1])],

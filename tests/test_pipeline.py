@@ -191,3 +191,16 @@ def test_a_shot_too_short_to_measure_is_not_judged_and_says_so() -> None:
     assert any("min_shot_s" in w for w in res.warnings)
     full = check_video(sample, Config())
     assert full.verdict == "fail"  # the same clip, long enough, is judged
+
+
+def test_a_low_frame_rate_is_warned_about(synth_clip: Callable[..., Path],
+                                          ffmpeg: Callable[..., None], tmp_path: Path,
+                                          checked: Callable[[str], VideoResult]) -> None:
+    """Many generators output 8-16 fps; at 10 fps a flight is a handful of frames."""
+    slow = tmp_path / "throw-10fps.mp4"
+    ffmpeg("-i", str(synth_clip("throw")), "-vf", "fps=10", "-c:v", "libx264",
+           "-pix_fmt", "yuv420p", str(slow))
+    res = check_video(slow)
+    assert res.error is None
+    assert any("10.0 frames per second" in w and "may be missed" in w for w in res.warnings)
+    assert not any("frames per second" in w for w in checked("throw").warnings)
