@@ -1033,6 +1033,23 @@ def test_collision_that_exchanges_velocities_is_not_interpenetration() -> None:
         assert CHECKS[name]().run(traj, Config()) == [], name
 
 
+def test_a_collision_between_frames_at_a_generators_frame_rate_is_with_the_other_body() -> None:
+    """At 12 fps two bodies sliding at each other (300 px/s each) meet between frames: the
+    nearest sightings have them 30 px apart before and 20 px after, more than the contact
+    gap. Each body's velocity reversal is a hit by the other, not a wall's."""
+    fps = 12.0
+    t = np.arange(14) / fps
+    tc = (300 - BODY) / 600.0
+    xa = np.where(t < tc, 100 + 300 * t, 100 + 300 * tc - 300 * (t - tc))
+    xb = np.where(t < tc, 400 - 300 * t, 400 - 300 * tc + 300 * (t - tc))
+    y = np.full(14, FLOOR - BODY / 2)
+    a = dataclasses.replace(make_track(1, np.c_[xa, y]), t_s=t)
+    b = dataclasses.replace(make_track(2, np.c_[xb, y]), t_s=t)
+    traj = compute_kinematics(dataclasses.replace(track_set(a, b), t_s=t), Config(), 1.0)
+    assert [[(c.kind, c.partner) for c in tr.contacts] for tr in traj.items] == [
+        [("body", 2)], [("body", 1)]]
+
+
 # --- permanence -----------------------------------------------------------------------------
 
 

@@ -641,9 +641,13 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         # the break is located to within a frame or two (more frames at high frame rates):
         # look for what touched it over the moment around it
         w = max(1, round(_TOUCH_WINDOW_S / max(dt, 1e-3)))
+        # the hit falls between frames, up to half a frame from the nearest sighting, where
+        # the two bodies were up to a frame's travel apart (each closing by half of it; this
+        # body's own speed stands for both)
+        reach = gap + dt * float(max(np.hypot(*before), np.hypot(*after)))
         partners = []
         for kw in sorted(range(max(kk - w, 0), min(kk + w, k - 1) + 1), key=lambda j: abs(j - kk)):
-            partners += [p for p in partners_at(tracks, track, kw, gap) if p not in partners]
+            partners += [p for p in partners_at(tracks, track, kw, reach) if p not in partners]
         # the impact lies between samples: the lowest bottom of the neighbouring frames
         lo = max(kk - 1, 0)
         near = track.bbox_px[lo:kk + 2, 3][seen[lo:kk + 2]]
