@@ -104,8 +104,7 @@ class AntigravityCheck:
                     # bouncing or rolling on the floor (its bounces too small to see), or a
                     # bounce whose contact went unseen, smoothed into a lift
                     continue
-                if sum(near_border(traj.tracks, tr.track, k, config.border_margin_frac)
-                       for k in ks) > len(ks) / 2:
+                if _mostly_at_border(tr, traj, config, k0, k1):
                     continue
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
                 out.append(_finding(tr, traj, frames, ts, up_acc, thr))
@@ -180,9 +179,8 @@ class AntigravityCheck:
                     # merged with its shadow there, or the track ends just after it) for a
                     # short, strong lift
                     continue
-                if sum(near_border(traj.tracks, tr.track, k, config.border_margin_frac)
-                       for k in range(k0, k1 + 1)) > (k1 - k0 + 1) / 2:
-                    continue  # the edge cuts the silhouette; what it hit may lie beyond it
+                if _mostly_at_border(tr, traj, config, k0, k1):
+                    continue
                 fall = max(a for a in acc[:piece]) if piece else None
                 lead = (f"falls at {fall / g:.2f} g, then " if fall is not None and fall >= 0.5 * g
                         else "")
@@ -190,6 +188,14 @@ class AntigravityCheck:
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+def _mostly_at_border(tr: Trajectory, traj: Trajectories, config: Config, k0: int,
+                      k1: int) -> bool:
+    """Most of track indices [k0, k1] at the frame's border: the edge cuts the silhouette (its
+    centroid moves with the cut), and what the body hit may lie beyond the edge."""
+    return sum(near_border(traj.tracks, tr.track, k, config.border_margin_frac)
+               for k in range(k0, k1 + 1)) > (k1 - k0 + 1) / 2
 
 
 def swings(tr: Trajectory, edge: np.ndarray | None = None) -> bool:

@@ -121,16 +121,12 @@ class MorphCheck:
             if len(acc) < 2 or min(acc) <= 0:
                 continue
             r_acc = max(acc) / min(acc)
-            # depth would scale the fall with the size: allow a third of that in log terms
-            if np.log(r_acc) > _DEPTH_SHARE * np.log(r_size):
+            depth = _not_depth(r_size, r_acc, config)
+            if depth is None:
                 continue
+            unexplained, floor = depth
             f0, f1 = int(tr.track.frames[ks[0]]), int(tr.track.frames[ks[-1]])
             t0, t1 = float(tr.track.t_s[ks[0]]), float(tr.track.t_s[ks[-1]])
-            # the size change that depth does not explain: depth would change the fall's
-            # acceleration by as much, so whatever the fall did change may be depth. Its
-            # threshold is where both tests above hold with equality.
-            unexplained = float(np.log(r_size) - np.log(r_acc))
-            floor = (1 - _DEPTH_SHARE) * float(np.log(config.morph_size_ratio))
             return Finding(
                 type="morph", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
                 confidence=margin_confidence(unexplained, floor),
@@ -145,7 +141,6 @@ class MorphCheck:
                          f"both alike"),
             )
         return None
-
 
     @staticmethod
     def _across_bounce(tr: Trajectory, traj: Trajectories, config: Config,
@@ -177,14 +172,12 @@ class MorphCheck:
                     or fb.t0_s - fa.t1_s > config.max_missing_s):
                 continue
             r_size = max(sa, sb) / max(min(sa, sb), 1e-6)
-            if r_size < config.morph_size_ratio:
-                continue
             aa, ab = fa.accel_px_s2[1], fb.accel_px_s2[1]
             r_acc = max(aa, ab) / min(aa, ab)
-            if np.log(r_acc) > _DEPTH_SHARE * np.log(r_size):
+            depth = _not_depth(r_size, r_acc, config)
+            if depth is None:
                 continue
-            unexplained = float(np.log(r_size) - np.log(r_acc))
-            floor = (1 - _DEPTH_SHARE) * float(np.log(config.morph_size_ratio))
+            unexplained, floor = depth
             f0, f1 = int(tr.track.frames[fa.i0]), int(tr.track.frames[fb.i1])
             t0, t1 = fa.t0_s, fb.t1_s
             change = "larger" if sb > sa else "smaller"
@@ -206,6 +199,22 @@ class MorphCheck:
 
 _MIN_FLIGHT_S = 0.25
 """A flight shorter than this weighs its fall too loosely to compare it with another."""
+
+
+def _not_depth(r_size: float, r_acc: float, config: Config) -> tuple[float, float] | None:
+    """For a size ratio ``r_size`` and a fall's acceleration ratio ``r_acc`` (both >= 1):
+    the log size change that depth leaves unexplained and its threshold, or None when the
+    size changed less than the morph ratio or depth may explain it.
+
+    Depth scales the size and the fall's acceleration in the image alike; a fall that changed
+    by more than _DEPTH_SHARE of the size change (in log terms) may be depth. Whatever the
+    fall did change may be depth too, so the unexplained part is log r_size - log r_acc; its
+    threshold is where both tests hold with equality.
+    """
+    if r_size < config.morph_size_ratio or np.log(r_acc) > _DEPTH_SHARE * np.log(r_size):
+        return None
+    return (float(np.log(r_size) - np.log(r_acc)),
+            (1 - _DEPTH_SHARE) * float(np.log(config.morph_size_ratio)))
 
 
 def _measurable(tr: Trajectory, traj: Trajectories, config: Config) -> np.ndarray:
