@@ -22,7 +22,6 @@ from physcheck.physics.kinematics import (
     Trajectories,
     Trajectory,
     border_mask,
-    near_border,
     partners_at,
 )
 
@@ -81,8 +80,10 @@ class AntigravityCheck:
             return out
         thr = config.antigravity_up_g * g
         for tr in traj.items:
-            if not tr.flights or not judged(tr, traj) or swings(
-                    tr, border_mask(traj.tracks, tr.track, config.border_margin_frac)):
+            if not tr.flights or not judged(tr, traj):
+                continue
+            edge = border_mask(traj.tracks, tr.track, config.border_margin_frac)
+            if swings(tr, edge):
                 continue
             ay = tr.a_px_s2[:, 1]
             up = np.nan_to_num(-ay, nan=0.0) > thr
@@ -104,18 +105,18 @@ class AntigravityCheck:
                     # bouncing or rolling on the floor (its bounces too small to see), or a
                     # bounce whose contact went unseen, smoothed into a lift
                     continue
-                if _mostly_at_border(tr, traj, config, k0, k1):
+                if _mostly_at_border(edge, k0, k1):
                     continue
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
                 out.append(_finding(tr, traj, frames, ts, up_acc, thr))
             if not any(f.type == "antigravity" and f.entity == tr.entity for f in out):
-                turn = self._turns_upward(tr, traj, config, thr, gap, off)
+                turn = self._turns_upward(tr, traj, config, thr, gap, off, edge)
                 if turn is not None:
                     out.append(turn)
         return out
 
     def _turns_upward(self, tr: Trajectory, traj: Trajectories, config: Config, thr: float,
-                      gap: float, off: set[int]) -> Finding | None:
+                      gap: float, off: set[int], edge: np.ndarray) -> Finding | None:
         """Within one contact-free stretch, the fall's acceleration turns upward for a while.
 
         Smoothing averages a fall and a lift next to it into a weak fall, and a short lift can
@@ -124,7 +125,7 @@ class AntigravityCheck:
         continuous). Where that explains the path far better than one parabola (beyond the
         tracking noise), one piece falls freely (half of g or more) and another lasting
         ``antigravity_min_s`` accelerates upward by the threshold, touching nothing, gravity
-        was switched off.
+        was switched off. ``edge`` marks the track's sightings at the frame's border.
         """
         g = traj.g_px_s2
         t_all, y_all = tr.track.t_s, tr.track.xy_px[:, 1]
@@ -179,7 +180,7 @@ class AntigravityCheck:
                     # merged with its shadow there, or the track ends just after it) for a
                     # short, strong lift
                     continue
-                if _mostly_at_border(tr, traj, config, k0, k1):
+                if _mostly_at_border(edge, k0, k1):
                     continue
                 fall = max(a for a in acc[:piece]) if piece else None
                 lead = (f"falls at {fall / g:.2f} g, then " if fall is not None and fall >= 0.5 * g
@@ -190,12 +191,11 @@ class AntigravityCheck:
         return None
 
 
-def _mostly_at_border(tr: Trajectory, traj: Trajectories, config: Config, k0: int,
-                      k1: int) -> bool:
-    """Most of track indices [k0, k1] at the frame's border: the edge cuts the silhouette (its
-    centroid moves with the cut), and what the body hit may lie beyond the edge."""
-    return sum(near_border(traj.tracks, tr.track, k, config.border_margin_frac)
-               for k in range(k0, k1 + 1)) > (k1 - k0 + 1) / 2
+def _mostly_at_border(edge: np.ndarray, k0: int, k1: int) -> bool:
+    """Most of track indices [k0, k1] marked in ``edge`` (sightings at the frame's border):
+    the edge cuts the silhouette (its centroid moves with the cut), and what the body hit
+    may lie beyond the edge."""
+    return int(edge[k0:k1 + 1].sum()) > (k1 - k0 + 1) / 2
 
 
 def swings(tr: Trajectory, edge: np.ndarray | None = None) -> bool:
