@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -248,27 +249,29 @@ def _smooth_segment(t: np.ndarray, xy: np.ndarray, half_s: float) -> tuple[np.nd
     return coef[:, 0, :], coef[:, 1, :], 2 * coef[:, 2, :]
 
 
-def _touching(a: np.ndarray, b: np.ndarray, gap: float) -> bool:
+def touching(a: np.ndarray, b: np.ndarray, gap: float) -> bool:
+    """Boxes (x0, y0, x1, y1) ``a`` and ``b`` are within ``gap`` of each other."""
     return not (a[2] + gap < b[0] or b[2] + gap < a[0] or a[3] + gap < b[1] or b[3] + gap < a[1])
 
 
-def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> list[int]:
-    """Entities whose box touches this one's at track index ``k`` (same shot)."""
-    frame = int(track.frames[k])
-    box = track.bbox_px[k]
-    if not np.isfinite(box).all():
-        return []
-    out = []
+def other_boxes_at(tracks: TrackSet, track: EntityTrack, frame: int
+                   ) -> Iterator[tuple[int, np.ndarray]]:
+    """(id, box) of every other entity of this track's shot that has a box at ``frame``."""
     for other in tracks.tracks:
         if other.id == track.id or other.shot != track.shot:
             continue
         j = frame - int(other.frames[0])
-        if not 0 <= j < len(other.frames):
-            continue
-        ob = other.bbox_px[j]
-        if np.isfinite(ob).all() and _touching(box, ob, gap):
-            out.append(other.id)
-    return out
+        if 0 <= j < len(other.frames) and np.isfinite(other.bbox_px[j]).all():
+            yield other.id, other.bbox_px[j]
+
+
+def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> list[int]:
+    """Entities whose box touches this one's at track index ``k`` (same shot)."""
+    box = track.bbox_px[k]
+    if not np.isfinite(box).all():
+        return []
+    return [oid for oid, ob in other_boxes_at(tracks, track, int(track.frames[k]))
+            if touching(box, ob, gap)]
 
 
 UNEXPLAINED_KINDS = ("none", "edge", "echo")

@@ -14,6 +14,7 @@ from physcheck.physics.kinematics import (
     Trajectory,
     border_mask,
     frame_travel,
+    other_boxes_at,
     steady_shape,
 )
 
@@ -226,15 +227,9 @@ _LANDING_KINDS = ("floor", "body", "edge", "none")
 def _partner_below(tr: Trajectory, traj: Trajectories, c: Contact) -> bool:
     """The body touched at contact ``c`` lies below this one there (its top below this
     body's centre): this one landed on it."""
-    frame = int(tr.track.frames[c.index])
     centre_y = float(tr.track.xy_px[c.index, 1])
-    for other in traj.tracks.tracks:
-        if other.id != c.partner or other.shot != tr.track.shot:
-            continue
-        j = frame - int(other.frames[0])
-        if 0 <= j < len(other.frames) and np.isfinite(other.bbox_px[j, 1]):
-            return bool(other.bbox_px[j, 1] > centre_y)
-    return False
+    return any(oid == c.partner and float(ob[1]) > centre_y
+               for oid, ob in other_boxes_at(traj.tracks, tr.track, int(tr.track.frames[c.index])))
 
 
 def _cap_width(height: float, diameter: float) -> float:

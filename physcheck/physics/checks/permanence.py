@@ -10,7 +10,14 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.checks.teleport import linked_jumps
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, near_border, partners_at
+from physcheck.physics.kinematics import (
+    Trajectories,
+    Trajectory,
+    near_border,
+    other_boxes_at,
+    partners_at,
+    touching,
+)
 
 _MIN_SIGHTINGS = 8
 """Sightings in motion that show a body's size (the last or first of them are its
@@ -124,14 +131,7 @@ def _path_meets_body(tr: Trajectory, traj: Trajectories, ref: np.ndarray, forwar
     while 0 <= f < len(times) and abs(times[f] - t_edge) <= _EXTRAPOLATE_S:
         px, py = np.polyval(cx, times[f]), np.polyval(cy, times[f])
         box = np.array([px - half, py - half, px + half, py + half])
-        for other in traj.tracks.tracks:
-            if other.id == tr.entity or other.shot != tr.track.shot:
-                continue
-            j = f - int(other.frames[0])
-            if 0 <= j < len(other.frames):
-                ob = other.bbox_px[j]
-                if np.isfinite(ob).all() and not (box[2] + gap < ob[0] or ob[2] + gap < box[0]
-                                                  or box[3] + gap < ob[1] or ob[3] + gap < box[1]):
-                    return True
+        if any(touching(box, ob, gap) for _, ob in other_boxes_at(traj.tracks, tr.track, f)):
+            return True
         f += step
     return False
