@@ -9,7 +9,13 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.motion.types import BG_STEP_S, ObsState
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, border_mask, partners_at
+from physcheck.physics.kinematics import (
+    Flight,
+    Trajectories,
+    Trajectory,
+    border_mask,
+    partners_at,
+)
 
 _WINDOW_S = 1.2
 
@@ -99,10 +105,7 @@ class MorphCheck:
         if g <= 0:
             return None
         for f in tr.flights:
-            if f.t1_s - f.t0_s < 0.3 or not 0.6 * g <= f.accel_px_s2[1] <= 1.6 * g:
-                continue  # not clearly a free fall at this video's gravity
-            ks = ok[(ok >= f.i0) & (ok <= f.i1)]
-            ks = ks[np.isfinite(tr.track.area_px[ks])]
+            ks = _fall_samples(tr, f, g, ok, 0.3)
             if len(ks) < 10:
                 continue
             size = np.sqrt(tr.track.area_px[ks])
@@ -160,10 +163,7 @@ class MorphCheck:
             return None
         fls = []
         for f in tr.flights:
-            if f.t1_s - f.t0_s < _MIN_FLIGHT_S or not 0.6 * g <= f.accel_px_s2[1] <= 1.6 * g:
-                continue  # too short to weigh its fall, or not clearly a free fall
-            ks = ok[(ok >= f.i0) & (ok <= f.i1)]
-            ks = ks[np.isfinite(tr.track.area_px[ks])]
+            ks = _fall_samples(tr, f, g, ok, _MIN_FLIGHT_S)
             if len(ks) >= 5:
                 fls.append((f, float(np.median(np.sqrt(tr.track.area_px[ks])))))
         for (fa, sa), (fb, sb) in itertools.pairwise(fls):
@@ -199,6 +199,17 @@ class MorphCheck:
 
 _MIN_FLIGHT_S = 0.25
 """A flight shorter than this weighs its fall too loosely to compare it with another."""
+
+
+def _fall_samples(tr: Trajectory, f: Flight, g: float, ok: np.ndarray,
+                  min_s: float) -> np.ndarray:
+    """The measurable samples ``ok`` of flight ``f`` with a silhouette area; none when the
+    flight is shorter than ``min_s`` (too short to weigh its fall) or not clearly a free fall
+    at this video's gravity ``g``."""
+    if f.t1_s - f.t0_s < min_s or not 0.6 * g <= f.accel_px_s2[1] <= 1.6 * g:
+        return ok[:0]
+    ks = ok[(ok >= f.i0) & (ok <= f.i1)]
+    return ks[np.isfinite(tr.track.area_px[ks])]
 
 
 def _not_depth(r_size: float, r_acc: float, config: Config) -> tuple[float, float] | None:
