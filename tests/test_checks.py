@@ -69,6 +69,12 @@ def track_set(*tracks: EntityTrack) -> TrackSet:
                     to_ref=np.tile(np.eye(3), (n, 1, 1)))
 
 
+def retimed(t: np.ndarray, *tracks: EntityTrack) -> TrackSet:
+    """track_set of ``tracks`` with frame i at time t[i] (another frame rate than FPS)."""
+    return dataclasses.replace(
+        track_set(*(dataclasses.replace(tr, t_s=t[tr.frames]) for tr in tracks)), t_s=t)
+
+
 def kinematics(*tracks: EntityTrack, config: Config | None = None) -> Trajectories:
     return compute_kinematics(track_set(*tracks), config or Config(), 1.0)
 
@@ -386,9 +392,8 @@ def test_a_bounce_at_a_generators_frame_rate_is_not_antigravity(after: int,
     state = np.full(n, ObsState.MOVING)
     if missed:
         state[land] = ObsState.MISSING
-    ball = dataclasses.replace(make_track(2, np.c_[200 + 120 * t, y[:n]], state=state), t_s=t)
-    roller = dataclasses.replace(make_track(3, slide(700.0, 60.0, n)), t_s=t)
-    ts = dataclasses.replace(track_set(ball, roller), t_s=t)
+    ts = retimed(t, make_track(2, np.c_[200 + 120 * t, y[:n]], state=state),
+                 make_track(3, slide(700.0, 60.0, n)))
     config = Config(gravity_px_s2=G)
     assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
 
@@ -1043,9 +1048,8 @@ def test_a_collision_between_frames_at_a_generators_frame_rate_is_with_the_other
     xa = np.where(t < tc, 100 + 300 * t, 100 + 300 * tc - 300 * (t - tc))
     xb = np.where(t < tc, 400 - 300 * t, 400 - 300 * tc + 300 * (t - tc))
     y = np.full(14, FLOOR - BODY / 2)
-    a = dataclasses.replace(make_track(1, np.c_[xa, y]), t_s=t)
-    b = dataclasses.replace(make_track(2, np.c_[xb, y]), t_s=t)
-    traj = compute_kinematics(dataclasses.replace(track_set(a, b), t_s=t), Config(), 1.0)
+    traj = compute_kinematics(retimed(t, make_track(1, np.c_[xa, y]), make_track(2, np.c_[xb, y])),
+                              Config(), 1.0)
     assert [[(c.kind, c.partner) for c in tr.contacts] for tr in traj.items] == [
         [("body", 2)], [("body", 1)]]
 
@@ -1067,8 +1071,7 @@ def test_vanish_at_a_generators_frame_rate(seen: int, vanishes: bool) -> None:
     fps = 12.0
     t = np.arange(seen) / fps
     path = np.c_[400 + 200 * t, 300 - 250 * t + 0.5 * G * t * t]
-    track = dataclasses.replace(make_track(8, path, end_reason="vanished"), t_s=t)
-    ts = dataclasses.replace(track_set(track), t_s=t)
+    ts = retimed(t, make_track(8, path, end_reason="vanished"))
     found = CHECKS["permanence"]().run(compute_kinematics(ts, Config(), 1.0), Config())
     assert [(f.type, f.frames) for f in found] == ([("vanish", (seen - 1, seen - 1))]
                                                   if vanishes else [])
