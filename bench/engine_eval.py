@@ -531,22 +531,13 @@ def resampled(path: Path, truth: dict, fps: float) -> tuple[Path, dict]:
     return dst, truth
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "engine"))
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--only", nargs="+", default=None)
-    ap.add_argument("--rebuild", action="store_true", help="render the clips again")
-    ap.add_argument("--fps", type=float, default=None,
-                    help="analyse the clips resampled to this frame rate (many generators "
-                         "output 8-16 fps); truth spans are converted from their times")
-    args = ap.parse_args()
-    if pymunk is None:
-        print("engine_eval needs pymunk: pip install -e \".[bench]\"", file=sys.stderr)
-        return 2
+def evaluate_set(scenes: list[str], write: Callable[[str, int, Path], dict],
+                 args: argparse.Namespace) -> int:
+    """Render what is missing (``write(name, seed, out)``), check every clip and print a line
+    each and the totals. ``args``: out, seeds, only, rebuild, fps."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    names = args.only or list(SCENES)
+    names = args.only or scenes
     rows = []
     t0 = time.perf_counter()
     for seed in args.seeds:
@@ -578,6 +569,22 @@ def main() -> int:
           f"(fail: {sum(r[1]['verdict'] == 'fail' for r in viol)}/{len(viol)})")
     print(f"{time.perf_counter() - t0:.0f} s")
     return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "engine"))
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--only", nargs="+", default=None)
+    ap.add_argument("--rebuild", action="store_true", help="render the clips again")
+    ap.add_argument("--fps", type=float, default=None,
+                    help="analyse the clips resampled to this frame rate (many generators "
+                         "output 8-16 fps); truth spans are converted from their times")
+    args = ap.parse_args()
+    if pymunk is None:
+        print("engine_eval needs pymunk: pip install -e \".[bench]\"", file=sys.stderr)
+        return 2
+    return evaluate_set(list(SCENES), write, args)
 
 
 if __name__ == "__main__":
