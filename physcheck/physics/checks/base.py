@@ -87,17 +87,23 @@ def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float |
     if not floors:
         return {}
     refs = traj.support_refs.get(tr.track.shot, [])
-    reach = [k for k in np.flatnonzero(tr.reliable)
-             if np.isfinite(tr.size_px[k]) and tr.track.state[k] == ObsState.MOVING]
     frame_dt = tr.track.frame_dt_s
     out = {}
     for c in floors:
-        own = [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]), float(tr.size_px[k]))
-               for k in reach if abs(k - c.index) > 2]
+        own = own_levels(tr, c.index - 2, c.index + 2)
         above = height_above_support(c.t_s, c.bottom_y_px, size_near(tr, c.index), refs + own)
         slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * frame_dt
         out[c.index] = (above, slack)
     return out
+
+
+def own_levels(tr: Trajectory, skip0: int, skip1: int) -> list[tuple[float, float, float]]:
+    """(t, bottom y, size) of every reliable sighting of the body in motion outside track
+    indices ``skip0..skip1``: wherever it went, a floor at its depth is at least that low."""
+    return [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]), float(tr.size_px[k]))
+            for k in np.flatnonzero(tr.reliable)
+            if not skip0 <= k <= skip1 and np.isfinite(tr.size_px[k])
+            and tr.track.state[k] == ObsState.MOVING]
 
 
 def floors_off_nothing(tr: Trajectory, traj: Trajectories) -> set[int]:
@@ -105,6 +111,10 @@ def floors_off_nothing(tr: Trajectory, traj: Trajectories) -> set[int]:
     reversals off nothing, which explain nothing."""
     return {k for k, (above, slack) in floor_heights(tr, traj).items()
             if above is not None and above > slack}
+
+
+SAME_DEPTH_RATIO = 1.2
+"""Apparent sizes within this ratio are taken for the same distance from the camera."""
 
 
 def height_above_support(t_s: float, bottom: float, size: float,
@@ -115,7 +125,7 @@ def height_above_support(t_s: float, bottom: float, size: float,
     compared: on a receding floor, farther bounces are legitimately higher in the image.
     """
     same_depth = [y for t, y, s in refs if abs(t - t_s) > 1e-6 and max(s, size) /
-                  max(min(s, size), 1e-6) < 1.2]
+                  max(min(s, size), 1e-6) < SAME_DEPTH_RATIO]
     if not same_depth:
         return None
     return float(max(same_depth) - bottom)

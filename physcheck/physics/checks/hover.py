@@ -5,9 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.physics.checks.base import judged, runs, span
+from physcheck.physics.checks.base import (
+    height_above_support,
+    judged,
+    own_levels,
+    runs,
+    span,
+)
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, partners_at
+from physcheck.physics.kinematics import Trajectories, Trajectory, partners_at, size_near
 
 
 class HoverCheck:
@@ -33,7 +39,8 @@ class HoverCheck:
             speed = np.linalg.norm(tr.v_px_s, axis=1)
             slow = np.nan_to_num(speed, nan=np.inf) < config.hover_max_speed_sizes_s * body
             gap = config.contact_gap_frac * body + 2
-            support = traj.support_y_px.get(tr.track.shot)
+            refs = traj.support_refs.get(tr.track.shot, [])
+            lowest = traj.support_y_px.get(tr.track.shot)
             reach = -1
             for k0, k1 in runs(slow):
                 k0, k1 = _stop_extent(tr, k0, k1)
@@ -56,11 +63,19 @@ class HoverCheck:
                 v_in = (np.median(v_before, axis=0) if len(v_before)
                         else np.full(2, np.nan))
                 bottom = float(np.nanmedian(tr.track.bbox_px[k0:k1 + 1, 3]))
-                above = (support - bottom) if support is not None else 0.0
+                # against where bodies landed, rested or rolled, and where this body went,
+                # at its depth (its size then): a far floor is higher in the image. With
+                # nothing seen at that size (a box that turned shows another size), against
+                # the lowest of them
+                above = height_above_support(
+                    float(np.mean(ts)), bottom, size_near(tr, (k0 + k1) // 2),
+                    refs + own_levels(tr, k0 - 2, k1 + 2))
+                if above is None and lowest is not None:
+                    above = lowest - bottom
                 falling_fast = v_in[1] > 3.0 * body
-                if support is not None and above < 1.0 * body:
+                if above is not None and above < 1.0 * body:
                     continue  # resting at the level where bodies land in this shot
-                if falling_fast and support is None:
+                if falling_fast and above is None:
                     continue  # an inelastic landing on whatever is below
                 conf = margin_confidence(dur, config.hover_min_s)
                 if falling_fast:
@@ -71,7 +86,7 @@ class HoverCheck:
                     evidence={"stop_duration_s": dur, "entry_velocity_px_s": v_in.tolist(),
                               "max_speed_px_s": float(np.nanmax(speed[k0:k1 + 1])),
                               "still_threshold_px_s": config.hover_max_speed_sizes_s * body,
-                              "height_above_support_px": above if support is not None else None},
+                              "height_above_support_px": above},
                     message=(f"entity {tr.entity} stops in mid-air for {dur:.2f} s from "
                              f"{ts[0]:.2f} s after flying freely, with no impact and nothing "
                              f"holding it"),
