@@ -548,6 +548,20 @@ def test_landing_and_resting_is_not_hover() -> None:
     assert run_check("hover", make_track(1, path)) == []
 
 
+def test_a_far_body_resting_higher_in_the_image_is_not_hover() -> None:
+    """A perspective floor: a body twice as far from the camera looks half as big, falls half
+    as many px/s^2 and lands higher in the image than a near one. Resting where it landed is
+    no hover, though it is far above where the near body landed."""
+    near, _ = bounce(0.6)
+    t = times(60)
+    half, floor_far = BODY / 2, 450.0
+    y = 300 - 150 * t + 0.25 * G * t * t
+    y = np.minimum(y, floor_far - half / 2)
+    far = np.c_[420 + 60 * np.minimum(t, t[int(np.argmax(y >= floor_far - half / 2))]), y]
+    findings = run_check("hover", make_track(0, near), make_track(1, far, sizes=np.full(60, half)))
+    assert of_type(findings, "hover") == []
+
+
 def test_a_short_pause_is_not_hover() -> None:
     # a 0.1 s hang time at the apex is shorter than hover_min_s
     assert of_type(run_check("hover", make_track(0, stop_at_apex(hold_s=0.1))), "hover") == []
@@ -844,6 +858,28 @@ def test_interpenetration_when_a_body_sinks_after_landing() -> None:
     f = found[0]
     assert f.entity == 7
     assert f.evidence["sink_body_sizes"] == pytest.approx(0.6, abs=0.1)
+
+
+def test_sinking_measured_from_where_the_bottom_settles_on_the_ground_line() -> None:
+    """Falling into the floor without stopping: the fall slows sharply just above the floor
+    (the break), the bottom reaches the floor's line four frames later, and the top goes on
+    down while the bottom stays on that line. Seen without its shadow the body's bottom is
+    still coming down right after the break; the ground line is where it settles."""
+    n, k_break = 60, 14
+    t = times(n)
+    t_b = t[k_break]
+    above = 24.0  # px between the bottom and the floor at the break
+    y0 = FLOOR - BODY / 2 - above - 0.5 * G * t_b**2
+    slow = above / (4 / FPS)  # the bottom reaches the line four frames after the break
+    centre = np.where(t <= t_b, y0 + 0.5 * G * t * t, y0 + 0.5 * G * t_b**2 + slow * (t - t_b))
+    land = k_break + 4
+    sink = np.clip(40.0 * (t - t[land]), 0.0, 0.6 * BODY)  # then into the floor at 2 sizes/s
+    track = make_track(7, np.c_[300 + 40 * t, np.minimum(centre, FLOOR - BODY / 2)],
+                       noise=0.0)
+    found = of_type(run_check("interpenetration", resting_box(track, land, sink)),
+                    "interpenetration")
+    assert len(found) == 1
+    assert found[0].evidence["sink_body_sizes"] > 0.45
 
 
 def test_interpenetration_of_a_body_blurred_before_it_landed() -> None:

@@ -570,3 +570,112 @@ def test_a_track_found_moving_once_and_then_only_by_its_look_is_no_entity(
     ts = _run([_render(bg, (100 + 150 * t, 120.0)) for t in np.arange(50) / FPS])
     ids = {tr.id for tr in ts.tracks}
     assert 101 in ids and 100 not in ids
+
+
+def test_a_ball_half_as_bright_as_the_wall_is_found_whole_by_its_colour() -> None:
+    """A ball lit from above before a plain grey wall: its lit half is green of the wall's own
+    grey level, which grey levels cannot tell from the wall; only its dark half differs. The
+    colour finds the rest: the whole ball, its centroid at its centre."""
+    bg = np.full((H, W, 3), 128, np.uint8)
+    r = 12.0
+
+    def frame(x: float, y: float) -> np.ndarray:
+        im = bg.copy()
+        c = (round(x * 16), round(y * 16))
+        cv2.circle(im, c, round(r * 16), (30, 100, 25), -1, cv2.LINE_AA, shift=4)
+        top = np.zeros((H, W), np.uint8)
+        cv2.circle(top, c, round(r * 16), 1, -1, cv2.LINE_AA, shift=4)
+        top[round(y):] = 0
+        im[top > 0] = (60, 178, 45)  # grey level 127.5, as the wall
+        return im
+
+    truth = [(60 + 200 * t, 130.0) for t in np.arange(40) / FPS]
+    ts = _run([frame(*p) for p in truth])
+    assert len(ts.tracks) == 1
+    tr = ts.tracks[0]
+    seen = tr.state == ObsState.MOVING
+    heights = tr.bbox_px[seen, 3] - tr.bbox_px[seen, 1]
+    assert np.median(heights) > 1.6 * r
+    err = np.abs(tr.xy_px[seen, 1] - 130.0)
+    assert np.median(err) < 1.5
+
+
+def _lighting_blob(cur: np.ndarray, samples: list[np.ndarray],
+                   mask: np.ndarray | None = None) -> list[bool]:
+    """_is_shadow for each blob where ``cur`` differs from the median of ``samples`` (or of
+    ``mask``)."""
+    bg = median_stack(samples)
+    gray = cv2.cvtColor(cur, cv2.COLOR_RGB2GRAY)
+    gray_bg = cv2.cvtColor(bg, cv2.COLOR_RGB2GRAY)
+    if mask is None:
+        mask = (cv2.absdiff(gray, gray_bg) > 12).astype(np.uint8)
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    return [_is_shadow(b, mask, gray, gray_bg, cur, samples, [None] * len(samples))
+            for b in find_blobs(mask, 20, 1e9)]
+
+
+def _floor(seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    small = rng.uniform(150, 230, (12, 16, 3)) * [1.0, 0.95, 0.85]
+    return np.clip(cv2.resize(small, (160, 120), interpolation=cv2.INTER_CUBIC)
+                   + rng.normal(0, 2, (120, 160, 3)), 0, 255).astype(np.uint8)
+
+
+def _dimmed(img: np.ndarray, centre: tuple[int, int], factor: float) -> np.ndarray:
+    a = np.zeros(img.shape[:2], np.float32)
+    cv2.ellipse(a, centre, (22, 8), 0, 0, 360, 1.0, -1, cv2.LINE_AA)
+    a = cv2.GaussianBlur(a, (0, 0), 1.5)[..., None]
+    return np.clip(img * (1 - a * (1 - factor)), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_slow_shadow_with_its_trail_in_the_background_is_a_shadow(seed: int) -> None:
+    """A shadow creeping along the floor, darkening as its body comes down, is in the
+    background samples a little behind where it is now: the blob is the floor dimmed where
+    it is and the floor lit again (brighter than the samples by the factor they dimmed it)
+    where it was."""
+    floor = _floor(seed)
+    cur = _dimmed(floor, (82, 60), 0.5)
+    # three of five samples saw it where it was, the others elsewhere
+    samples = [_dimmed(floor, (72, 60), 0.7)] * 3 + [_dimmed(floor, (20, 20), 0.7)] * 2
+    assert _lighting_blob(cur, samples) == [True]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_pale_ball_lit_from_above_on_a_floor_of_its_hue_is_not_a_shadow(seed: int) -> None:
+    """Its lit top is brighter than the floor and its underside darker, every channel alike,
+    as where a shadow moved on; but no background sample saw the floor that bright."""
+    floor = _floor(seed)
+    cur = floor.astype(np.float32)
+    yy, xx = np.mgrid[0:120, 0:160]
+    inside = (xx - 80) ** 2 + (yy - 60) ** 2 < 14**2
+    shade = 1.25 - 0.02 * (yy - 46)  # 1.25 at the top, 0.7 below
+    cur[inside] = (np.median(floor.reshape(-1, 3), axis=0) * shade[inside][:, None])
+    # its whole silhouette (grey levels lose the band as bright as the floor)
+    assert _lighting_blob(np.clip(cur, 0, 255).astype(np.uint8), [floor] * 5,
+                          inside.astype(np.uint8)) == [False]
+
+
+def test_a_ball_just_above_its_shadow_is_tracked_without_it() -> None:
+    """Low over a textured floor, a ball's silhouette joins its shadow below it (the floor
+    dimmed to 55 %, its texture kept): one blob, a third taller than the ball, its centre
+    pulled down. The shadow's part is taken off: the ball's own box and centre."""
+    bg = _floor_scene(4)
+    r = 11.0
+    frames, truth = [], []
+    for t in np.arange(40) / FPS:
+        x, y = 60 + 240 * t, 224.0
+        im = bg.copy()
+        shadow = np.zeros(im.shape[:2], np.uint8)
+        cv2.ellipse(shadow, (round(x), round(y + r + 4)), (16, 6), 0, 0, 360, 255, -1,
+                    cv2.LINE_AA)
+        a = shadow[..., None].astype(np.float32) / 255 * 0.45
+        frames.append(_render((im * (1 - a)).astype(np.uint8), (x, y), r))
+        truth.append((x, y))
+    ts = _run(frames)
+    tr = max(ts.tracks, key=lambda k: int(k.seen.sum()))
+    seen = tr.state == ObsState.MOVING
+    heights = tr.bbox_px[seen, 3] - tr.bbox_px[seen, 1]
+    assert np.median(heights) < 2 * r + 4
+    err = np.abs(tr.xy_px[seen, 1] - np.array(truth)[tr.frames[seen], 1])
+    assert np.median(err) < 1.5

@@ -305,6 +305,8 @@ class MotionAnalyzer:
             images = [self.buf[p].rgb for p in picks]
             blobs = [b for b in blobs
                      if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, images, warps)]
+            blobs = _completed(blobs, mask, thr, cur.rgb, images, warps, self.min_area,
+                               self.max_area)
         earlier = None
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
@@ -420,6 +422,97 @@ def _sample_patches(b: Blob, images: list[np.ndarray],
     return out
 
 
+def _completed(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.ndarray,
+               images: list[np.ndarray], warps: list[np.ndarray | None], min_area: float,
+               max_area: float) -> list[Blob]:
+    """Each blob completed by its colour.
+
+    The foreground is found on grey levels, where a body whose colour is as bright as the
+    background behind it (a green ball's lit half before a grey wall) is missing: half a
+    ball, a centroid off by a quarter of it, a size that jumps when the background changes,
+    or a ball in two pieces. Around each blob (half its size on every side) a pixel whose
+    colour differs from the background samples in some channel by more than twice the grey
+    threshold (colour is noisier: chroma is coded at half resolution) belongs to it when it
+    is connected to the blob; blobs joined that way are one (two bodies with background
+    between them stay two). A completion must add 15 % to the blob.
+    """
+    h, w = mask.shape
+    out = []
+    merged: set[int] = set()
+    for i, b in enumerate(blobs):
+        if i in merged:
+            continue
+        pad = max(2, int(b.size / 2))
+        x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
+        x1, y1 = min(b.x1 + pad, w), min(b.y1 + pad, h)
+        grey = mask[y0:y1, x0:x1]
+        core = np.zeros(grey.shape, bool)
+        core[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = True
+        core &= grey > 0
+        bg = median_stack(_sample_patches(Blob(b.cx, b.cy, x0, y0, x1, y1, b.area,
+                                               b.elongation), images, warps))
+        diff = cv2.absdiff(rgb[y0:y1, x0:x1], bg).max(axis=2)
+        both = ((diff > 2 * thr) | (grey > 0)).astype(np.uint8)
+        both = cv2.morphologyEx(both, cv2.MORPH_OPEN, _K3)
+        both = cv2.morphologyEx(both, cv2.MORPH_CLOSE, _K5)
+        own = _touching(both, core)
+        reached = {j for j, o in enumerate(blobs) if j != i and _overlaps_box(o, own, x0, y0)}
+        found = []
+        region = _touching(grey, core)
+        grown = (own & ~region).sum() >= 0.15 * b.area and all(j > i for j in reached)
+        if grown:
+            region = own
+        carved = _without_shadow(region, rgb[y0:y1, x0:x1], bg, min_area)
+        if carved is not None:
+            region, grown = carved, True
+        if grown:
+            found = find_blobs(region.astype(np.uint8), min_area, max_area)
+        if carved is not None and found:  # the body; scraps of the shadow's rim are no body
+            found = [max(found, key=lambda f: f.area)]
+        if not found:
+            out.append(b)
+            continue
+        merged |= reached  # the other pieces of this body, split by its colour
+        out.extend(Blob(f.cx + x0, f.cy + y0, f.x0 + x0, f.y0 + y0, f.x1 + x0, f.y1 + y0,
+                        f.area, f.elongation) for f in found)
+    return out
+
+
+def _touching(m: np.ndarray, core: np.ndarray) -> np.ndarray:
+    """The connected parts of mask ``m`` that hold a pixel of ``core``."""
+    _, labels = cv2.connectedComponents(m.astype(np.uint8), connectivity=8)
+    hit = np.unique(labels[core & (m > 0)])
+    return np.isin(labels, hit[hit > 0])
+
+
+def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
+                    min_area: float) -> np.ndarray | None:
+    """``region`` without the shadow below its body, or None when it holds none."""
+    bgf = bg.astype(np.float32)
+    lit = bgf.min(axis=2) > 20
+    ratio = cur.astype(np.float32) / np.maximum(bgf, 1.0)
+    lum = ratio.mean(axis=2)
+    shade = (region & lit & (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX)
+             & (np.ptp(ratio, axis=2) < _SHADOW_CHROMA))
+    if shade.sum() < max(0.5 * min_area, 8) or np.std(lum[shade]) >= _SHADOW_STD:
+        return None
+    rest = cv2.morphologyEx((region & ~shade).astype(np.uint8), cv2.MORPH_OPEN, _K3) > 0
+    if rest.sum() < min_area:
+        return None
+    ys = np.arange(region.shape[0])[:, None]
+    if (ys * shade).sum() / shade.sum() <= (ys * rest).sum() / rest.sum():
+        return None
+    return rest
+
+
+def _overlaps_box(o: Blob, own: np.ndarray, x0: int, y0: int) -> bool:
+    """Whether the region ``own`` (offset x0, y0) reaches into blob ``o``'s box."""
+    h, w = own.shape
+    ox0, oy0 = max(o.x0 - x0, 0), max(o.y0 - y0, 0)
+    ox1, oy1 = min(o.x1 - x0, w), min(o.y1 - y0, h)
+    return ox1 > ox0 and oy1 > oy0 and bool(own[oy0:oy1, ox0:ox1].any())
+
+
 def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
                rgb: np.ndarray, images: list[np.ndarray],
                warps: list[np.ndarray | None]) -> bool:
@@ -443,25 +536,39 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
         return False
     g_bg = bg_gray[sl][inside].astype(np.float32)
     g_ratio = gray[sl][inside] / np.maximum(g_bg, 1.0)
-    if np.mean((g_ratio > _SHADOW_MIN) & (g_ratio < _SHADOW_MAX)) < _SHADOW_FRAC:
+    g_back = (g_ratio > 1 / _SHADOW_MAX) & (g_ratio < 1 / _SHADOW_MIN)
+    g_dark = (g_ratio > _SHADOW_MIN) & (g_ratio < _SHADOW_MAX)
+    if g_dark.sum() < _SHADOW_FRAC * max(n - int(g_back.sum()), 1):
         return False
-    bg = median_stack(_sample_patches(b, images, warps)).astype(np.float32)[inside]
+    patches = _sample_patches(b, images, warps)
+    bg = median_stack(patches).astype(np.float32)[inside]
     cur = rgb[sl].astype(np.float32)[inside]
     lit = bg.min(axis=1) > 20  # too dark a background gives no usable ratio
     if lit.mean() < 0.8:
         return False
     ratio = cur[lit] / bg[lit]
     lum = ratio.mean(axis=1)
+    alike = np.ptp(ratio, axis=1) < _SHADOW_CHROMA * np.maximum(lum, 1.0)
     dark = (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX)
-    dimmed = dark & (np.ptp(ratio, axis=1) < _SHADOW_CHROMA)
+    dimmed = dark & alike
     if not dimmed.any() or np.std(lum[dimmed]) >= _SHADOW_STD:
         return False
-    if dimmed.mean() >= _SHADOW_FRAC:
+    # where the shadow was in most background samples (it moves slowly), the surface is lit
+    # again: brighter than the samples' median, as the brightest sample saw it unshadowed
+    # (a pale body's lit side is brighter than every sample)
+    back = (lum > 1 / _SHADOW_MAX) & alike
+    if back.any() and dimmed.mean() >= 0.3:
+        seen = np.max(np.stack(patches), axis=0).astype(np.float32)[inside][lit]
+        back &= (np.abs(cur[lit] - seen) <= np.maximum(8.0, 0.06 * seen)).all(axis=1)
+    else:
+        back[:] = False
+    share = dimmed.sum() / max(len(lum) - int(back.sum()), 1)
+    if share >= _SHADOW_FRAC:
         return True
     # a thin shadow's pixels are mostly edge: chroma subsampling and noise spread their
     # channel ratios, but the blob as a whole still dims every channel alike
     spread = float(np.ptp(np.median(ratio[dark], axis=0)))
-    return bool(dimmed.mean() >= _SHADOW_FRAC_THIN and spread < _SHADOW_CHROMA)
+    return bool(share >= _SHADOW_FRAC_THIN and spread < _SHADOW_CHROMA)
 
 
 _SHADOW_MIN, _SHADOW_MAX = 0.35, 0.92
@@ -484,6 +591,7 @@ def _near_identity(m: np.ndarray) -> bool:
 
 
 _K3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+_K5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
 
 
 def _grad(img: np.ndarray) -> np.ndarray:

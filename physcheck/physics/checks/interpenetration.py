@@ -74,12 +74,16 @@ class InterpenetrationCheck:
                 np.sqrt(tr.track.area_px[before]), tr.track.elongation[before],
                 frame_travel(tr.v_px_s[before], tr.track.frame_dt_s, tr.body_size_px)):
             return None
+        box = tr.track.bbox_px
+        body = tr.body_size_px
         moving = (tr.track.state == ObsState.MOVING) & inside
         ks = np.flatnonzero(moving & (np.arange(len(moving)) > c.index + 1))
         if len(ks) < 5:
             return None
-        box = tr.track.bbox_px
-        body = tr.body_size_px
+        # measured from where its bottom settled on the ground line
+        settled = _settled(tr, c, body)
+        if np.count_nonzero(ks > settled) >= 3:
+            ks = ks[ks > settled]
         k_ref = ks[0]
         # the reference must be the body alone: a box far taller than the body with its
         # shadow under it (half a body at most) and its motion blur is merged with another
@@ -87,7 +91,7 @@ class InterpenetrationCheck:
         travel = abs(float(np.nan_to_num(tr.v_px_s[k_ref, 1]))) * tr.track.frame_dt_s
         if box[k_ref, 3] - box[k_ref, 1] > 1.8 * body + travel:
             return None
-        after = np.flatnonzero(tr.seen & inside & (np.arange(len(tr.seen)) > c.index + 1))[:5]
+        after = np.flatnonzero(tr.seen & inside & (np.arange(len(tr.seen)) > settled))[:5]
         # it stays where it landed, its bottom on that ground line (its centre may go down:
         # that is the sinking itself). A body going steadily down into the floor, its bottom
         # on one ground line, may keep sliding as it goes (at most 3 body sizes, below);
@@ -230,6 +234,24 @@ def _partner_below(tr: Trajectory, traj: Trajectories, c: Contact) -> bool:
     centre_y = float(tr.track.xy_px[c.index, 1])
     return any(oid == c.partner and float(ob[1]) > centre_y
                for oid, ob in other_boxes_at(traj.tracks, tr.track, int(tr.track.frames[c.index])))
+
+
+_SETTLE_S = 0.2
+
+
+def _settled(tr: Trajectory, c: Contact, body: float) -> int:
+    """The track index after which a landing body's bottom is on its ground line: one past
+    the contact, or later while the bottom still comes down (two body sizes a second) within
+    ``_SETTLE_S``. A fall that only slowed at the contact (a body going on into the
+    floor) reaches the floor's line a frame or two after the break; its silhouette without
+    its shadow shows that."""
+    bottom = tr.track.bbox_px[:, 3]
+    k = c.index + 1
+    while (k + 1 < len(bottom) and tr.seen[k] and tr.seen[k + 1]
+           and tr.track.t_s[k + 1] - c.t_s <= _SETTLE_S
+           and bottom[k + 1] - bottom[k] > 2.0 * body * (tr.track.t_s[k + 1] - tr.track.t_s[k])):
+        k += 1
+    return k
 
 
 def _cap_width(height: float, diameter: float) -> float:
