@@ -305,8 +305,8 @@ class MotionAnalyzer:
             images = [self.buf[p].rgb for p in picks]
             blobs = [b for b in blobs
                      if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, images, warps)]
-            blobs = _completed(blobs, mask, thr, cur.rgb, images, warps, self.min_area,
-                               self.max_area)
+            blobs = _body_silhouettes(blobs, mask, thr, cur.rgb, images, warps,
+                                      self.min_area, self.max_area)
         earlier = None
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
@@ -422,10 +422,10 @@ def _sample_patches(b: Blob, images: list[np.ndarray],
     return out
 
 
-def _completed(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.ndarray,
-               images: list[np.ndarray], warps: list[np.ndarray | None], min_area: float,
-               max_area: float) -> list[Blob]:
-    """Each blob completed by its colour.
+def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.ndarray,
+                      images: list[np.ndarray], warps: list[np.ndarray | None],
+                      min_area: float, max_area: float) -> list[Blob]:
+    """Each blob as the silhouette of its body: completed by colour, its shadow carved off.
 
     The foreground is found on grey levels, where a body whose colour is as bright as the
     background behind it (a green ball's lit half before a grey wall) is missing: half a
@@ -435,6 +435,11 @@ def _completed(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.ndarray,
     threshold (colour is noisier: chroma is coded at half resolution) belongs to it when it
     is connected to the blob; blobs joined that way are one (two bodies with background
     between them stay two). A completion must add 15 % to the blob.
+
+    A body near the surface below it is joined by its shadow there (a camera looking down
+    sees the shadow under the body long before it lands): one silhouette, taller than the
+    body, whose bottom and centre are the shadow's as much as the body's. See
+    :func:`_without_shadow`.
     """
     h, w = mask.shape
     out = []
@@ -451,28 +456,28 @@ def _completed(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.ndarray,
         core &= grey > 0
         bg = median_stack(_sample_patches(Blob(b.cx, b.cy, x0, y0, x1, y1, b.area,
                                                b.elongation), images, warps))
-        diff = cv2.absdiff(rgb[y0:y1, x0:x1], bg).max(axis=2)
-        both = ((diff > 2 * thr) | (grey > 0)).astype(np.uint8)
+        cur = rgb[y0:y1, x0:x1]
+        both = ((cv2.absdiff(cur, bg).max(axis=2) > 2 * thr) | (grey > 0)).astype(np.uint8)
         both = cv2.morphologyEx(both, cv2.MORPH_OPEN, _K3)
         both = cv2.morphologyEx(both, cv2.MORPH_CLOSE, _K5)
         own = _touching(both, core)
         reached = {j for j, o in enumerate(blobs) if j != i and _overlaps_box(o, own, x0, y0)}
-        found = []
         region = _touching(grey, core)
         grown = (own & ~region).sum() >= 0.15 * b.area and all(j > i for j in reached)
         if grown:
             region = own
-        carved = _without_shadow(region, rgb[y0:y1, x0:x1], bg, min_area)
+        carved = _without_shadow(region, cur, bg, min_area)
         if carved is not None:
-            region, grown = carved, True
-        if grown:
-            found = find_blobs(region.astype(np.uint8), min_area, max_area)
-        if carved is not None and found:  # the body; scraps of the shadow's rim are no body
-            found = [max(found, key=lambda f: f.area)]
+            region = carved
+        found = (find_blobs(region.astype(np.uint8), min_area, max_area)
+                 if grown or carved is not None else [])
         if not found:
             out.append(b)
             continue
-        merged |= reached  # the other pieces of this body, split by its colour
+        if carved is not None:  # the body; scraps of the shadow's rim are no body
+            found = [max(found, key=lambda f: f.area)]
+        if grown:
+            merged |= reached  # the other pieces of this body, split by its colour
         out.extend(Blob(f.cx + x0, f.cy + y0, f.x0 + x0, f.y0 + y0, f.x1 + x0, f.y1 + y0,
                         f.area, f.elongation) for f in found)
     return out
@@ -487,7 +492,14 @@ def _touching(m: np.ndarray, core: np.ndarray) -> np.ndarray:
 
 def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
                     min_area: float) -> np.ndarray | None:
-    """``region`` without the shadow below its body, or None when it holds none."""
+    """``region`` without the shadow below its body, or None when it holds none.
+
+    Shadow pixels are as :func:`_is_shadow` judges a whole blob: the background dimmed
+    alike in every channel, by a nearly uniform factor. Taken off when there are enough of
+    them (half the smallest body), when what is left is a body of its own, and when they lie
+    below it (a body's own dark side, or a dark band of it, is not carved off its top). The
+    lit pixels of a shadow's soft rim that are left are scraps, not bodies.
+    """
     bgf = bg.astype(np.float32)
     lit = bgf.min(axis=2) > 20
     ratio = cur.astype(np.float32) / np.maximum(bgf, 1.0)
