@@ -447,6 +447,9 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
     for i, b in enumerate(blobs):
         if i in merged:
             continue
+        if b.size > _MAX_REFINED_FRAC * max(h, w):
+            out.append(b)  # scenery or a person up close: never judged as a body
+            continue
         pad = max(2, int(b.size / 2))
         x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
         x1, y1 = min(b.x1 + pad, w), min(b.y1 + pad, h)
@@ -457,7 +460,9 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
         bg = median_stack(_sample_patches(Blob(b.cx, b.cy, x0, y0, x1, y1, b.area,
                                                b.elongation), images, warps))
         cur = rgb[y0:y1, x0:x1]
-        both = ((cv2.absdiff(cur, bg).max(axis=2) > 2 * thr) | (grey > 0)).astype(np.uint8)
+        ad = cv2.absdiff(cur, bg)
+        d = cv2.max(cv2.max(ad[..., 0], ad[..., 1]), ad[..., 2])
+        both: np.ndarray = ((d > 2 * thr) | (grey > 0)).astype(np.uint8)
         both = cv2.morphologyEx(both, cv2.MORPH_OPEN, _K3)
         both = cv2.morphologyEx(both, cv2.MORPH_CLOSE, _K5)
         own = _touching(both, core)
@@ -485,9 +490,11 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
 
 def _touching(m: np.ndarray, core: np.ndarray) -> np.ndarray:
     """The connected parts of mask ``m`` that hold a pixel of ``core``."""
-    _, labels = cv2.connectedComponents(m.astype(np.uint8), connectivity=8)
-    hit = np.unique(labels[core & (m > 0)])
-    return np.isin(labels, hit[hit > 0])
+    n, labels = cv2.connectedComponents(m.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[labels[core & (m > 0)]] = True
+    keep[0] = False
+    return keep[labels]
 
 
 def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
@@ -500,20 +507,22 @@ def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
     below it (a body's own dark side, or a dark band of it, is not carved off its top). The
     lit pixels of a shadow's soft rim that are left are scraps, not bodies.
     """
-    bgf = bg.astype(np.float32)
-    lit = bgf.min(axis=2) > 20
-    ratio = cur.astype(np.float32) / np.maximum(bgf, 1.0)
-    lum = ratio.mean(axis=2)
-    shade = (region & lit & (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX)
-             & (np.ptp(ratio, axis=2) < _SHADOW_CHROMA))
-    if shade.sum() < max(0.5 * min_area, 8) or np.std(lum[shade]) >= _SHADOW_STD:
+    ys, xs = np.nonzero(region)
+    bgf = bg[ys, xs].astype(np.float32)
+    ratio = cur[ys, xs].astype(np.float32) / np.maximum(bgf, 1.0)
+    lum = ratio.mean(axis=1)
+    is_shade = ((bgf.min(axis=1) > 20) & (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX)
+                & (ratio.max(axis=1) - ratio.min(axis=1) < _SHADOW_CHROMA))
+    if is_shade.sum() < max(0.5 * min_area, 8) or np.std(lum[is_shade]) >= _SHADOW_STD:
         return None
-    rest = cv2.morphologyEx((region & ~shade).astype(np.uint8), cv2.MORPH_OPEN, _K3) > 0
-    if rest.sum() < min_area:
+    rest = region.copy()
+    rest[ys[is_shade], xs[is_shade]] = False
+    rest = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_OPEN, _K3) > 0
+    rest_ys = np.nonzero(rest)[0]
+    if len(rest_ys) < min_area:
         return None
-    ys = np.arange(region.shape[0])[:, None]
-    if (ys * shade).sum() / shade.sum() <= (ys * rest).sum() / rest.sum():
-        return None
+    if ys[is_shade].mean() <= rest_ys.mean():
+        return None  # not below the body: its own dark side, or a surface it stands before
     return rest
 
 
@@ -585,6 +594,9 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
 
 _SHADOW_MIN, _SHADOW_MAX = 0.35, 0.92
 """Brightness of a shadow relative to the lit surface."""
+_MAX_REFINED_FRAC = 0.2
+"""Blobs larger than this share of the frame's long side are not completed or carved: the
+checks do not judge such bodies (physics/checks/base.py)."""
 _SHADOW_CHROMA = 0.2
 """Largest spread of the three channels' dimming factors within a shadow."""
 _SHADOW_FRAC = 0.75
