@@ -447,9 +447,6 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
     for i, b in enumerate(blobs):
         if i in merged:
             continue
-        if b.size > _MAX_REFINED_FRAC * max(h, w):
-            out.append(b)  # scenery or a person up close: never judged as a body
-            continue
         pad = max(2, int(b.size / 2))
         x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
         x1, y1 = min(b.x1 + pad, w), min(b.y1 + pad, h)
@@ -594,9 +591,6 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
 
 _SHADOW_MIN, _SHADOW_MAX = 0.35, 0.92
 """Brightness of a shadow relative to the lit surface."""
-_MAX_REFINED_FRAC = 0.2
-"""Blobs larger than this share of the frame's long side are not completed or carved: the
-checks do not judge such bodies (physics/checks/base.py)."""
 _SHADOW_CHROMA = 0.2
 """Largest spread of the three channels' dimming factors within a shadow."""
 _SHADOW_FRAC = 0.75
