@@ -543,9 +543,12 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     blob's median dimming of the three channels agrees (a thin shadow is mostly soft edge,
     where chroma subsampling spreads each pixel's channel ratios). (A grey body on a surface of
     its own hue can pass the colour test, but its shading, highlight and dark side do not
-    keep to one dimming factor.) The grey levels rule out most bodies before any colour is
-    looked at; ``images`` and ``warps`` are the background samples (see
-    :func:`_sample_patches`).
+    keep to one dimming factor.) A shadow that moves slowly is in most background samples a
+    little behind where it is: there the blob is the surface lit again, brighter than the
+    samples' median, every channel alike, and as the brightest sample saw it; those pixels are
+    left out of the count (a pale body's lit side is brighter than every sample). The grey
+    levels rule out most bodies before any colour is looked at; ``images`` and ``warps`` are
+    the background samples (see :func:`_sample_patches`).
     """
     sl = (slice(b.y0, b.y1), slice(b.x0, b.x1))
     inside = mask[sl].astype(bool)
