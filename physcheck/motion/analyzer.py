@@ -506,10 +506,8 @@ def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
     """
     ys, xs = np.nonzero(region)
     bgf = bg[ys, xs].astype(np.float32)
-    ratio = cur[ys, xs].astype(np.float32) / np.maximum(bgf, 1.0)
-    lum = ratio.mean(axis=1)
-    is_shade = ((bgf.min(axis=1) > 20) & (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX)
-                & (ratio.max(axis=1) - ratio.min(axis=1) < _SHADOW_CHROMA))
+    _, lum, dark, alike = _dimming(cur[ys, xs].astype(np.float32), bgf)
+    is_shade = (bgf.min(axis=1) > 20) & dark & alike
     if is_shade.sum() < max(0.5 * min_area, 8) or np.std(lum[is_shade]) >= _SHADOW_STD:
         return None
     rest = region.copy()
@@ -521,6 +519,18 @@ def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
     if ys[is_shade].mean() <= rest_ys.mean():
         return None  # not below the body: its own dark side, or a surface it stands before
     return rest
+
+
+def _dimming(cur: np.ndarray, bg: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per pixel, its colour (N, 3) against the background's: the channel ratios, their mean
+    (how much brighter), whether it is 35-92 % as bright (a shadow's range), and whether
+    its channels changed alike (within ``_SHADOW_CHROMA``, scaled up where it brightened)."""
+    ratio = cur / np.maximum(bg, 1.0)
+    lum = ratio.mean(axis=1)
+    dark = (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX)
+    alike = np.ptp(ratio, axis=1) < _SHADOW_CHROMA * np.maximum(lum, 1.0)
+    return ratio, lum, dark, alike
 
 
 def _overlaps_box(o: Blob, own: np.ndarray, x0: int, y0: int) -> bool:
@@ -567,10 +577,7 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     lit = bg.min(axis=1) > 20  # too dark a background gives no usable ratio
     if lit.mean() < 0.8:
         return False
-    ratio = cur[lit] / bg[lit]
-    lum = ratio.mean(axis=1)
-    alike = np.ptp(ratio, axis=1) < _SHADOW_CHROMA * np.maximum(lum, 1.0)
-    dark = (lum > _SHADOW_MIN) & (lum < _SHADOW_MAX)
+    ratio, lum, dark, alike = _dimming(cur[lit], bg[lit])
     dimmed = dark & alike
     if not dimmed.any() or np.std(lum[dimmed]) >= _SHADOW_STD:
         return False

@@ -86,24 +86,27 @@ def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float |
     floors = [c for c in tr.contacts if c.kind == "floor"]
     if not floors:
         return {}
-    refs = traj.support_refs.get(tr.track.shot, [])
     frame_dt = tr.track.frame_dt_s
     out = {}
     for c in floors:
-        own = own_levels(tr, c.index - 2, c.index + 2)
-        above = height_above_support(c.t_s, c.bottom_y_px, size_near(tr, c.index), refs + own)
+        above = above_own_support(tr, traj, c.t_s, c.bottom_y_px, size_near(tr, c.index),
+                                  c.index - 2, c.index + 2)
         slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * frame_dt
         out[c.index] = (above, slack)
     return out
 
 
-def own_levels(tr: Trajectory, skip0: int, skip1: int) -> list[tuple[float, float, float]]:
-    """(t, bottom y, size) of every reliable sighting of the body in motion outside track
-    indices ``skip0..skip1``: wherever it went, a floor at its depth is at least that low."""
-    return [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]), float(tr.size_px[k]))
-            for k in np.flatnonzero(tr.reliable)
-            if not skip0 <= k <= skip1 and np.isfinite(tr.size_px[k])
-            and tr.track.state[k] == ObsState.MOVING]
+def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: float,
+                      size: float, skip0: int, skip1: int) -> float | None:
+    """:func:`height_above_support` of a body's bottom against its shot's supports and
+    every reliable sighting of the body in motion outside track indices ``skip0..skip1``
+    (wherever it went, a floor at its depth is at least that low)."""
+    own = [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]), float(tr.size_px[k]))
+           for k in np.flatnonzero(tr.reliable)
+           if not skip0 <= k <= skip1 and np.isfinite(tr.size_px[k])
+           and tr.track.state[k] == ObsState.MOVING]
+    return height_above_support(t_s, bottom, size,
+                                traj.support_refs.get(tr.track.shot, []) + own)
 
 
 def floors_off_nothing(tr: Trajectory, traj: Trajectories) -> set[int]:

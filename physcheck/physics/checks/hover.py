@@ -5,13 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.physics.checks.base import (
-    height_above_support,
-    judged,
-    own_levels,
-    runs,
-    span,
-)
+from physcheck.physics.checks.base import above_own_support, judged, runs, span
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, partners_at, size_near
 
@@ -39,7 +33,6 @@ class HoverCheck:
             speed = np.linalg.norm(tr.v_px_s, axis=1)
             slow = np.nan_to_num(speed, nan=np.inf) < config.hover_max_speed_sizes_s * body
             gap = config.contact_gap_frac * body + 2
-            refs = traj.support_refs.get(tr.track.shot, [])
             lowest = traj.support_y_px.get(tr.track.shot)
             reach = -1
             for k0, k1 in runs(slow):
@@ -67,9 +60,8 @@ class HoverCheck:
                 # at its depth (its size then): a far floor is higher in the image. With
                 # nothing seen at that size (a box that turned shows another size), against
                 # the lowest of them
-                above = height_above_support(
-                    float(np.mean(ts)), bottom, size_near(tr, (k0 + k1) // 2),
-                    refs + own_levels(tr, k0 - 2, k1 + 2))
+                above = above_own_support(tr, traj, float(np.mean(ts)), bottom,
+                                          size_near(tr, (k0 + k1) // 2), k0 - 2, k1 + 2)
                 if above is None and lowest is not None:
                     above = lowest - bottom
                 falling_fast = v_in[1] > 3.0 * body
