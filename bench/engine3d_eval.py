@@ -22,9 +22,7 @@ scored as in ``engine_eval.py``.
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -37,7 +35,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from engine_eval import evaluate_set  # noqa: E402
+from engine_eval import _color as engine_eval_color  # noqa: E402
+from engine_eval import encoder, evaluate_set, save_truth  # noqa: E402
 
 try:
     import pybullet as pb
@@ -75,9 +74,9 @@ class Scene:
 
 
 def _color(rng: np.random.Generator) -> tuple[float, float, float]:
-    hsv = np.uint8([[[rng.uniform(0, 180), rng.uniform(150, 230), rng.uniform(170, 240)]]])
-    rgb = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0, 0] / 255.0
-    return float(rgb[0]), float(rgb[1]), float(rgb[2])
+    """engine_eval's saturated colours, as Bullet's 0-1 RGB."""
+    r, g, b = engine_eval_color(rng)
+    return r / 255.0, g / 255.0, b / 255.0
 
 
 def new_world(rng: np.random.Generator, tmp: Path, seed: int) -> Scene:
@@ -421,12 +420,7 @@ def write(name: str, seed: int, out: Path) -> dict:
         proj = pb.computeProjectionMatrixFOV(rng.uniform(45, 55), W / H, 0.1, 30)
         ph = rng.uniform(0, 2 * math.pi, 4)
         pan = rng.uniform(-0.25, 0.25) if moving else 0.0
-        from imageio_ffmpeg import get_ffmpeg_exe
-
-        cmd = [get_ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-               "-s", f"{W}x{H}", "-r", str(fps), "-i", "-", "-c:v", "libx264", "-crf", "23",
-               "-pix_fmt", "yuv420p", str(path)]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
+        proc = encoder(path, fps)
         assert proc.stdin is not None
         noise = np.random.default_rng(seed + 99)
         steps = round(PHYSICS_HZ / fps)
@@ -452,15 +446,7 @@ def write(name: str, seed: int, out: Path) -> dict:
             proc.stdin.write(np.clip(frame, 0, 255).astype(np.uint8).tobytes())
         proc.stdin.close()
         proc.wait()
-    truth = {"scene": name, "seed": seed, "fps": fps, "shaky": moving,
-             "plausible": sc.violation is None, "violations": []}
-    if sc.violation is not None and sc.span_s is not None:
-        truth["violations"].append({
-            "type": sc.violation, "frames": [math.floor(sc.span_s[0] * fps),
-                                             math.ceil(sc.span_s[1] * fps)],
-            "t_s": list(sc.span_s)})
-    path.with_suffix(".json").write_text(json.dumps(truth))
-    return truth
+    return save_truth(path, name, seed, fps, moving, sc.violation, sc.span_s)
 
 
 def main() -> int:

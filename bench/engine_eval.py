@@ -475,13 +475,8 @@ def write(name: str, seed: int, out: Path) -> dict:
     shaky = seed % 2 == 1
     n = int(sc.duration_s * fps)
     dt = 1.0 / (fps * SUB)
-    from imageio_ffmpeg import get_ffmpeg_exe
-
     path = out / f"{name}_s{seed}.mp4"
-    cmd = [get_ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-           "-s", f"{W}x{H}", "-r", str(fps), "-i", "-", "-c:v", "libx264", "-crf", "23",
-           "-pix_fmt", "yuv420p", str(path)]
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
+    proc = encoder(path, fps)
     assert proc.stdin is not None
     t = 0.0
     noise_rng = np.random.default_rng(seed + 99)
@@ -503,13 +498,27 @@ def write(name: str, seed: int, out: Path) -> dict:
         proc.stdin.write(np.clip(frame, 0, 255).astype(np.uint8).tobytes())
     proc.stdin.close()
     proc.wait()
-    truth = {"scene": name, "seed": seed, "fps": fps, "shaky": shaky, "plausible": sc.violation
-             is None, "violations": []}
-    if sc.violation is not None and sc.span_s is not None:
-        f0 = math.floor(sc.span_s[0] * fps)
-        f1 = math.ceil(sc.span_s[1] * fps)
-        truth["violations"].append({"type": sc.violation, "frames": [f0, f1],
-                                    "t_s": list(sc.span_s)})
+    return save_truth(path, name, seed, fps, shaky, sc.violation, sc.span_s)
+
+
+def encoder(path: Path, fps: float) -> subprocess.Popen:
+    """An ffmpeg process that encodes W x H RGB frames written to its stdin (H.264, CRF 23)."""
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    cmd = [get_ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+           "-s", f"{W}x{H}", "-r", str(fps), "-i", "-", "-c:v", "libx264", "-crf", "23",
+           "-pix_fmt", "yuv420p", str(path)]
+    return subprocess.Popen(cmd, stdin=subprocess.PIPE)
+
+
+def save_truth(path: Path, name: str, seed: int, fps: float, shaky: bool,
+               violation: str | None, span_s: tuple[float, float] | None) -> dict:
+    """The clip's ground truth, written next to it: its violation's frame span (if any)."""
+    truth = {"scene": name, "seed": seed, "fps": fps, "shaky": shaky,
+             "plausible": violation is None, "violations": []}
+    if violation is not None and span_s is not None:
+        truth["violations"].append({"type": violation, "frames": [
+            math.floor(span_s[0] * fps), math.ceil(span_s[1] * fps)], "t_s": list(span_s)})
     path.with_suffix(".json").write_text(json.dumps(truth))
     return truth
 
