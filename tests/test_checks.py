@@ -18,9 +18,10 @@ import pytest
 from physcheck.config import Config
 from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
 from physcheck.physics.checks import CHECKS
+from physcheck.physics.checks.base import height_above_support
 from physcheck.physics.checks.gravity import swings
 from physcheck.physics.finding import FINDING_TYPES, Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, compute_kinematics
+from physcheck.physics.kinematics import SupportRef, Trajectories, compute_kinematics
 from physcheck.verdict.score import TYPE_WEIGHTS, score_findings
 
 FPS = 30.0
@@ -410,16 +411,32 @@ def test_a_weak_lift_a_third_of_a_second_long_fails_the_video() -> None:
     assert score_findings(found, Config()).verdict == "fail"
 
 
+def test_a_place_nearer_the_camera_says_where_the_floor_is_in_proportion_to_size() -> None:
+    """Where a body rests on a floor, its distance below the horizon is in proportion to its
+    apparent size. A later bounce of the same body 10 % larger (nearer) and 30 px lower
+    puts the floor at its current size 10 % nearer the horizon, not at that bounce's row
+    (a ball bouncing towards a camera looking down gave 'impulses' at every bounce). Other
+    bodies' supports are compared at the same size, as they are; a farther place of the
+    body only says the floor is at least that low."""
+    nearer = [SupportRef(1.0, 300.0, 40.0, 0)]
+    assert height_above_support(0.5, 270.0, 36.0, nearer, entity=0) == pytest.approx(0.0)
+    assert height_above_support(0.5, 270.0, 36.0, nearer, entity=1) == pytest.approx(30.0)
+    farther = [SupportRef(1.0, 280.0, 34.0, 0)]
+    assert height_above_support(0.5, 270.0, 36.0, farther, entity=0) == pytest.approx(10.0)
+    # much nearer or much farther is another depth: unknown
+    assert height_above_support(0.5, 270.0, 30.0, nearer, entity=0) is None
+
+
 def test_a_body_rolling_along_its_lowest_level_marks_a_support() -> None:
     """Gravity pulls an unsupported body down: one that keeps its height for a second at the
     lowest level it reaches rolls on something there, with no landing or rest to show it. A
     stop mid-air, above where the body ends up, is no support."""
     refs = kinematics(make_track(0, slide(100.0, 200.0, 40))).support_refs[0]
-    assert [round(y) for _, y, _ in refs] == [round(FLOOR)]
+    assert [round(r.bottom_y_px) for r in refs] == [round(FLOOR)]
     hover = stop_at_apex()
     hover_bottom = float(hover[20, 1]) + BODY / 2
     refs = kinematics(make_track(1, hover)).support_refs[0]
-    assert all(abs(y - hover_bottom) > BODY for _, y, _ in refs)
+    assert all(abs(r.bottom_y_px - hover_bottom) > BODY for r in refs)
 
 
 def test_antigravity_when_a_fall_stops_and_rises_far_above_any_floor() -> None:
@@ -721,6 +738,51 @@ def test_energy_gain_on_a_bounce_with_restitution_above_one() -> None:
     assert f.entity == 5
     assert f.frames[0] < contact < f.frames[1]
     assert f.evidence["restitution"] == pytest.approx(1.3, abs=0.1)
+
+
+def _out_of_a_bounce(hold_s: float = 0.0) -> tuple[np.ndarray, int]:
+    """Dropped from rest 150 px above the floor, bounces with restitution 0.9, and for
+    0.4 s after the bounce rises faster and faster (half a g up: the engine's 'energy
+    gain' pushes the body), then flies freely. With ``hold_s``: caught there and held
+    still that long instead, then thrown up 1.3x as fast as it came (by a hand nobody
+    tracked). Also the contact frame."""
+    dt = 1.0 / FPS
+    floor_y = FLOOR - BODY / 2
+    y, v, ys, contact, t_b, v_in = floor_y - 150.0, 0.0, [], -1, None, 0.0
+    for k in range(60):
+        ys.append(y)
+        t = k * dt
+        if t_b is not None and hold_s and t - t_b < hold_s:
+            v = 0.0
+        elif t_b is not None and hold_s and v == 0.0:
+            v = -1.3 * v_in
+        elif t_b is not None and not hold_s and t - t_b < 0.4:
+            v -= 0.5 * G * dt  # pushed up
+        else:
+            v += G * dt
+        y += v * dt
+        if t_b is None and y >= floor_y:
+            y, v_in, t_b, contact = floor_y, v, t, k + 1
+            v = -0.9 * v_in
+    return np.c_[300 + 60 * times(60), ys], contact
+
+
+def test_energy_gain_on_a_body_pushed_up_out_of_a_bounce() -> None:
+    """The rise out of the bounce is no free flight (no parabola to read the rebound
+    speed from) until it breaks for no reason; the height it reached then tells: as high as
+    an impact 1.6x faster would carry it."""
+    path, contact = _out_of_a_bounce()
+    found = of_type(run_check("energy_gain", make_track(5, path)), "energy_gain")
+    assert len(found) == 1
+    assert found[0].frames[0] < contact < found[0].frames[1]
+    assert found[0].evidence["restitution"] > 1.4
+
+
+def test_a_body_caught_held_and_thrown_higher_is_no_energy_gain() -> None:
+    """Caught, held still for 0.2 s and thrown up faster than it came: it did not rise
+    all the way out of the 'bounce' (a hand can add energy; the hand is not tracked)."""
+    path, _ = _out_of_a_bounce(hold_s=0.2)
+    assert of_type(run_check("energy_gain", make_track(5, path)), "energy_gain") == []
 
 
 def _shadow_under(path: np.ndarray, lean: float) -> np.ndarray:
@@ -1120,6 +1182,21 @@ def test_appear_at_full_size_mid_frame() -> None:
 
 
 @pytest.mark.parametrize("kind", ["vanish", "appear"])
+def test_a_body_moving_in_depth_vanishes_or_appears_at_full_size(kind: str) -> None:
+    """It appears far away and then comes towards the camera for two seconds (or goes away
+    and then vanishes): its size over the whole track grows 1.7x; at the moment itself it is
+    as large as around then."""
+    n = 60
+    path = np.c_[np.linspace(400, 700, n), np.full(n, 300.0)]
+    grow = np.linspace(1.0, 1.7, n)
+    sizes = BODY * (grow if kind == "appear" else grow[::-1])
+    reasons = {"end_reason": "vanished"} if kind == "vanish" else {"start_reason": "appeared"}
+    found = run_check("permanence", make_track(8, path, sizes=sizes, **reasons))
+    edge = n - 1 if kind == "vanish" else 0
+    assert [(f.type, f.frames) for f in found] == [(kind, (edge, edge))]
+
+
+@pytest.mark.parametrize("kind", ["vanish", "appear"])
 def test_a_body_caught_for_part_of_one_exposure_still_vanishes_or_appears(kind: str) -> None:
     """The frame it goes from (or comes into) holds it for part of the exposure only: a
     faint, smaller silhouette (55 % of its area), whole in the frame next to it."""
@@ -1501,6 +1578,67 @@ def test_interpenetration_when_a_body_sinks_while_it_slides_fast() -> None:
     assert len(found) == 1
 
 
+def test_sinking_while_the_floors_edge_lowers_the_visible_bottom() -> None:
+    """Sliding at 2 body sizes/s as it goes into the floor, the body's visible bottom creeps
+    down by 0.4 of its size as it goes in (anti-aliasing where the floor's edge cuts it, its
+    dark underside), while its top goes down by 0.9 of it, more than twice as far. (Engine
+    clips seen without their shadows, at 60 fps.) The sinking counts from the landing."""
+    k = np.arange(70)
+    _, land = land_and_rest(70)
+    track = _landed_sliding(0.9 * BODY * np.clip((k - land - 1) / 9, 0, 1), speed=2.0)
+    bb = track.bbox_px.copy()
+    bb[land:, 3] += 0.4 * BODY * np.clip((k[land:] - land - 1) / 9, 0, 1)
+    track = dataclasses.replace(track, bbox_px=bb)
+    found = of_type(run_check("interpenetration", track), "interpenetration")
+    assert len(found) == 1
+    assert found[0].evidence["sink_body_sizes"] > 0.7
+
+
+def test_sinking_seen_from_above() -> None:
+    """A camera looking down on the floor sees the floor's cut through a sinking ball come
+    towards it: the visible bottom comes down by 0.6 as far as the top. The top, measured on
+    masks of half the resolution, jitters by one of their pixels (0.08 of the body)."""
+    k = np.arange(70)
+    _, land = land_and_rest(70)
+    top_way = 0.9 * BODY * np.clip((k - land - 1) / 12, 0, 1)
+    track = _landed_sliding(top_way, speed=2.0)
+    bb = track.bbox_px.copy()
+    bb[land:, 3] += 0.6 * top_way[land:]
+    bb[land:, 1] += np.where(k[land:] % 2 == 0, 0.0, -0.08 * BODY)
+    track = dataclasses.replace(track, bbox_px=bb)
+    found = of_type(run_check("interpenetration", track), "interpenetration")
+    assert len(found) == 1
+
+
+def test_a_blurred_hop_that_comes_to_rest_is_not_sinking() -> None:
+    """At 12 fps a ball that hops once more as it lands is a box stretched by motion blur
+    (1.4 of its height) a third of its size above the floor as its fall breaks and for the
+    next frames; as it comes to rest its top comes down by 0.7 of its size and its bottom
+    by 0.3. Its height is then its height in flight: nothing of it went into the floor."""
+    k = np.arange(70)
+    _, land = land_and_rest(70)
+    track = _landed_sliding(np.zeros(70), speed=2.0)
+    bb = track.bbox_px.copy()
+    hop = (k >= land - 1) & (k <= land + 3)
+    bb[hop, 3] = FLOOR - 0.3 * BODY
+    bb[hop, 1] = bb[hop, 3] - 1.4 * BODY
+    track = dataclasses.replace(track, bbox_px=bb)
+    assert run_check("interpenetration", track) == []
+
+
+def test_a_track_taken_over_by_the_shadow_is_not_sinking() -> None:
+    """The ball rolls on after landing; 0.4 s later the track jumps onto its flat shadow on
+    the floor line (a third of its height): the top drops by most of a body size from one
+    frame to the next. Sinking takes time."""
+    k = np.arange(70)
+    _, land = land_and_rest(70)
+    track = _landed_sliding(np.zeros(70), speed=2.0)
+    bb = track.bbox_px.copy()
+    bb[k >= land + 12, 1] = FLOOR - 0.3 * BODY
+    track = dataclasses.replace(track, bbox_px=bb)
+    assert run_check("interpenetration", track) == []
+
+
 def test_a_box_tumbling_flat_does_not_sink() -> None:
     """A box lands on an edge and tips flat onto a side as it slides: its top comes down
     steadily while its outline narrows (the diagonal turns into a side). It is turning."""
@@ -1595,7 +1733,8 @@ def test_a_break_just_before_the_body_reaches_the_floor_is_its_landing() -> None
     path = np.c_[200 + 120 * times(30), 400 + 10 * np.arange(30) ** 1.5]
     tr = kinematics(make_track(0, path)).items[0]
     bottom = path[:, 1] + BODY / 2
-    floor = [(0.2, float(bottom[27]), BODY)]  # an earlier landing, 2 frames of travel below k=25
+    # an earlier landing, 2 frames of travel below k=25
+    floor = [SupportRef(0.2, float(bottom[27]), BODY, 1)]
     assert _lands_soon(tr, 25, float(tr.track.t_s[25]), floor)
     assert not _lands_soon(tr, 15, float(tr.track.t_s[15]), floor)  # 0.4 s before: mid-air
     assert not _lands_soon(tr, 25, float(tr.track.t_s[25]), [])  # no floor known

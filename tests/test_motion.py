@@ -231,6 +231,31 @@ def test_a_body_first_found_just_after_its_shot_starts_was_there_at_the_start() 
     assert reasons == ["appeared", "shot_start"]
 
 
+def test_two_pieces_of_a_body_new_in_one_frame_are_no_body_and_its_occluder() -> None:
+    """A ball appearing before the line where a wall meets the floor is found in two
+    overlapping pieces at first: the piece found second did not come out from behind the
+    first (which was not there before either); it appeared."""
+    from physcheck.motion.foreground import Blob
+
+    tracker = _tracker()
+    gray = np.full((180, 320), 100, np.uint8)
+    rgb = np.full((180, 320, 3), 100, np.uint8)
+    for f in range(20):
+        blobs = []
+        if f == 12:
+            blobs = [Blob(cx=160.0, cy=85.0, x0=154, y0=80, x1=166, y1=90, area=90.0,
+                          elongation=1.2),
+                     Blob(cx=160.0, cy=92.0, x0=154, y0=87, x1=166, y1=97, area=90.0,
+                          elongation=1.2)]
+        elif f > 12:
+            blobs = [Blob(cx=160.0 + 3 * (f - 12), cy=88.0, x0=int(154 + 3 * (f - 12)), y0=80,
+                          x1=int(166 + 3 * (f - 12)), y1=97, area=180.0, elongation=1.3)]
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    reasons = {ct.start_reason for ct in tracker.finish()}
+    assert "emerged" not in reasons
+    assert "appeared" in reasons
+
+
 def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:
     """The last silhouette before a body stopped merged with its shadow (twice as tall): the
     box of the sightings that find it by its look is the body's, not that merged outline's

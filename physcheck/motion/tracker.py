@@ -566,8 +566,11 @@ class EntityTracker:
         gap = self.contact_gap_frac * b.size + 2
         for tr in self.live:
             # another body this one touches at its first sighting: it came out of (or from
-            # behind) that body, e.g. a ball leaving a hand
-            if tr.cur_frame == frame and _boxes_touch(tr.cur_box, (b.x0, b.y0, b.x1, b.y1), gap):
+            # behind) that body, e.g. a ball leaving a hand. One that is new itself hid
+            # nothing: two pieces of one body split at its first sighting (its halves
+            # before a wall and before the floor) are no body and its occluder
+            if tr.cur_frame == frame and tr.first_frame < frame and _boxes_touch(
+                    tr.cur_box, (b.x0, b.y0, b.x1, b.y1), gap):
                 return "emerged"
         if earlier_gray is not None:
             pad = 2

@@ -12,6 +12,7 @@ import dataclasses
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -98,6 +99,16 @@ class Trajectory:
         return self.track.id
 
 
+class SupportRef(NamedTuple):
+    """Where a body was held up: a bounce, a landing, a rest or a level it rolled along."""
+
+    t_s: float
+    bottom_y_px: float
+    size_px: float
+    """The body's apparent size there (its distance from the camera)."""
+    entity: int
+
+
 @dataclass(frozen=True)
 class Trajectories:
     """Output of the kinematics stage."""
@@ -112,8 +123,8 @@ class Trajectories:
     support_y_px: dict[int, float]
     """Per shot: the lowest level (largest y) where bodies landed, bounced or rested."""
     tracks: TrackSet
-    support_refs: dict[int, list[tuple[float, float, float]]] = field(default_factory=dict)
-    """Per shot: (t_s, bottom_y_px, body size px) of every bounce, landing and rest."""
+    support_refs: dict[int, list[SupportRef]] = field(default_factory=dict)
+    """Per shot: every bounce, landing, rest and rolling level."""
 
     def by_entity(self, entity: int) -> Trajectory:
         for tr in self.items:
@@ -384,21 +395,23 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
         else:
             g, src = 0.0, "none"
     supports: dict[int, float] = {}
-    refs: dict[int, list[tuple[float, float, float]]] = {}
+    refs: dict[int, list[SupportRef]] = {}
     for r in raw:
         shot_refs = refs.setdefault(r.track.shot, [])
         for c in r.contacts:
             if c.kind == "floor":
-                shot_refs.append((c.t_s, c.bottom_y_px, size_near(r, c.index)))
+                shot_refs.append(SupportRef(c.t_s, c.bottom_y_px, size_near(r, c.index),
+                                            r.entity))
         level = _rolling_level(r)
         if level is not None:
-            shot_refs.append(level)
+            shot_refs.append(SupportRef(*level, r.entity))
         still = r.track.state == ObsState.STILL
         if still.sum() >= 3:
             k = int(np.flatnonzero(still)[0])
-            shot_refs.append((float(r.track.t_s[k]),
-                              float(np.nanmedian(r.track.bbox_px[still, 3])), r.body_size_px))
-        ys = [y for _, y, _ in shot_refs]
+            shot_refs.append(SupportRef(float(r.track.t_s[k]),
+                                        float(np.nanmedian(r.track.bbox_px[still, 3])),
+                                        r.body_size_px, r.entity))
+        ys = [ref.bottom_y_px for ref in shot_refs]
         if ys:
             supports[r.track.shot] = max(supports.get(r.track.shot, -np.inf), max(ys))
     return Trajectories(tuple(raw), g, src, px_per_m, supports, tracks, refs)

@@ -9,7 +9,7 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding
-from physcheck.physics.kinematics import Trajectories, Trajectory, size_near
+from physcheck.physics.kinematics import SupportRef, Trajectories, Trajectory, size_near
 
 
 class Check(Protocol):
@@ -101,12 +101,18 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     """:func:`height_above_support` of a body's bottom against its shot's supports and
     every reliable sighting of the body in motion outside track indices ``skip0..skip1``
     (wherever it went, a floor at its depth is at least that low)."""
-    own = [(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]), float(tr.size_px[k]))
+    t_skip = tr.track.t_s[max(skip0, 0):max(skip1 + 1, 0)]
+    # sizes as the judged moment's: the median of the nearest five (a silhouette's size
+    # is noisy by a few per cent)
+    own = [SupportRef(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]),
+                      size_near(tr, int(k)), tr.entity)
            for k in np.flatnonzero(tr.reliable)
            if not skip0 <= k <= skip1 and np.isfinite(tr.size_px[k])
            and tr.track.state[k] == ObsState.MOVING]
-    return height_above_support(t_s, bottom, size,
-                                traj.support_refs.get(tr.track.shot, []) + own)
+    # the shot's supports of this body at the moments skipped are the moment judged
+    shot = [r for r in traj.support_refs.get(tr.track.shot, [])
+            if r.entity != tr.entity or not np.any(np.abs(t_skip - r.t_s) < 1e-6)]
+    return height_above_support(t_s, bottom, size, shot + own, tr.entity)
 
 
 def floors_off_nothing(tr: Trajectory, traj: Trajectories) -> set[int]:
@@ -120,15 +126,47 @@ SAME_DEPTH_RATIO = 1.2
 """Apparent sizes within this ratio are taken for the same distance from the camera."""
 
 
-def height_above_support(t_s: float, bottom: float, size: float,
-                         refs: list[tuple[float, float, float]]) -> float | None:
-    """How far above the lowest support seen at the same depth a body's bottom is.
+def height_above_support(t_s: float, bottom: float, size: float, refs: list[SupportRef],
+                         entity: int | None = None) -> float | None:
+    """How far above the floor at its depth a body's bottom is, at least (None: unknown).
 
-    Only supports where the body looked the same size (same distance from the camera) are
-    compared: on a receding floor, farther bounces are legitimately higher in the image.
+    On a receding floor, farther bodies are legitimately higher in the image, so supports
+    are only compared where a body looked about the same size (the same distance from the
+    camera). For the body itself (``entity``) its size says more (see :func:`_own_floor`).
     """
-    same_depth = [y for t, y, s in refs if abs(t - t_s) > 1e-6 and max(s, size) /
-                  max(min(s, size), 1e-6) < SAME_DEPTH_RATIO]
-    if not same_depth:
+    ys = [r.bottom_y_px for r in refs if (r.entity != entity or entity is None)
+          and abs(r.t_s - t_s) > 1e-6 and _same_depth(r.size_px, size)]
+    own = [(r.size_px, r.bottom_y_px) for r in refs
+           if entity is not None and r.entity == entity and abs(r.t_s - t_s) > 1e-6]
+    if own:
+        floor = _own_floor(np.array(own, float), size)
+        if floor is not None:
+            ys.append(floor)
+    if not ys:
         return None
-    return float(max(same_depth) - bottom)
+    return float(max(ys) - bottom)
+
+
+def _same_depth(a: float, b: float) -> bool:
+    return max(a, b) / max(min(a, b), 1e-6) < SAME_DEPTH_RATIO
+
+
+def _own_floor(pts: np.ndarray, size: float) -> float | None:
+    """The lowest row (largest y) the floor must have where one body looks ``size`` across,
+    from (size, bottom) points where it was (None: it was never near that size).
+
+    A pinhole camera above a floor sees a body resting on it at the row
+    ``y_horizon + k * size``, one line for the body (k is the camera's height over the
+    body's). Wherever the body was, the floor at that size was at least as low. So where it
+    looked smaller (farther), the floor at ``size`` is lower still; where it looked larger
+    (nearer), the floor's distance below the horizon shrinks in proportion to the size.
+    The horizon is taken at the frame's top or below (the camera looks about level or
+    down at the scene): a nearer point's row, scaled by the sizes' ratio. Only points
+    within SAME_DEPTH_RATIO are used, as for other bodies' supports: sizes are noisy.
+    """
+    s, y = pts[:, 0], pts[:, 1]
+    near = np.array([_same_depth(v, size) for v in s])
+    if not near.any():
+        return None
+    s, y = s[near], y[near]
+    return float(np.max(np.where(s <= size, y, y * size / s)))

@@ -39,12 +39,35 @@ def _impact_time(before: Flight, after: Flight, fallback: float) -> float:
     return float(ts[int(np.argmin(np.abs(gap)))])
 
 
+_PUSH_MAX_S = 0.35
+"""Longest rise out of a bounce, before a free flight, that is judged as part of the bounce."""
+
+
+def _pushed_rise(tr: Trajectory, k: int, t_s: float) -> Flight | None:
+    """The free flight after a bounce at track index ``k`` when the body only got there by
+    rising all the way (every sighting higher than the one before) through breaks nothing
+    explains (contact kind 'none'), within ``_PUSH_MAX_S``. A body caught and thrown by a
+    hand stops or turns in it: it does not rise all the way."""
+    after = next((f for f in tr.flights if f.i0 > k), None)
+    if after is None or after.t0_s - t_s > _PUSH_MAX_S:
+        return None
+    if any(c.kind != "none" for c in tr.contacts if k < c.index < after.i0):
+        return None
+    y = tr.track.xy_px[k:after.i0 + 1, 1]
+    y = y[np.isfinite(y)]
+    if len(y) < 3 or (np.diff(y) >= 0).any():
+        return None
+    return after
+
+
 class EnergyGainCheck:
     """Restitution above 1 at a support: rebound speed or height exceeds the impact's.
 
     Heights are compared when both apexes are seen (robust to timing), else speeds at the
     contact from the parabolas on either side. Bounces off hands or other bodies are skipped:
-    those can add energy.
+    those can add energy. A body pushed up out of a bounce (rising without a break for up
+    to ``_PUSH_MAX_S``, then a break nothing explains and a free flight) is judged on the
+    heights alone.
     """
 
     name = "energy_gain"
@@ -64,18 +87,42 @@ class EnergyGainCheck:
                                if c.index - f.i1 >= 0 and c.t_s - f.t1_s <= NEAR_CONTACT_S), None)
                 after = next((f for f in tr.flights
                               if f.i0 - c.index >= 0 and f.t0_s - c.t_s <= NEAR_CONTACT_S), None)
+                pushed = None
+                if after is None and before is not None:
+                    # pushed up out of the bounce: the rise is no free flight until a break
+                    # that nothing explains; the flight after it still shows how high it went
+                    pushed = _pushed_rise(tr, c.index, c.t_s)
+                    after = pushed
                 if before is None or after is None:
                     continue
-                t_hit = _impact_time(before, after, c.t_s)
+                t_hit = _impact_time(before, after, c.t_s) if pushed is None else c.t_s
                 vin = before.velocity_at(t_hit)
-                vout = after.velocity_at(t_hit)
+                vout = after.velocity_at(t_hit) if pushed is None else np.array([0.0, -1.0])
                 if vin[1] <= 0 or vout[1] >= 0:
                     continue  # not a bounce off a support
                 e_speed = float(abs(vout[1]) / max(abs(vin[1]), 1e-6))
-                ev = {"speed_in_px_s": float(abs(vin[1])), "speed_out_px_s": float(abs(vout[1])),
-                      "restitution_speed": e_speed}
+                ev = {"speed_in_px_s": float(abs(vin[1]))}
+                if pushed is None:
+                    ev.update({"speed_out_px_s": float(abs(vout[1])),
+                               "restitution_speed": e_speed})
                 ya, yb = _apex_y(before), _apex_y(after)
                 ratio = e_speed
+                if pushed is not None:
+                    # the rise's speed is not the bounce's: the height it reached tells the
+                    # speed it would have needed, v = sqrt(2 g h), g from its free flight
+                    g_after = float(after.accel_px_s2[1])
+                    if yb is None or g_after <= 0:
+                        continue
+                    floor_y = float(np.polyval(before.coef_y, t_hit - before.t0_s))
+                    rebound = floor_y - yb
+                    s_reb = _size_over(tr, after.i0, after.i1)
+                    s_in = _size_over(tr, before.i0, before.i1)
+                    depth = s_in / s_reb if s_in > 0 and s_reb > 0 else 1.0
+                    ratio = float(np.sqrt(2.0 * g_after * max(rebound * depth, 0.0))
+                                  / max(abs(vin[1]), 1e-6))
+                    ev.update({"rebound_px": rebound, "g_after_px_s2": g_after,
+                               "restitution_speed": ratio})
+                    ya = None  # heights only when both apexes are seen
                 if ya is not None and yb is not None:
                     floor_y = float(np.polyval(before.coef_y, t_hit - before.t0_s))
                     drop, rebound = floor_y - ya, floor_y - yb
@@ -93,11 +140,15 @@ class EnergyGainCheck:
                 ev.update({"restitution": ratio, "threshold": thr})
                 if ratio <= thr:
                     continue
+                if pushed is not None:
+                    ev["pushed_until_s"] = pushed.t0_s
                 f0, f1 = int(tr.track.frames[before.i0]), int(tr.track.frames[after.i1])
                 t0, t1 = before.t0_s, after.t1_s
                 what = (f"rebounds {ev['rebound_px'] / ev['drop_px']:.2f}x as high as it fell"
-                        if "drop_px" in ev else f"leaves the bounce {e_speed:.2f}x faster "
-                        "than it arrived")
+                        if "drop_px" in ev else
+                        f"rises {ev['rebound_px']:.0f} px after it, as high as {ratio:.2f}x its "
+                        "impact speed would carry it" if pushed is not None else
+                        f"leaves the bounce {e_speed:.2f}x faster than it arrived")
                 out.append(Finding(
                     type="energy_gain", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
                     confidence=margin_confidence(ratio - 1.0, thr - 1.0, scale=2.0),

@@ -14,7 +14,12 @@ from physcheck.physics.checks.base import (
     size_near,
 )
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, jump_without_neighbours
+from physcheck.physics.kinematics import (
+    SupportRef,
+    Trajectories,
+    Trajectory,
+    jump_without_neighbours,
+)
 
 
 class ImpulseCheck:
@@ -88,7 +93,7 @@ class ImpulseCheck:
 
 
 def _lands_soon(tr: Trajectory, k0: int, t0_s: float,
-                refs: list[tuple[float, float, float]]) -> bool:
+                refs: list[SupportRef]) -> bool:
     """Within NEAR_CONTACT_S after a break the body's bottom reaches the level where bodies of
     its size land: the break is the landing starting (its silhouette meeting the floor and
     its own shadow), even where too few frames follow to see the bounce."""

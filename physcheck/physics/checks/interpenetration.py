@@ -91,7 +91,12 @@ class InterpenetrationCheck:
         travel = abs(float(np.nan_to_num(tr.v_px_s[k_ref, 1]))) * tr.track.frame_dt_s
         if box[k_ref, 3] - box[k_ref, 1] > 1.8 * body + travel:
             return None
-        after = np.flatnonzero(tr.seen & inside & (np.arange(len(tr.seen)) > settled))[:5]
+        # the sightings of the next quarter second (five at least): at a high frame rate a
+        # body's bottom is still reaching the floor's line in its first five
+        after = np.flatnonzero(tr.seen & inside & (np.arange(len(tr.seen)) > settled))
+        if len(after):
+            t_after = tr.track.t_s[after]
+            after = after[(np.arange(len(after)) < 5) | (t_after - t_after[0] <= _AFTER_S)]
         # it stays where it landed, its bottom on that ground line (its centre may go down:
         # that is the sinking itself). A body going steadily down into the floor, its bottom
         # on one ground line, may keep sliding as it goes (at most 3 body sizes, below);
@@ -100,10 +105,9 @@ class InterpenetrationCheck:
         thr = config.interpenetration_depth_frac * body
         steady = _steady_sink(tr, ks, body, thr)
         vx = np.abs(tr.v_px_s[after, 0])
-        bottoms = tr.track.bbox_px[after, 3]
         if (len(after) < 3 or not np.isfinite(vx).any()
                 or (not steady and float(np.nanmedian(vx)) > 1.0 * body)
-                or float(np.ptp(bottoms)) > 0.3 * body):
+                or not _on_ground_line(tr.track.bbox_px[after], body)):
             return None
         bot0 = box[k_ref, 3]
         # the top where it landed, unless the body is lower when it rests: after a hop (a
@@ -115,23 +119,33 @@ class InterpenetrationCheck:
         # a sunk body stays sunk: the top of a sighting and the next two (their median), so a
         # one-frame glitch of the silhouette is no sinking
         tops = _held_tops(box[ks, 1])
+        # its height before it landed (the least blurred quarter of its flight): a sunk body
+        # shows less of itself than that. A box stretched by motion blur or a shadow at the
+        # landing whose top then comes down to the body's own height is no sinking
+        heights = (box[:, 3] - box[:, 1])[before & tr.reliable & inside]
+        heights = heights[np.isfinite(heights)]
+        h_norm = float(np.percentile(heights, 25)) if len(heights) >= 3 else None
         for j, k in enumerate(ks[1:], start=1):
             sink = box[k, 1] - top0
+            if box[k, 1] - box[ks[j - 1], 1] > _MAX_SINK_STEP * body:
+                continue  # the silhouette changed at once: not the body going in
             if box[k, 3] < bot0 - 0.15 * body:
                 return None  # bounced or rose: not resting
             if abs(tr.track.xy_px[k, 0] - x0) > (3.0 if steady else 0.75) * body:
                 return None  # gone far along the floor; the ground line may change
-            if sink > thr and tops[j] - top0 > thr:
+            if sink > thr and tops[j] - top0 > thr and (
+                    h_norm is None or h_norm - (box[k, 3] - box[k, 1]) > thr):
                 # falling off the support moves top and bottom down together, fast; sinking is
-                # slow, and a floor drawn over the body keeps its bottom where it is
+                # slow, and a floor drawn over the body keeps its bottom where it is (or lowers
+                # it by less: seen from above, the floor's cut comes towards the camera)
                 dt = float(tr.track.t_s[k] - tr.track.t_s[k_ref])
                 drop = box[k, 3] - bot0
-                if drop > 0.5 * body and sink / max(dt, 1e-6) > 1.5 * body:
+                if drop > max(0.5 * body, 0.75 * sink) and sink / max(dt, 1e-6) > 1.5 * body:
                     return None
                 # nor does a body whose bottom went down with its top: it left that ground
                 # line (rolled or bounced down off what it landed on)
                 if drop > max(0.75 * sink, 0.25 * body):
-                    return None
+                    continue
                 # what sinks into a floor keeps its width above it until half of it is gone;
                 # a top that comes down as the outline narrows is a body turning (a box
                 # tumbling flat onto a side), not sinking
@@ -145,9 +159,11 @@ class InterpenetrationCheck:
                     continue
                 if any(f.i0 >= k_ref for f in tr.flights):
                     return None
-                # a sunk body stays sunk: over the rest of the track its top stays down (one
-                # that comes back up was the silhouette changing, not the body going in)
-                if float(np.median(box[ks[j:], 1])) - top0 <= thr:
+                # a sunk body stays sunk: over the rest of the track, still or moving, its
+                # top stays down (one that comes back up was the silhouette changing, not the
+                # body going in)
+                rest = np.flatnonzero(tr.seen & inside & (np.arange(len(tr.seen)) >= k))
+                if float(np.nanmedian(box[rest, 1])) - top0 <= thr:
                     return None
                 k_end = int(ks[-1])
                 sink_total = float(np.nanmax(tops) - top0)  # a glitch is no deepest point
@@ -237,6 +253,12 @@ def _partner_below(tr: Trajectory, traj: Trajectories, c: Contact) -> bool:
 
 
 _SETTLE_S = 0.2
+_AFTER_S = 0.25
+_CREEP = 0.75
+_MAX_SINK_STEP = 0.5
+"""Body sizes a sinking top goes down between two sightings at most (4 body sizes a
+second, the engine sets' sinking, is a third of a body per frame at 12 fps)."""
+"""How far a sinking body's visible bottom may come down, as a fraction of its top's way."""
 
 
 def _settled(tr: Trajectory, c: Contact, body: float) -> int:
@@ -277,8 +299,33 @@ def _steady_sink(tr: Trajectory, ks: np.ndarray, body: float, thr: float) -> boo
     tops, bots = tr.track.bbox_px[win, 1], tr.track.bbox_px[win, 3]
     if not (np.isfinite(tops).all() and np.isfinite(bots).all()):
         return False
-    return bool((np.diff(tops) >= -0.05 * body).all() and tops[-1] - tops[0] > thr
-                and np.ptp(bots) <= 0.3 * body)
+    # a top measured on the motion masks jitters by one of their pixels (0.08 body sizes
+    # for a ball 25 px across at 640 px); a top that drops by half the body between two
+    # sightings is a silhouette that changed (a track taken over by the shadow), not a
+    # body going in
+    steps = np.diff(tops)
+    return bool((steps >= -0.1 * body).all() and (steps <= _MAX_SINK_STEP * body).all()
+                and tops[-1] - tops[0] > thr and _on_ground_line(tr.track.bbox_px[win], body))
+
+
+def _on_ground_line(boxes: np.ndarray, body: float) -> bool:
+    """A resting or sinking body's bottom stays on its ground line: it never comes back up
+    (0.3 body sizes), and it creeps down by less than its top comes down (``_CREEP``).
+
+    The creep is the floor's edge cutting the body's outline: blur and anti-aliasing there,
+    and the dark underside of a body as it goes in, lower its visible bottom by a few pixels
+    while its top goes down by a body size; seen from above, the floor's cut through a
+    sinking ball comes towards the camera (by half as far as the top goes down, in the
+    engine set's views). A body moving towards the camera lowers its bottom more than its
+    top; one falling off its support lowers both alike."""
+    tops, bots = boxes[:, 1], boxes[:, 3]
+    ok = np.isfinite(tops) & np.isfinite(bots)
+    tops, bots = tops[ok], bots[ok]
+    if len(bots) == 0:
+        return False
+    rise = float(np.max(np.maximum.accumulate(bots) - bots))
+    creep = float(bots.max() - bots[0])
+    return rise <= 0.3 * body and creep <= max(0.3 * body, _CREEP * float(tops.max() - tops[0]))
 
 
 _STEADY_SINK_S = 0.6

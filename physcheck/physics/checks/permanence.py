@@ -68,9 +68,16 @@ class PermanenceCheck:
     def _edge(self, tr: Trajectory, traj: Trajectories, config: Config, k: int,
               ref: np.ndarray, kind: str) -> Finding | None:
         area = tr.track.area_px
-        # against its size just before and over its whole track: a body that shrank away
-        # (sank, slid behind something, faded) is not at full size when it goes
+        # against its size just before, and over the half second before (after, for
+        # 'appear') or its whole track: a body that shrank away (sank, slid behind
+        # something, faded) is not at full size when it goes. The half second alone would
+        # not do (a silhouette can be swollen for a while by blur or a shadow), nor the
+        # whole track (a body that came towards the camera, or went away from it, over
+        # seconds was smaller, or larger, then, at full size)
+        ts = tr.track.t_s
         moving = tr.track.state == ObsState.MOVING
+        near = moving & (np.abs(ts - ts[k]) <= _FULL_SIZE_S) & (
+            (np.arange(len(ts)) <= k) if kind == "vanish" else (np.arange(len(ts)) >= k))
         a_k = float(area[k])
         # the frame it appears in (or vanishes from) may hold it for part of its exposure
         # only: a body that is whole in the next frame (the previous one) came (went) within
@@ -78,7 +85,8 @@ class PermanenceCheck:
         nb = k + 1 if kind == "appear" else k - 1
         if 0 <= nb < len(area) and moving[nb]:
             a_k = max(a_k, float(area[nb]))
-        ratio = float(min(a_k / np.median(area[ref]), a_k / np.median(area[moving])))
+        ratio = float(min(a_k / np.median(area[ref]),
+                          max(a_k / np.median(area[near]), a_k / np.median(area[moving]))))
         if ratio < config.vanish_min_area_ratio:
             return None  # it shrank first: faded or slid behind something
         if near_border(traj.tracks, tr.track, int(k), config.border_margin_frac):
@@ -107,6 +115,8 @@ class PermanenceCheck:
 
 
 _EXTRAPOLATE_S = 0.3
+_FULL_SIZE_S = 0.5
+"""A body's full size when it appears or vanishes: its size within this time of it."""
 
 
 def _path_meets_body(tr: Trajectory, traj: Trajectories, ref: np.ndarray, forward: bool,
