@@ -505,10 +505,22 @@ def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
     lit pixels of a shadow's soft rim that are left are scraps, not bodies.
     """
     ys, xs = np.nonzero(region)
-    bgf = bg[ys, xs].astype(np.float32)
-    _, lum, dark, alike = _dimming(cur[ys, xs].astype(np.float32), bgf)
-    is_shade = (bgf.min(axis=1) > 20) & dark & alike
-    if is_shade.sum() < max(0.5 * min_area, 8) or np.std(lum[is_shade]) >= _SHADOW_STD:
+    bgp, curp = bg[ys, xs], cur[ys, xs]
+    # only pixels that can be shade are classified: lit, and (channels dimmed alike to a mean
+    # in the shadow's range puts the summed ratio within a third of the alike spread of it)
+    bg_sum = bgp.sum(axis=1, dtype=np.int32)
+    cur_sum = curp.sum(axis=1, dtype=np.int32)
+    spread = 2.0 / 3.0 * _SHADOW_CHROMA
+    can = ((bgp.min(axis=1) > 20) & (cur_sum > (_SHADOW_MIN - spread) * bg_sum)
+           & (cur_sum < (_SHADOW_MAX + spread) * bg_sum))
+    need = max(0.5 * min_area, 8)
+    if np.count_nonzero(can) < need:
+        return None
+    _, lum_c, dark, alike = _dimming(curp[can].astype(np.float32), bgp[can].astype(np.float32))
+    shade_c = dark & alike
+    is_shade = np.zeros(len(ys), bool)
+    is_shade[np.flatnonzero(can)[shade_c]] = True
+    if np.count_nonzero(is_shade) < need or np.std(lum_c[shade_c]) >= _SHADOW_STD:
         return None
     rest = region.copy()
     rest[ys[is_shade], xs[is_shade]] = False
