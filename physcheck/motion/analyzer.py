@@ -506,8 +506,10 @@ def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
     """
     ys, xs = np.nonzero(region)
     bgp, curp = bg[ys, xs], cur[ys, xs]
-    # only pixels that can be shade are classified: lit, and (channels dimmed alike to a mean
-    # in the shadow's range puts the summed ratio within a third of the alike spread of it)
+    # only pixels that can be shade are classified (the same result, sooner): lit ones whose
+    # summed-channel ratio is near a shadow's range. Channel ratios that agree within
+    # _SHADOW_CHROMA around a mean in that range put the summed ratio (a weighted mean of
+    # them) within 2/3 of _SHADOW_CHROMA of the range.
     bg_sum = bgp.sum(axis=1, dtype=np.int32)
     cur_sum = curp.sum(axis=1, dtype=np.int32)
     spread = 2.0 / 3.0 * _SHADOW_CHROMA

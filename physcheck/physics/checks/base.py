@@ -148,6 +148,7 @@ def height_above_support(t_s: float, bottom: float, size: float, refs: list[Supp
 
 
 def _same_depth(a: float, b: float) -> bool:
+    """Apparent sizes ``a`` and ``b`` within SAME_DEPTH_RATIO of each other."""
     return max(a, b) / max(min(a, b), 1e-6) < SAME_DEPTH_RATIO
 
 

@@ -65,9 +65,8 @@ class EnergyGainCheck:
 
     Heights are compared when both apexes are seen (robust to timing), else speeds at the
     contact from the parabolas on either side. Bounces off hands or other bodies are skipped:
-    those can add energy. A body pushed up out of a bounce (rising without a break for up
-    to ``_PUSH_MAX_S``, then a break nothing explains and a free flight) is judged on the
-    heights alone.
+    those can add energy. A body pushed up out of a bounce (see :func:`_pushed_rise`) is
+    judged by the speed its rebound height needs, sqrt(2 g h), against its impact speed.
     """
 
     name = "energy_gain"
@@ -97,17 +96,19 @@ class EnergyGainCheck:
                     continue
                 t_hit = _impact_time(before, after, c.t_s) if pushed is None else c.t_s
                 vin = before.velocity_at(t_hit)
-                vout = after.velocity_at(t_hit) if pushed is None else np.array([0.0, -1.0])
-                if vin[1] <= 0 or vout[1] >= 0:
-                    continue  # not a bounce off a support
-                e_speed = float(abs(vout[1]) / max(abs(vin[1]), 1e-6))
+                if vin[1] <= 0:
+                    continue  # not coming down onto a support
                 ev = {"speed_in_px_s": float(abs(vin[1]))}
+                ya, yb = _apex_y(before), _apex_y(after)
                 if pushed is None:
+                    vout = after.velocity_at(t_hit)
+                    if vout[1] >= 0:
+                        continue  # not a bounce off a support
+                    e_speed = float(abs(vout[1]) / max(abs(vin[1]), 1e-6))
                     ev.update({"speed_out_px_s": float(abs(vout[1])),
                                "restitution_speed": e_speed})
-                ya, yb = _apex_y(before), _apex_y(after)
-                ratio = e_speed
-                if pushed is not None:
+                    ratio = e_speed
+                else:
                     # the rise's speed is not the bounce's: the height it reached tells the
                     # speed it would have needed, v = sqrt(2 g h), g from its free flight
                     g_after = float(after.accel_px_s2[1])
@@ -148,7 +149,7 @@ class EnergyGainCheck:
                         if "drop_px" in ev else
                         f"rises {ev['rebound_px']:.0f} px after it, as high as {ratio:.2f}x its "
                         "impact speed would carry it" if pushed is not None else
-                        f"leaves the bounce {e_speed:.2f}x faster than it arrived")
+                        f"leaves the bounce {ratio:.2f}x faster than it arrived")
                 out.append(Finding(
                     type="energy_gain", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
                     confidence=margin_confidence(ratio - 1.0, thr - 1.0, scale=2.0),

@@ -140,11 +140,11 @@ class InterpenetrationCheck:
                 # it by less: seen from above, the floor's cut comes towards the camera)
                 dt = float(tr.track.t_s[k] - tr.track.t_s[k_ref])
                 drop = box[k, 3] - bot0
-                if drop > max(0.5 * body, 0.75 * sink) and sink / max(dt, 1e-6) > 1.5 * body:
+                if drop > max(0.5 * body, _CREEP * sink) and sink / max(dt, 1e-6) > 1.5 * body:
                     return None
                 # nor does a body whose bottom went down with its top: it left that ground
                 # line (rolled or bounced down off what it landed on)
-                if drop > max(0.75 * sink, 0.25 * body):
+                if drop > max(_CREEP * sink, 0.25 * body):
                     continue
                 # what sinks into a floor keeps its width above it until half of it is gone;
                 # a top that comes down as the outline narrows is a body turning (a box
@@ -254,11 +254,12 @@ def _partner_below(tr: Trajectory, traj: Trajectories, c: Contact) -> bool:
 
 _SETTLE_S = 0.2
 _AFTER_S = 0.25
+"""After landing, the body's bottom is judged over this time (five sightings at least)."""
 _CREEP = 0.75
+"""How far a sinking body's visible bottom may come down, as a fraction of its top's way."""
 _MAX_SINK_STEP = 0.5
 """Body sizes a sinking top goes down between two sightings at most (4 body sizes a
 second, the engine sets' sinking, is a third of a body per frame at 12 fps)."""
-"""How far a sinking body's visible bottom may come down, as a fraction of its top's way."""
 
 
 def _settled(tr: Trajectory, c: Contact, body: float) -> int:
