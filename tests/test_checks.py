@@ -319,6 +319,24 @@ def test_antigravity_when_a_weak_lift_comes_and_goes_within_a_flight() -> None:
     assert f.evidence["accel_up_px_s2"] == pytest.approx(300.0, rel=0.25)
 
 
+def test_antigravity_says_whether_the_push_lifted_the_body_or_braked_its_fall() -> None:
+    """Falling at 400 px/s when something unseen pushes it up at 0.8 g for 0.4 s: it still
+    goes down, slower. The message must not say it rose. A push that reverses it does."""
+    t = times(24)
+    k = 12
+    tk = k / FPS
+    d = np.maximum(t - tk, 0.0)
+    fall = np.where(t <= tk, 100 + 0.5 * G * t * t,
+                    100 + 0.5 * G * tk * tk + G * tk * d - 0.5 * 0.8 * G * d * d)
+    braked = of_type(run_check("antigravity", make_track(4, np.c_[200 + 150 * t, fall],
+                                                         noise=0.5)), "antigravity")
+    assert len(braked) == 1
+    assert "slows its fall" in braked[0].message and "rises" not in braked[0].message
+    lifted = of_type(run_check("antigravity", make_track(4, lift_on(), noise=0.5)),
+                     "antigravity")
+    assert lifted and all("rises" in f.message for f in lifted)
+
+
 @pytest.mark.parametrize("gap", [15, 16])
 def test_antigravity_when_the_lifted_body_is_missed_for_a_frame_in_open_air(gap: int) -> None:
     """A frame where the body went undetected, far from everything, right next to the end of

@@ -293,7 +293,12 @@ def _finding(tr: Trajectory, traj: Trajectories, frames: tuple[int, int],
     conf = max(0.3, margin_confidence(up_acc, thr) * min(1.0, stray / tr.body_size_px))
     unit = "m/s^2" if traj.px_per_m > 0 else "px/s^2"
     val = up_acc / traj.px_per_m if traj.px_per_m > 0 else up_acc
-    rise = f"rises with {val:.1f} {unit} upward acceleration ({up_acc / g:.2f} g)"
+    # what the push did: lift the body, or only brake its fall (it still went down)
+    span_k = (tr.track.t_s >= ts[0] - 1e-6) & (tr.track.t_s <= ts[1] + 1e-6)
+    ys = tr.track.xy_px[span_k, 1]
+    ys = ys[np.isfinite(ys)]
+    verb = "slows its fall" if len(ys) >= 2 and ys[-1] > ys[0] else "rises"
+    rise = f"{verb} with {val:.1f} {unit} upward acceleration ({up_acc / g:.2f} g)"
     when = f"from {ts[0]:.2f} s to {ts[1]:.2f} s"
     what = f"{lead}{when} {rise}" if lead else f"{rise} {when}"
     return Finding(
