@@ -256,6 +256,40 @@ def test_two_pieces_of_a_body_new_in_one_frame_are_no_body_and_its_occluder() ->
     assert "appeared" in reasons
 
 
+def _square_clip(kind: str, n: int = 90, stop: int = 40) -> list[np.ndarray]:
+    """A red square with a green bar slides over a textured wall for ``stop`` frames, then
+    'vanish': is gone; 'rest': stops there, turned (its bar now across, blue); 'end': keeps
+    going and is gone for the last five frames."""
+    rng = np.random.default_rng(0)
+    wall = cv2.GaussianBlur(rng.integers(60, 200, (H, W, 3)).astype(np.uint8), (0, 0), 3)
+    frames = []
+    for i in range(n):
+        im = wall.copy()
+        x, y, s = 80 + 6 * min(i, stop), 150, 14
+        gone = (kind == "vanish" and i >= stop) or (kind == "end" and i >= n - 5)
+        if not gone:
+            cv2.rectangle(im, (x - s, y - s), (x + s, y + s), (200, 40, 40), -1)
+            if kind == "rest" and i >= stop:
+                cv2.rectangle(im, (x - s, y - 4), (x + s, y + 4), (40, 40, 200), -1)
+            else:
+                cv2.rectangle(im, (x - 4, y - s), (x + 4, y + s), (40, 200, 40), -1)
+        frames.append(im)
+    return frames
+
+
+@pytest.mark.parametrize(("kind", "end"), [("vanish", "vanished"), ("rest", "stopped"),
+                                           ("end", "vanished")])
+def test_a_body_lost_where_it_still_is_stopped_there(kind: str, end: str) -> None:
+    """The median background takes in a body that comes to rest, and its look from its last
+    motion no longer matches when it turned as it settled (a box landing on another face):
+    the tracker loses it. Where something now is that was not there before the body came,
+    it stopped; where the place is as it was before, it vanished. A body gone in the last
+    frames of a shot is judged when the shot ends."""
+    ts = _run(_square_clip(kind))
+    assert ts.tracks
+    assert {t.end_reason for t in ts.tracks} == {end}
+
+
 def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:
     """The last silhouette before a body stopped merged with its shadow (twice as tall): the
     box of the sightings that find it by its look is the body's, not that merged outline's

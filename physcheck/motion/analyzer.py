@@ -313,10 +313,37 @@ class MotionAnalyzer:
             m = from_ref @ e.to_ref
             earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
                 e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
+        self.tracker.rest_probe = lambda box, t_last: self._still_there(pos, box, t_last, thr)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier)
+        self.tracker.rest_probe = None  # it looks at this frame only
         # drop frames no longer needed as past samples
         while self.buf and self.buf[0].index < self.next_to_process - self.delay - 1:
             self.buf.popleft()
+
+    def _still_there(self, pos: int, box_ref: np.ndarray, t_last: float, thr: float) -> bool:
+        """Whether frame ``pos`` shows something in ``box_ref`` (reference coordinates) that
+        the buffered frames from well before ``t_last`` (two background steps) all did not:
+        most of the box differs from each by more than the grey threshold ``thr``. A body
+        that vanished leaves the place as it was before it came; one at rest does not."""
+        cur = self.buf[pos]
+        olds = [b for b in self.buf if b.t_s < t_last - 2 * BG_STEP_S][:3]
+        if not olds:
+            return False
+        from_ref = np.linalg.inv(cur.to_ref)
+        c = apply_h(from_ref, np.array([[box_ref[0], box_ref[1]], [box_ref[2], box_ref[3]]]))
+        x0, y0 = max(int(np.floor(c[0, 0])), 0), max(int(np.floor(c[0, 1])), 0)
+        x1, y1 = min(int(np.ceil(c[1, 0])), self.mw), min(int(np.ceil(c[1, 1])), self.mh)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return False
+        box = Blob(0.0, 0.0, x0, y0, x1, y1, 0.0, 1.0)
+        now = cur.gray[y0:y1, x0:x1]
+        for o in olds:
+            m = from_ref @ o.to_ref
+            (then,) = _sample_patches(box, [o.gray], [None if _near_identity(m) else m])
+            _, changed = cv2.threshold(cv2.absdiff(now, then), thr, 1, cv2.THRESH_BINARY)
+            if cv2.countNonZero(changed) < 0.5 * now.size:
+                return False
+        return True
 
     def _assemble(self) -> TrackSet:
         c = self.config

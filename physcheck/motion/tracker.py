@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,6 +182,10 @@ class EntityTracker:
         self.frame_dt = 0.0
         """Time from the previous frame to the current one."""
         self.prev_gray: np.ndarray | None = None
+        self.rest_probe: Callable[[np.ndarray, float], bool] | None = None
+        """Set by the caller: whether something is now at a reference-coordinates box
+        that was not there well before a time (a body that came to rest there, which the
+        background took in and whose look changed as it settled), see :meth:`_close`."""
 
     # ------------------------------------------------------------------ per frame
     def update(
@@ -598,6 +603,12 @@ class EntityTracker:
                 tr.end_reason = "occluded"
             elif any(s == ObsState.OCCLUDED for s in after):
                 tr.end_reason = "left_frame"
+            elif idx and self.rest_probe is not None and self.rest_probe(
+                    tr.last_bbox_ref(), tr.last_seen_t):
+                # lost where it still is: it came to rest there (the median background took
+                # it in) and turned as it settled (its look from the last motion no longer
+                # matches), like a box landing on another face
+                tr.end_reason = "stopped"
             else:
                 tr.end_reason = "vanished"
         self.closed.append(tr)
