@@ -313,9 +313,8 @@ class MotionAnalyzer:
             m = from_ref @ e.to_ref
             earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
                 e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
-        self.tracker.rest_probe = lambda box, t_last: self._still_there(pos, box, t_last, thr)
-        self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier)
-        self.tracker.rest_probe = None  # it looks at this frame only
+        self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier,
+                            lambda box, t_last: self._still_there(pos, box, t_last, thr))
         # drop frames no longer needed as past samples
         while self.buf and self.buf[0].index < self.next_to_process - self.delay - 1:
             self.buf.popleft()

@@ -155,6 +155,12 @@ class ClosedTrack:
     color_start: tuple[int, int, int] | None = None
 
 
+RestProbe = Callable[[np.ndarray, float], bool]
+"""Whether the current frame shows something at a reference-coordinates box that was not
+there well before a time: a body that came to rest there, which the background took in and
+whose look changed as it settled."""
+
+
 class EntityTracker:
     """Tracks blobs of one shot. Coordinates are motion-resolution pixels."""
 
@@ -182,10 +188,6 @@ class EntityTracker:
         self.frame_dt = 0.0
         """Time from the previous frame to the current one."""
         self.prev_gray: np.ndarray | None = None
-        self.rest_probe: Callable[[np.ndarray, float], bool] | None = None
-        """Set by the caller: whether something is now at a reference-coordinates box
-        that was not there well before a time (a body that came to rest there, which the
-        background took in and whose look changed as it settled), see :meth:`_close`."""
 
     # ------------------------------------------------------------------ per frame
     def update(
@@ -197,8 +199,10 @@ class EntityTracker:
         blobs: list[Blob],
         to_ref: np.ndarray,
         earlier_gray: np.ndarray | None,
+        rest_probe: RestProbe | None = None,
     ) -> None:
-        """Advance by one frame. ``earlier_gray`` is a frame ~0.25 s before, warped to this one."""
+        """Advance by one frame. ``earlier_gray`` is a frame ~0.25 s before, warped to this one;
+        ``rest_probe`` looks at this frame for bodies lost this frame (see :meth:`_close`)."""
         if self.first_frame is None:
             self.first_frame = frame
             self.first_t = t_s
@@ -236,7 +240,7 @@ class EntityTracker:
         still_live = []
         for tr in self.live:
             if t_s - tr.last_seen_t > self.max_missing_s:
-                self._close(tr)
+                self._close(tr, rest_probe)
             else:
                 still_live.append(tr)
         self.live = still_live
@@ -261,7 +265,7 @@ class EntityTracker:
             if ((tr.state and tr.state[-1] <= ObsState.STILL)
                     or self.last_t - tr.last_seen_t <= _SHOT_EDGE_S):
                 tr.end_reason = "shot_end"
-            self._close(tr)
+            self._close(tr, None)
         self.live = []
         out = []
         for tr in self.closed:
@@ -589,7 +593,7 @@ class EntityTracker:
                     return "started_moving"
         return "appeared"
 
-    def _close(self, tr: _Track) -> None:
+    def _close(self, tr: _Track, rest_probe: RestProbe | None) -> None:
         if tr.color_from is not None:
             tr.color = _mean_color(*tr.color_from)
             tr.color_from = None
@@ -603,8 +607,8 @@ class EntityTracker:
                 tr.end_reason = "occluded"
             elif any(s == ObsState.OCCLUDED for s in after):
                 tr.end_reason = "left_frame"
-            elif idx and self.rest_probe is not None and self.rest_probe(
-                    tr.last_bbox_ref(), tr.last_seen_t):
+            elif idx and rest_probe is not None and rest_probe(tr.last_bbox_ref(),
+                                                              tr.last_seen_t):
                 # lost where it still is: it came to rest there (the median background took
                 # it in) and turned as it settled (its look from the last motion no longer
                 # matches), like a box landing on another face
