@@ -16,7 +16,13 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.camera import DenseCameraEstimator, HomographyCameraEstimator
-from physcheck.motion.foreground import Blob, find_blobs, foreground_mask, median_stack
+from physcheck.motion.foreground import (
+    Blob,
+    clean_mask,
+    find_blobs,
+    foreground_mask,
+    median_stack,
+)
 from physcheck.motion.tracker import ClosedTrack, EntityTracker, apply_h
 from physcheck.motion.types import BG_STEP_S, EntityTrack, ObsState, Shot, TrackSet
 from physcheck.video.shots import ShotDetector
@@ -485,9 +491,7 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
         cur = rgb[y0:y1, x0:x1]
         ad = cv2.absdiff(cur, bg)
         d = cv2.max(cv2.max(ad[..., 0], ad[..., 1]), ad[..., 2])
-        both: np.ndarray = ((d > 2 * thr) | (grey > 0)).astype(np.uint8)
-        both = cv2.morphologyEx(both, cv2.MORPH_OPEN, _K3)
-        both = cv2.morphologyEx(both, cv2.MORPH_CLOSE, _K5)
+        both = clean_mask(((d > 2 * thr) | (grey > 0)).astype(np.uint8))
         own = _touching(both, core)
         reached = {j for j, o in enumerate(blobs) if j != i and _overlaps_box(o, own, x0, y0)}
         region = _touching(grey, core)
@@ -659,7 +663,6 @@ def _near_identity(m: np.ndarray) -> bool:
 
 
 _K3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
-_K5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
 
 
 def _grad(img: np.ndarray) -> np.ndarray:
