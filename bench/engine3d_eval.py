@@ -21,7 +21,6 @@ scored as in ``engine_eval.py``.
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 import tempfile
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from engine_eval import _color as engine_eval_color  # noqa: E402
-from engine_eval import encoder, evaluate_set, save_truth  # noqa: E402
+from engine_eval import encoder, evaluate_set, save_truth, set_args  # noqa: E402
 
 try:
     import pybullet as pb
@@ -450,14 +449,7 @@ def write(name: str, seed: int, out: Path) -> dict:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "engine3d"))
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--only", nargs="+", default=None)
-    ap.add_argument("--rebuild", action="store_true", help="render the clips again")
-    ap.add_argument("--fps", type=float, default=None,
-                    help="analyse the clips resampled to this frame rate")
-    args = ap.parse_args()
+    args = set_args(__doc__ or "", ROOT / "bench" / "out" / "engine3d")
     if pb is None:
         print("engine3d_eval needs pybullet: pip install -e \".[bench]\"", file=sys.stderr)
         return 2

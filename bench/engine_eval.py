@@ -580,16 +580,22 @@ def evaluate_set(scenes: list[str], write: Callable[[str, int, Path], dict],
     return 0
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "engine"))
+def set_args(doc: str, out: Path) -> argparse.Namespace:
+    """The command line of a generalization set (what :func:`evaluate_set` reads); clips
+    are cached in ``out``."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--out", default=str(out))
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--only", nargs="+", default=None)
     ap.add_argument("--rebuild", action="store_true", help="render the clips again")
     ap.add_argument("--fps", type=float, default=None,
                     help="analyse the clips resampled to this frame rate (many generators "
                          "output 8-16 fps); truth spans are converted from their times")
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> int:
+    args = set_args(__doc__ or "", ROOT / "bench" / "out" / "engine")
     if pymunk is None:
         print("engine_eval needs pymunk: pip install -e \".[bench]\"", file=sys.stderr)
         return 2
