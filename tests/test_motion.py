@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 import pytest
@@ -9,8 +11,8 @@ import pytest
 from physcheck.config import Config
 from physcheck.motion.analyzer import MotionAnalyzer, _is_shadow
 from physcheck.motion.assignment import assign
-from physcheck.motion.foreground import find_blobs, median_stack
-from physcheck.motion.tracker import EntityTracker
+from physcheck.motion.foreground import Blob, find_blobs, median_stack
+from physcheck.motion.tracker import ClosedTrack, EntityTracker
 from physcheck.motion.types import ObsState
 
 W, H, FPS = 480, 270, 30.0
@@ -20,6 +22,18 @@ def _tracker(template_min_ncc: float = 0.6) -> EntityTracker:
     """A tracker of 320x180 motion frames, as the analyzer makes one."""
     return EntityTracker((320, 180), max_missing_s=0.5, template_min_ncc=template_min_ncc,
                          border_margin_frac=0.04, contact_gap_frac=0.25)
+
+
+def _tracked_on_plain_frames(blobs_at: Callable[[int], list[Blob]], n: int,
+                             fps: float = FPS) -> list[ClosedTrack]:
+    """The tracks of a tracker (:func:`_tracker`) given ``blobs_at(f)`` in frames 0..n-1 of a
+    plain grey frame, with a still camera."""
+    tracker = _tracker()
+    gray = np.full((180, 320), 100, np.uint8)
+    rgb = np.full((180, 320, 3), 100, np.uint8)
+    for f in range(n):
+        tracker.update(f, f / fps, gray, rgb, blobs_at(f), np.eye(3), None)
+    return tracker.finish()
 
 
 def _background(seed: int = 0, width: int = W) -> np.ndarray:
@@ -214,20 +228,14 @@ def test_a_wandering_camera_over_a_smooth_wall_leaves_a_static_ball_static() -> 
 def test_a_body_first_found_just_after_its_shot_starts_was_there_at_the_start() -> None:
     """The background has no past at a shot's start: a body standing out two frames later has
     not appeared out of nowhere; one found later mid-frame has."""
-    from physcheck.motion.foreground import Blob
-
-    tracker = _tracker()
-    gray = np.full((180, 320), 100, np.uint8)
-    rgb = np.full((180, 320, 3), 100, np.uint8)
-
     def blob(x: float) -> Blob:
         return Blob(cx=x, cy=90.0, x0=int(x) - 5, y0=85, x1=int(x) + 5, y1=95, area=100.0,
                     elongation=1.0)
 
-    for f in range(20):
-        blobs = ([blob(60.0 + 3 * f)] if f >= 2 else []) + ([blob(250.0)] if f >= 12 else [])
-        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
-    reasons = sorted(ct.start_reason for ct in tracker.finish())
+    def blobs_at(f: int) -> list[Blob]:
+        return ([blob(60.0 + 3 * f)] if f >= 2 else []) + ([blob(250.0)] if f >= 12 else [])
+
+    reasons = sorted(ct.start_reason for ct in _tracked_on_plain_frames(blobs_at, 20))
     assert reasons == ["appeared", "shot_start"]
 
 
@@ -235,23 +243,18 @@ def test_two_pieces_of_a_body_new_in_one_frame_are_no_body_and_its_occluder() ->
     """A ball appearing before the line where a wall meets the floor is found in two
     overlapping pieces at first: the piece found second did not come out from behind the
     first (which was not there before either); it appeared."""
-    from physcheck.motion.foreground import Blob
-
-    tracker = _tracker()
-    gray = np.full((180, 320), 100, np.uint8)
-    rgb = np.full((180, 320, 3), 100, np.uint8)
-    for f in range(20):
-        blobs = []
+    def blobs_at(f: int) -> list[Blob]:
         if f == 12:
-            blobs = [Blob(cx=160.0, cy=85.0, x0=154, y0=80, x1=166, y1=90, area=90.0,
-                          elongation=1.2),
-                     Blob(cx=160.0, cy=92.0, x0=154, y0=87, x1=166, y1=97, area=90.0,
-                          elongation=1.2)]
-        elif f > 12:
-            blobs = [Blob(cx=160.0 + 3 * (f - 12), cy=88.0, x0=int(154 + 3 * (f - 12)), y0=80,
-                          x1=int(166 + 3 * (f - 12)), y1=97, area=180.0, elongation=1.3)]
-        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
-    reasons = {ct.start_reason for ct in tracker.finish()}
+            return [Blob(cx=160.0, cy=85.0, x0=154, y0=80, x1=166, y1=90, area=90.0,
+                         elongation=1.2),
+                    Blob(cx=160.0, cy=92.0, x0=154, y0=87, x1=166, y1=97, area=90.0,
+                         elongation=1.2)]
+        if f > 12:
+            return [Blob(cx=160.0 + 3 * (f - 12), cy=88.0, x0=int(154 + 3 * (f - 12)), y0=80,
+                         x1=int(166 + 3 * (f - 12)), y1=97, area=180.0, elongation=1.3)]
+        return []
+
+    reasons = {ct.start_reason for ct in _tracked_on_plain_frames(blobs_at, 20)}
     assert "emerged" not in reasons
     assert "appeared" in reasons
 
@@ -294,8 +297,6 @@ def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:
     """The last silhouette before a body stopped merged with its shadow (twice as tall): the
     box of the sightings that find it by its look is the body's, not that merged outline's
     (its bottom would sit a body below where the body rests)."""
-    from physcheck.motion.foreground import Blob
-
     tracker = _tracker()
     rng = np.random.default_rng(5)
     body = rng.integers(30, 230, (20, 20)).astype(np.uint8)
@@ -330,8 +331,6 @@ def test_a_body_taken_into_the_background_piece_by_piece_is_held_by_its_whole_lo
     silhouette shrinks to a scrap of itself before it is gone. The look it is held by is the
     whole body's, not the last scrap's (mostly background around a corner of the body, whose
     look is the camera's noise): the body is still there, not vanished."""
-    from physcheck.motion.foreground import Blob
-
     tracker = _tracker(template_min_ncc=0.75)
     rng = np.random.default_rng(3)
     body = rng.integers(30, 230, (20, 20)).astype(np.uint8)
@@ -361,8 +360,6 @@ def test_a_body_appearing_far_from_a_small_held_track_is_a_new_track() -> None:
     """A speck on the floor (a track held by its look) and, 0.2 s later, a ball five times its
     size appearing ten speck sizes away: the ball is another body, not the speck grown and
     moved."""
-    from physcheck.motion.foreground import Blob
-
     tracker = _tracker()
     rng = np.random.default_rng(2)
     speck = rng.integers(30, 230, (6, 6)).astype(np.uint8)
@@ -390,12 +387,7 @@ def test_a_vanished_body_is_not_revived_by_a_strip_far_away() -> None:
     """A ball vanishes mid-frame; 0.4 s later a thin strip (a floor line stirred by a shaking
     camera) shows up within the gate that widened while the ball was unseen. A ball comes
     back whole or in part, never four times as wide: the ball vanished, the strip is new."""
-    from physcheck.motion.foreground import Blob
-
-    tracker = _tracker()
-    gray = np.full((180, 320), 100, np.uint8)
-    rgb = np.full((180, 320, 3), 100, np.uint8)
-    for f in range(30):
+    def blobs_at(f: int) -> list[Blob]:
         blobs = []
         if f < 12:
             x = 60.0 + 2 * f
@@ -404,8 +396,9 @@ def test_a_vanished_body_is_not_revived_by_a_strip_far_away() -> None:
         if f >= 24:
             blobs.append(Blob(cx=150.0, cy=150.0, x0=120, y0=149, x1=180, y1=152, area=170.0,
                               elongation=12.0))
-        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
-    ball = next(ct for ct in tracker.finish() if ct.frames[0] == 0)
+        return blobs
+
+    ball = next(ct for ct in _tracked_on_plain_frames(blobs_at, 30) if ct.frames[0] == 0)
     assert ball.end_reason == "vanished"
     assert ball.frames[np.flatnonzero(ball.state <= ObsState.STILL)[-1]] == 11
 
@@ -414,29 +407,22 @@ def test_at_a_low_frame_rate_a_body_seen_a_frame_ago_keeps_its_merged_blob() -> 
     """At 10 fps a body seen in the previous frame has a wide gate already (3.5 + 1.5 body
     sizes): merged with a neighbour into a blob far wider than itself, whose centroid lies
     where that gate allows, it is still the body."""
-    from physcheck.motion.foreground import Blob
-
-    tracker = _tracker()
-    gray = np.full((180, 320), 100, np.uint8)
-    rgb = np.full((180, 320, 3), 100, np.uint8)
-    for f in range(8):
+    def blobs_at(f: int) -> list[Blob]:
         x = 60.0 + 10 * f
         if f < 5:
-            blobs = [Blob(cx=x, cy=80.0, x0=int(x) - 5, y0=75, x1=int(x) + 5, y1=85,
-                          area=100.0, elongation=1.0)]
-        else:  # merged with a neighbour twice its area 125 px on: the centroid moves 83 px
-            blobs = [Blob(cx=x + 83.0, cy=80.0, x0=int(x) - 5, y0=75, x1=int(x) + 135, y1=85,
-                          area=300.0, elongation=8.0)]
-        tracker.update(f, f / 10.0, gray, rgb, blobs, np.eye(3), None)
-    (ct,) = tracker.finish()
+            return [Blob(cx=x, cy=80.0, x0=int(x) - 5, y0=75, x1=int(x) + 5, y1=85,
+                         area=100.0, elongation=1.0)]
+        # merged with a neighbour twice its area 125 px on: the centroid moves 83 px
+        return [Blob(cx=x + 83.0, cy=80.0, x0=int(x) - 5, y0=75, x1=int(x) + 135, y1=85,
+                     area=300.0, elongation=8.0)]
+
+    (ct,) = _tracked_on_plain_frames(blobs_at, 8, fps=10.0)
     assert (ct.state == ObsState.MOVING).all() and len(ct.frames) == 8
 
 
 def test_a_body_back_after_a_while_inside_a_wide_blob_is_found_by_its_look() -> None:
     """Unseen for 0.3 s, a body comes back ten of its sizes from where it was heading, merged
     with a thin slab: the blob is far wider than the body, but the body's look is in it."""
-    from physcheck.motion.foreground import Blob
-
     tracker = _tracker()
     rng = np.random.default_rng(4)
     body = rng.integers(30, 230, (12, 12)).astype(np.uint8)
@@ -537,21 +523,16 @@ def test_dense_refinement_corrects_a_noisy_corner_homography() -> None:
 def test_a_body_last_seen_just_before_its_shot_ends_did_not_vanish() -> None:
     """The background has no future at a shot's end: a body lost in the last frames is there
     at the end; one lost mid-shot, mid-frame, vanished."""
-    from physcheck.motion.foreground import Blob
-
-    tracker = _tracker()
-    gray = np.full((180, 320), 100, np.uint8)
-    rgb = np.full((180, 320, 3), 100, np.uint8)
-
     def blob(x: float, y: float) -> Blob:
         return Blob(cx=x, cy=y, x0=int(x) - 5, y0=int(y) - 5, x1=int(x) + 5, y1=int(y) + 5,
                     area=100.0, elongation=1.0)
 
-    for f in range(40):
-        blobs = ([blob(60.0 + 3 * f, 60.0)] if f < 15 else []) + (
+    def blobs_at(f: int) -> list[Blob]:
+        return ([blob(60.0 + 3 * f, 60.0)] if f < 15 else []) + (
             [blob(100.0 + 2 * f, 120.0)] if f < 37 else [])
-        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
-    ends = {round(float(ct.xy_ref[-1, 1])): ct.end_reason for ct in tracker.finish()}
+
+    ends = {round(float(ct.xy_ref[-1, 1])): ct.end_reason
+            for ct in _tracked_on_plain_frames(blobs_at, 40)}
     assert ends == {60: "vanished", 120: "shot_end"}
 
 
@@ -580,22 +561,17 @@ def test_a_shaded_ball_is_not_found_in_a_wall_shaded_the_same_way() -> None:
 def test_a_track_hidden_by_the_frame_edge_comes_back_through_it() -> None:
     """A scrap found at the left edge, then hidden by it, must not claim a ball that appears
     mid-frame: what the frame's edge hides comes back through the edge."""
-    from physcheck.motion.foreground import Blob
-
-    tracker = _tracker()
-    gray = np.full((180, 320), 100, np.uint8)
-    rgb = np.full((180, 320, 3), 100, np.uint8)
-    for f in range(32):
-        blobs = []
+    def blobs_at(f: int) -> list[Blob]:
         if f == 8:
-            blobs = [Blob(cx=4.0, cy=150.0, x0=0, y0=147, x1=9, y1=153, area=50.0,
-                          elongation=3.0)]
-        elif f >= 20:  # 0.4 s later, 75 px away: six of the ball's sizes
+            return [Blob(cx=4.0, cy=150.0, x0=0, y0=147, x1=9, y1=153, area=50.0,
+                         elongation=3.0)]
+        if f >= 20:  # 0.4 s later, 75 px away: six of the ball's sizes
             x = 60.0 + 3 * (f - 20)
-            blobs = [Blob(cx=x, cy=100.0, x0=int(x) - 7, y0=93, x1=int(x) + 7, y1=107,
-                          area=150.0, elongation=1.0)]
-        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
-    starts = sorted(ct.start_reason for ct in tracker.finish())
+            return [Blob(cx=x, cy=100.0, x0=int(x) - 7, y0=93, x1=int(x) + 7, y1=107,
+                         area=150.0, elongation=1.0)]
+        return []
+
+    starts = sorted(ct.start_reason for ct in _tracked_on_plain_frames(blobs_at, 32))
     assert starts == ["appeared", "entered_frame"]
 
 
