@@ -99,6 +99,10 @@ class Config:
     morph_size_ratio: float = param(
         1.45, "1", "size change a rigid body's depth motion must explain"
     )
+    color_change_min: float = param(
+        40.0, "CIELAB a*b*", "a body's chromaticity changing by more than this (and holding) "
+        "while nothing touches it is a morph; a change of light or shade moves it far less"
+    )
     interpenetration_depth_frac: float = param(
         0.3, "body size", "sinking deeper than this into a support or another body"
     )

@@ -923,6 +923,153 @@ def test_steady_approach_is_not_morph() -> None:
     assert run_check("morph", tr) == []
 
 
+GRASS = (70, 140, 60)
+CBODY = 48.0
+"""Size of the bodies whose colour is judged (one 20 px in 640 has too few colour samples)."""
+
+
+def _ball(eid: int, path: np.ndarray) -> EntityTrack:
+    return make_track(eid, path, sizes=np.full(len(path), CBODY))
+
+
+def _painted(track: EntityTrack, rgb: np.ndarray, around: tuple[int, int, int] = GRASS,
+             seed: int = 0) -> EntityTrack:
+    """``track`` with a measured colour at every moving sighting: ``rgb`` (K, 3), and
+    ``around`` around it, plus seeded noise of a few levels, as a compressed video gives."""
+    rng = np.random.default_rng([seed, 11])
+    colors = np.clip(rgb + rng.normal(0.0, 2.0, rgb.shape), 0, 255)
+    ring = np.clip(np.array(around, float) + rng.normal(0.0, 2.0, rgb.shape), 0, 255)
+    colors[track.state != ObsState.MOVING] = np.nan
+    ring[track.state != ObsState.MOVING] = np.nan
+    return dataclasses.replace(track, color_px=colors, around_px=ring)
+
+
+def _paint(n: int, k: int, before: tuple[int, int, int],
+           after: tuple[int, int, int]) -> np.ndarray:
+    return np.where((np.arange(n) < k)[:, None], np.array(before, float), np.array(after, float))
+
+
+PINK, BLUE = (235, 120, 190), (60, 110, 230)
+
+
+def test_morph_when_a_flying_body_changes_colour_and_keeps_it() -> None:
+    n, k = 40, 22
+    found = run_check("color", _painted(_ball(3, parabola(n)), _paint(n, k, PINK, BLUE)))
+    assert [(f.type, f.entity) for f in found] == [("morph", 3)]
+    assert overlaps(found[0], k - 1, k)
+    assert found[0].evidence["change_t_s"] == pytest.approx(k / FPS)
+    assert found[0].evidence["color_change"] > 45
+    assert "colour" in found[0].message
+
+
+def test_a_colour_change_at_a_generators_eight_frames_per_second() -> None:
+    """Many generators give 8 fps: 0.3 s holds two frames. The comparison then spans the
+    few frames it needs on either side."""
+    n, k, fps = 14, 7, 8.0
+    t = np.arange(n) / fps
+    path = np.c_[200 + 150 * t, 600 - 1000 * t + 0.5 * G * t * t]
+    body = _painted(_ball(3, path), _paint(n, k, PINK, BLUE))
+    traj = compute_kinematics(retimed(t, body), Config(), 1.0)
+    found = CHECKS["color"]().run(traj, Config())
+    assert [(f.type, f.entity) for f in found] == [("morph", 3)]
+    assert found[0].evidence["change_t_s"] == pytest.approx(k / fps)
+
+
+def test_a_small_body_has_too_few_colour_samples_to_judge() -> None:
+    """Video codes colour at half resolution: the middle of a body 20 px in 1280 holds a few
+    colour samples, mixed with what is around it."""
+    n, k = 40, 22
+    small = make_track(3, parabola(n))
+    assert small.size_px[0] == BODY < FRAME[0] / 32
+    assert run_check("color", _painted(small, _paint(n, k, PINK, BLUE))) == []
+
+
+def test_light_and_shade_change_no_colour() -> None:
+    """A body flying into shade keeps its chromaticity: every channel falls by one factor."""
+    n, k = 40, 22
+    dim = tuple(int(0.45 * c) for c in PINK)
+    assert run_check("color", _painted(_ball(3, parabola(n)), _paint(n, k, PINK, dim))) == []
+
+
+def test_a_change_of_the_lights_colour_is_no_colour_change() -> None:
+    """A camera's white balance (or a generator's colour drift) shifts every colour in the
+    frame alike: the body's and what is around it."""
+    n, k = 40, 22
+    shift = np.array([-60.0, 0.0, 60.0])  # warm to cool
+    pink = np.array(PINK, float)
+    body = _painted(_ball(3, parabola(n)), _paint(n, k, PINK, tuple(pink + shift)))
+    around = np.where((np.arange(n) < k)[:, None], np.array(GRASS, float),
+                      np.array(GRASS, float) + shift)
+    cast = dataclasses.replace(body, around_px=around)
+    assert run_check("color", cast) == []
+    assert run_check("color", body)  # with what is around it unchanged, the body changed
+
+
+def test_a_colour_change_where_another_body_touches_it_is_not_judged() -> None:
+    """Where another body meets it the track may have swapped bodies (juggled fruit): a
+    colour change there is the tracker's, not the body's."""
+    n, k = 40, 22
+    path = parabola(n)
+    other = make_track(9, path[k - 3:k + 1] + np.array([(CBODY + BODY) / 2 + 2.0, 0.0]),
+                       start=k - 3,
+                       end_reason="occluded", color=(40, 60, 200))
+    body = _painted(_ball(3, path), _paint(n, k, PINK, BLUE))
+    assert run_check("color", body, other) == []
+
+
+def test_a_body_that_rolls_into_one_at_rest_takes_its_colour_in() -> None:
+    """A ball rolls into another that has just come to rest (the background took it in, so
+    its track ended a few frames before): one silhouette now holds both, its middle the
+    other ball's colour. A track beginning or ending at the body's box may have been joined
+    to it or split off."""
+    n, k = 40, 22
+    path = np.c_[300 + 60 * times(n), np.full(n, FLOOR - CBODY / 2)]
+    rest = path[k + 1] + np.array([CBODY, 0.0])
+    other = make_track(9, np.repeat(rest[None], 6, axis=0), start=k - 8, end_reason="stopped")
+    assert other.frames[-1] == k - 3
+    body = _painted(_ball(3, path), _paint(n, k, PINK, BLUE))
+    assert run_check("color", body, other) == []
+    # the same resting ball far away does not explain the change
+    away = make_track(9, np.repeat(rest[None] + np.array([0.0, -200.0]), 6, axis=0),
+                      start=k - 8, end_reason="stopped")
+    assert run_check("color", body, away)
+
+
+def test_a_colour_change_with_a_jump_of_the_track_is_not_judged() -> None:
+    """A track that jumps more than a body size between two frames may have picked up
+    another body."""
+    n, k = 40, 22
+    path = parabola(n)
+    path[k:, 0] += 1.5 * CBODY
+    body = _painted(_ball(3, path), _paint(n, k, PINK, BLUE))
+    assert run_check("color", body) == []
+    # the same colours along a continuous path are a change of the body's own colour
+    assert run_check("color", _painted(_ball(3, parabola(n)), _paint(n, k, PINK, BLUE)))
+
+
+def test_a_silhouette_that_takes_in_the_background_is_no_colour_change() -> None:
+    """A ball rolling slowly over a pale floor: the median background still holds it where
+    it was, and its silhouette takes in that ghost, its middle now the floor's colour. The
+    new colour is the old one mixed with what is around it."""
+    n, k = 40, 22
+    orange, floor = (200, 80, 30), (200, 215, 235)
+    path = np.c_[300 + 15 * times(n), np.full(n, FLOOR - CBODY / 2)]
+    mixed = tuple(int(0.2 * o + 0.8 * f) for o, f in zip(orange, floor, strict=True))
+    ghost = _painted(_ball(3, path), _paint(n, k, orange, mixed), around=floor)
+    assert run_check("color", ghost) == []
+    # the same change on a green floor is no mix with it: the body's colour changed
+    assert run_check("color", _painted(_ball(3, path), _paint(n, k, orange, mixed)))
+
+
+def test_a_colour_that_flickers_is_not_a_change() -> None:
+    """A body whose measured colour scatters as widely as the change (a multicoloured ball
+    spinning, a silhouette mixing with the background) holds no colour to change from."""
+    n = 40
+    rng = np.random.default_rng(4)
+    rgb = np.where((rng.random(n) < 0.5)[:, None], np.array(PINK, float), np.array(BLUE, float))
+    assert run_check("color", _painted(_ball(3, parabola(n)), rgb)) == []
+
+
 # --- interpenetration -----------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from physcheck.config import Config
 from physcheck.motion.analyzer import MotionAnalyzer, _is_shadow
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob, find_blobs, median_stack
-from physcheck.motion.tracker import ClosedTrack, EntityTracker
+from physcheck.motion.tracker import ClosedTrack, EntityTracker, _own_color
 from physcheck.motion.types import ObsState
 
 W, H, FPS = 480, 270, 30.0
@@ -714,3 +714,20 @@ def test_a_ball_just_above_its_shadow_is_tracked_without_it() -> None:
     assert np.median(heights) < 2 * r + 4
     err = np.abs(tr.xy_px[seen, 1] - np.array(truth)[tr.frames[seen], 1])
     assert np.median(err) < 1.5
+
+
+def test_a_bodys_own_colour_leaves_out_what_looks_like_its_surroundings() -> None:
+    """A slow ball's silhouette takes in the ghost of where it was: floor-coloured pixels in
+    the middle of its box. The body's colour is the median of the pixels that differ from
+    the colour around it; a box holding nothing but floor has none."""
+    floor, ball = (200, 215, 235), (200, 80, 30)
+    img = np.zeros((120, 160, 3), np.uint8)
+    img[:] = floor
+    img[40:80, 40:70] = ball  # the ball; its box reaches on over 30 px of floor (the ghost)
+    blob = Blob(cx=70.0, cy=60.0, x0=40, y0=40, x1=100, y1=80, area=1200.0, elongation=1.5)
+    own, around = _own_color(img, blob)
+    assert np.allclose(around, floor)
+    assert np.allclose(own, ball)
+    empty = Blob(cx=130.0, cy=20.0, x0=120, y0=10, x1=140, y1=30, area=400.0, elongation=1.0)
+    own, around = _own_color(img, empty)
+    assert np.isnan(own).all() and np.allclose(around, floor)

@@ -15,7 +15,7 @@ from physcheck.physics.finding import FINDING_TYPES
 from physcheck.pipeline import SCHEMA, VideoResult, check_video
 
 PLAUSIBLE_CLIPS = ("throw", "pan", "occlusion", "exit")
-VIOLATION_CLIPS = ("teleport", "vanish", "antigravity")
+VIOLATION_CLIPS = ("teleport", "vanish", "antigravity", "recolor")
 TOLERANCE_FRAMES = 3
 
 

@@ -155,6 +155,17 @@ def test_fail_report(fail_result: VideoResult) -> None:
         assert f"<code>{name}</code>" in html
 
 
+def test_the_summary_says_what_changed_in_a_morph() -> None:
+    from physcheck.report.html import _phrase
+
+    size = {"type": "morph", "entity": 2, "t_s": [0.5, 1.1],
+            "evidence": {"size_ratio": 1.8, "threshold": 1.45}}
+    colour = {"type": "morph", "entity": 3, "t_s": [0.5, 1.1],
+              "evidence": {"color_change": 64.0, "threshold": 40.0, "change_t_s": 0.8}}
+    assert _phrase(size) == "entity 2 changes size 1.80x from 0.50 s"
+    assert _phrase(colour) == "entity 3 changes colour at 0.80 s"
+
+
 def test_pass_report(pass_result: VideoResult) -> None:
     assert pass_result.verdict == "pass"
     html = render_report(pass_result)

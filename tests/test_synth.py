@@ -55,7 +55,7 @@ def test_registry_groups() -> None:
     assert set(PLAUSIBLE) | set(VIOLATIONS) == set(SCENARIOS)
     assert not set(PLAUSIBLE) & set(VIOLATIONS)
     assert len(PLAUSIBLE) == 10
-    assert len(VIOLATIONS) == 12
+    assert len(VIOLATIONS) == 13
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
@@ -106,6 +106,7 @@ def test_violation_types_per_scenario() -> None:
         "vanish": "vanish",
         "appear": "appear",
         "morph": "morph",
+        "recolor": "morph",
         "sink": "interpenetration",
         "pass_through": "interpenetration",
         "low_gravity": "gravity_magnitude",
@@ -256,6 +257,21 @@ def test_vanish_appear_morph_sink() -> None:
     f0, f1 = gt.violations[0]["frames"]
     frac = gt.objects[0]["visible_frac"]
     assert frac[f0] > 0.95 and frac[f1] < 0.3
+
+
+def test_recolor_paints_the_ball_another_hue_from_its_frame() -> None:
+    frames, gt = render_frames("recolor")
+    frames = list(frames)
+    f0 = gt.violations[0]["frames"][0]
+    xy = gt.objects[0]["xy_px"]
+
+    def centre(f: int) -> np.ndarray:
+        x, y = (round(c) for c in xy[f])
+        return frames[f][y - 2:y + 3, x - 2:x + 3].reshape(-1, 3).astype(float).mean(axis=0)
+
+    before, after = centre(f0 - 1), centre(f0 + 2)
+    assert np.abs(centre(f0 - 3) - before).max() < 40  # the same paint until then
+    assert np.abs(after - before).max() > 80  # then another one
 
 
 def test_collision_conserves_momentum() -> None:

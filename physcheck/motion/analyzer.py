@@ -388,6 +388,8 @@ class MotionAnalyzer:
                     end_reason=ct.end_reason,
                     color_rgb=ct.color,
                     color_start_rgb=ct.color_start,
+                    color_px=ct.colors,
+                    around_px=ct.around,
                 )
             )
         # keep the longest-lived entities

@@ -81,6 +81,11 @@ class _Track:
     color_from: tuple[np.ndarray, Blob] | None = None
     """Frame and blob of the latest sighting: ``color`` is measured there when the track
     closes (only the last one is kept, so measuring every frame is wasted)."""
+    colors: list[tuple[float, float, float]] = field(default_factory=list)
+    """Per frame, the body's own colour (:func:`_own_color`) where it was found moving, else
+    NaN."""
+    around: list[tuple[float, float, float]] = field(default_factory=list)
+    """...and the colour around it then."""
     _vel: tuple[int, np.ndarray] | None = None
     """Cached velocity_ref for a number of sightings."""
     whole: tuple[np.ndarray, tuple[float, float], tuple[int, int, int, int]] | None = None
@@ -153,6 +158,10 @@ class ClosedTrack:
     end_reason: str
     color: tuple[int, int, int]
     color_start: tuple[int, int, int] | None = None
+    colors: np.ndarray | None = None
+    """(K, 3) the body's own colour where it was found moving, NaN elsewhere."""
+    around: np.ndarray | None = None
+    """(K, 3) the colour around the body at the same sightings."""
 
 
 RestProbe = Callable[[np.ndarray, float], bool]
@@ -234,6 +243,7 @@ class EntityTracker:
                 self._grab_template(tr, gray, b)
                 self._seed_points(tr, gray, b)
                 tr.color_from = (rgb, b)
+                tr.colors[-1], tr.around[-1] = _own_color(rgb, b)
                 continue
             self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref)
         # close stale tracks
@@ -257,6 +267,7 @@ class EntityTracker:
             self._seed_points(tr, gray, b)
             tr.color_from = (rgb, b)
             tr.color_start = _mean_color(rgb, b)
+            tr.colors[-1], tr.around[-1] = _own_color(rgb, b)
             self.live.append(tr)
 
     def finish(self) -> list[ClosedTrack]:
@@ -287,6 +298,8 @@ class EntityTracker:
                     end_reason=tr.end_reason,
                     color=tr.color,
                     color_start=tr.color_start,
+                    colors=np.array(tr.colors[:k], dtype=float).reshape(-1, 3),
+                    around=np.array(tr.around[:k], dtype=float).reshape(-1, 3),
                 )
             )
         return out
@@ -376,6 +389,8 @@ class EntityTracker:
         tr.elong.append(elong)
         tr.state.append(int(state))
         tr.occluder.append(occluder)
+        tr.colors.append(_NO_COLOR)
+        tr.around.append(_NO_COLOR)
         tr.cur_box = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
         tr.cur_xy = (float(xy[0]), float(xy[1]))
         tr.cur_frame = frame
@@ -629,6 +644,9 @@ def _boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, fl
     return not (a[2] + gap < b[0] or b[2] + gap < a[0] or a[3] + gap < b[1] or b[3] + gap < a[1])
 
 
+_NO_COLOR = (math.nan, math.nan, math.nan)
+
+
 def _mean_color(rgb: np.ndarray, b: Blob) -> tuple[int, int, int]:
     """Median colour of the middle half of the blob's box (mostly body, little background)."""
     qx, qy = (b.x1 - b.x0) // 4, (b.y1 - b.y0) // 4
@@ -637,3 +655,45 @@ def _mean_color(rgb: np.ndarray, b: Blob) -> tuple[int, int, int]:
         return (0, 0, 0)
     m = np.median(patch, axis=0)
     return (int(m[0]), int(m[1]), int(m[2]))
+
+
+def _own_color(rgb: np.ndarray, b: Blob
+               ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """The body's own colour and the colour around it.
+
+    Around: the median of a band around the blob's box, half its size wide. Own: the median
+    of the pixels in the middle half of the box that differ from that by more than
+    _OWN_DIFF in some channel. A silhouette that took in background (the ghost of where a
+    slow body was) holds pixels of the surroundings' colour in its middle; they are left
+    out. NaN when fewer than a quarter of them are left: the body looks like its
+    surroundings there.
+    """
+    h, w = rgb.shape[:2]
+    pad = max(2, int(b.size / 2))
+    x0, y0, x1, y1 = max(b.x0 - pad, 0), max(b.y0 - pad, 0), min(b.x1 + pad, w), min(b.y1 + pad, h)
+    inside = np.ones((y1 - y0, x1 - x0), bool)
+    inside[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = False
+    step = max(1, int(math.sqrt(inside.size / _SAMPLES)))
+    band = rgb[y0:y1:step, x0:x1:step][inside[::step, ::step]]
+    qx, qy = (b.x1 - b.x0) // 4, (b.y1 - b.y0) // 4
+    mid = rgb[b.y0 + qy:b.y1 - qy, b.x0 + qx:b.x1 - qx]
+    step = max(1, int(math.sqrt(mid.shape[0] * mid.shape[1] / _SAMPLES)))
+    mid = mid[::step, ::step].reshape(-1, 3)
+    if not len(band) or not len(mid):
+        return _NO_COLOR, _NO_COLOR
+    around = np.median(band, axis=0)
+    own = mid[np.abs(mid.astype(np.int16) - around.astype(np.int16)).max(axis=1) > _OWN_DIFF]
+    a = (float(around[0]), float(around[1]), float(around[2]))
+    if len(own) < max(4, len(mid) // 4):
+        return _NO_COLOR, a
+    m = np.median(own, axis=0)
+    return (float(m[0]), float(m[1]), float(m[2])), a
+
+
+_SAMPLES = 400
+"""Pixels sampled (every n-th row and column) of the band and of the middle: their medians
+need no more."""
+_OWN_DIFF = 30
+"""Levels (0-255) by which a pixel in the middle of the body differs from the colour around
+it in some channel to count as the body's (compression noise and a background's own texture
+stay within it, mostly)."""

@@ -59,6 +59,11 @@ class EntityTrack:
     color_start_rgb: tuple[int, int, int] | None = None
     """The same at the first sighting (None: not measured): what a body that jumped looked
     like where it landed."""
+    color_px: np.ndarray | None = None
+    """(K, 3) RGB: the body's colour (median of the middle of its box) at every sighting where
+    it was found moving, NaN elsewhere (None: not measured)."""
+    around_px: np.ndarray | None = None
+    """(K, 3) RGB around the body (a band half its size wide) at the same sightings."""
 
     def __post_init__(self) -> None:
         k = len(self.frames)
@@ -69,6 +74,9 @@ class EntityTrack:
             ("area_px", self.area_px, (k,)),
             ("elongation", self.elongation, (k,)),
             ("state", self.state, (k,)),
+            *(((name, arr, (k, 3)) for name, arr in (("color_px", self.color_px),
+                                                      ("around_px", self.around_px))
+               if arr is not None)),
         ):
             if arr.shape != shape:
                 raise ValueError(f"EntityTrack.{name}: expected shape {shape}, got {arr.shape}")

@@ -210,6 +210,8 @@ def _phrase(f: dict[str, Any]) -> str:
         if t == "appear":
             return f"entity {e} appears from nowhere at {t0:.2f} s"
         if t == "morph":
+            if "color_change" in ev:
+                return f"entity {e} changes colour at {ev['change_t_s']:.2f} s"
             return f"entity {e} changes size {ev['size_ratio']:.2f}x from {t0:.2f} s"
         if t == "interpenetration":
             if "other_entity" in ev:

@@ -82,7 +82,7 @@ def _draw_shadow(img: np.ndarray, cx: float, r: float, height_px: float, contact
 def _draw_track(img: np.ndarray, tr: Track, f: int, cam: np.ndarray) -> None:
     """Composite one object with motion blur (three exposure samples) into ``img``."""
     h, w = img.shape[:2]
-    colour = np.asarray(tr.colour_rgb, np.float32)
+    colour = np.asarray(tr.colour_at(f), np.float32)
     pts = tr.xy_px[f] - np.stack([cam, np.zeros(3)], axis=1)
     r = float(tr.radius_px[f])
     if tr.shape == "box":

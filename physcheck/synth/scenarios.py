@@ -439,6 +439,19 @@ def morph(seed: int) -> Scene:
     return b.build()
 
 
+def recolor(seed: int) -> Scene:
+    """In free flight, away from everything, the ball's paint turns to another hue between
+    two frames (a generated frisbee that flips from pink to blue)."""
+    b = SceneBuilder("recolor", seed, plausible=False, duration_s=2.5, px_per_m=150)
+    r = 0.1
+    k = 18
+    p = _ball(b, (0.4, 0.4), (b.jitter(1.6), b.jitter(4.4, 0.03)), r, restitution=0.6)
+    i = b.add_ball(p, r, recolour_at=k)
+    t = b.grid.t_of(b.grid.mid_frame_step(k))
+    b.label("morph", i, t, t, recolour=True)
+    return b.build()
+
+
 def sink(seed: int) -> Scene:
     """A ball lands, settles, then sinks into the solid floor over 0.5 s."""
     b = SceneBuilder(
@@ -542,6 +555,7 @@ SCENARIOS: dict[str, ScenarioFn] = {
     "vanish": vanish,
     "appear": appear,
     "morph": morph,
+    "recolor": recolor,
     "sink": sink,
     "pass_through": pass_through,
     "low_gravity": low_gravity,

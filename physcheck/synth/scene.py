@@ -51,6 +51,14 @@ class Track:
     shadow: bool = True
     arm: bool = False
     """Draw a forearm from the box down out of the frame (``juggle_hand``)."""
+    recolour: tuple[int, tuple[float, float, float]] | None = None
+    """From this frame on, the object is painted in this colour (``recolor``)."""
+
+    def colour_at(self, f: int) -> tuple[float, float, float]:
+        """The object's colour in frame ``f``."""
+        if self.recolour is not None and f >= self.recolour[0]:
+            return self.recolour[1]
+        return self.colour_rgb
 
 
 @dataclass(frozen=True)
@@ -311,8 +319,10 @@ class SceneBuilder:
         exists: np.ndarray | None = None,
         radius_scale: np.ndarray | None = None,
         clip_to_floor: bool = False,
+        recolour_at: int | None = None,
     ) -> int:
-        """Add a ball following ``path``; returns its object index."""
+        """Add a ball following ``path``; returns its object index. ``recolour_at``: from
+        this frame on the ball has another of the palette's colours, of another hue."""
         idx = len(self.tracks)
         xs = self.sample(path.x_m) * self.px_per_m
         ys = self.contact_y_px - self.sample(path.h_m) * self.px_per_m
@@ -321,11 +331,16 @@ class SceneBuilder:
         if radius_scale is not None:
             r = r * radius_scale
         colour = self._colours[idx % len(self._colours)]
+        recolour = None
+        if recolour_at is not None:
+            other = BALL_COLOURS[(BALL_COLOURS.index(colour) + 2) % len(BALL_COLOURS)]
+            recolour = (recolour_at, other)
         self.tracks.append(
             Track(
                 name=name or f"ball{idx}",
                 shape="ball",
                 colour_rgb=colour,
+                recolour=recolour,
                 xy_px=np.stack([xs, ys], axis=-1),
                 radius_px=r,
                 exists=np.ones(n, bool) if exists is None else exists,

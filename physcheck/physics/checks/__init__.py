@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from physcheck.physics.checks.base import Check
+from physcheck.physics.checks.color import ColorChangeCheck
 from physcheck.physics.checks.energy import EnergyGainCheck
 from physcheck.physics.checks.gravity import AntigravityCheck
 from physcheck.physics.checks.gravity_magnitude import GravityMagnitudeCheck
@@ -21,6 +22,7 @@ CHECKS: dict[str, type[Check]] = {
     "energy_gain": EnergyGainCheck,
     "permanence": PermanenceCheck,
     "morph": MorphCheck,
+    "color": ColorChangeCheck,
     "interpenetration": InterpenetrationCheck,
     "gravity_magnitude": GravityMagnitudeCheck,
 }

@@ -37,7 +37,7 @@ class MorphCheck:
         for tr in traj.items:
             if tr.body_size_px > 0.2 * long_side:
                 continue  # scenery or a body up close, not an object to measure
-            ok = _measurable(tr, traj, config)
+            ok = measurable(tr, traj, config)
             # a size change against the fall's acceleration: within a flight or across a bounce
             falls = [f for f in (self._in_flight(tr, traj, config, ok),
                                  self._across_bounce(tr, traj, config, ok)) if f is not None]
@@ -228,11 +228,14 @@ def _not_depth(r_size: float, r_acc: float, config: Config) -> tuple[float, floa
             (1 - _DEPTH_SHARE) * float(np.log(config.morph_size_ratio)))
 
 
-def _measurable(tr: Trajectory, traj: Trajectories, config: Config) -> np.ndarray:
+def measurable(tr: Trajectory, traj: Trajectories, config: Config, *,
+               still_background: bool = True) -> np.ndarray:
     """Track indices where the silhouette is the body's own: moving, not cut by the frame edge
     (not merely near it: then the silhouette is partial), and touching no other body within
     _TOUCH_REACH_S (two bodies that met are often one silhouette for a while after, the other
-    one's track lost or holding a scrap of it)."""
+    one's track lost or holding a scrap of it). With ``still_background``, also not where the
+    median background holds part of the body (:func:`_in_background`: the silhouette's size
+    is then not the body's)."""
     long_side = max(traj.tracks.frame_size)
     gap = config.contact_gap_frac * tr.body_size_px + 2
     t = tr.track.t_s
@@ -240,7 +243,8 @@ def _measurable(tr: Trajectory, traj: Trajectories, config: Config) -> np.ndarra
                  if partners_at(traj.tracks, tr.track, int(k), gap)]]
     moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
     moving = moving[~border_mask(traj.tracks, tr.track, 2.0 / long_side, moving, shake=True)]
-    moving = moving[~_in_background(tr, moving)]
+    if still_background:
+        moving = moving[~_in_background(tr, moving)]
     if len(touched):
         near = np.searchsorted(touched, t[moving])
         after = np.abs(touched[np.minimum(near, len(touched) - 1)] - t[moving])
