@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from physcheck.config import Config
@@ -73,10 +72,21 @@ def _joined(tracks: TrackSet, tr: Trajectory, ks: np.ndarray, gap: float) -> boo
 
 
 def _to_lab(rgb: np.ndarray) -> np.ndarray:
-    """(N, 3) RGB 0-255 -> (N, 3) CIELAB: L* 0-100, a* and b* centred on 0."""
-    u = np.clip(np.round(rgb), 0, 255).astype(np.uint8).reshape(-1, 1, 3)
-    lab = cv2.cvtColor(u, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(float)
-    return np.c_[lab[:, 0] * 100.0 / 255.0, lab[:, 1] - 128.0, lab[:, 2] - 128.0]
+    """(N, 3) sRGB 0-255 -> (N, 3) CIELAB (D65): L* 0-100, a* and b* centred on 0. (OpenCV's
+    conversion builds its tables on first use, a tenth of a second.)"""
+    c = np.asarray(rgb, float).reshape(-1, 3) / 255.0
+    lin = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
+    xyz = lin @ _SRGB_TO_XYZ.T / _D65
+    f = np.where(xyz > _EPS, np.cbrt(xyz), xyz / (3 * _DELTA**2) + 4 / 29)
+    return np.c_[116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
+
+
+_SRGB_TO_XYZ = np.array([[0.4124, 0.3576, 0.1805],
+                         [0.2126, 0.7152, 0.0722],
+                         [0.0193, 0.1192, 0.9505]])
+_D65 = np.array([0.95047, 1.0, 1.08883])
+_DELTA = 6 / 29
+_EPS = _DELTA**3
 
 
 class ColorChangeCheck:
