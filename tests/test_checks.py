@@ -616,6 +616,36 @@ def test_teleport_one_frame_jump_of_six_body_sizes() -> None:
     assert f.confidence > 0.9
 
 
+def _at_12_fps(n: int = 18) -> tuple[np.ndarray, np.ndarray]:
+    """Times and a throw at a generator's 12 fps."""
+    t = np.arange(n) / 12.0
+    return t, np.c_[200 + 120 * t, 400 - 500 * t + 0.5 * G * t * t]
+
+
+def test_teleport_a_third_of_a_second_in_at_twelve_frames_per_second() -> None:
+    """At 12 fps a jump 0.33 s after the first sighting has four sightings before it: the
+    velocity before it comes from those."""
+    t, path = _at_12_fps()
+    path[4:, 0] += 12 * BODY
+    traj = compute_kinematics(retimed(t, make_track(2, path)), Config(), 1.0)
+    found = of_type(CHECKS["teleport"]().run(traj, Config()), "teleport")
+    assert [(f.entity, f.frames) for f in found] == [(2, (3, 4))]
+
+
+def test_teleport_twin_of_a_body_seen_five_times_at_twelve_frames_per_second() -> None:
+    """The tracker lost the body at the jump: five sightings before it (0.33 s) are enough to
+    judge it at 12 fps; at 30 fps five sightings (0.13 s) are not."""
+    t, path = _at_12_fps()
+    moved = path.copy()
+    moved[:, 0] += 12 * BODY
+    a = make_track(0, path[:5], end_reason="vanished")
+    b = make_track(1, moved[5:], start=5, start_reason="appeared")
+    traj = compute_kinematics(retimed(t, a, b), Config(), 1.0)
+    found = CHECKS["teleport"]().run(traj, Config())
+    assert [(f.type, f.entity, f.frames) for f in found] == [("teleport", 0, (4, 5))]
+    assert CHECKS["teleport"]().run(kinematics(a, b), Config()) == []
+
+
 @pytest.mark.parametrize("twin_start", ["appeared", "started_moving"])
 def test_teleport_as_a_vanished_track_and_its_twin(twin_start: str) -> None:
     """'started_moving': a motion-blurred twin at half contrast passes for the wall behind it

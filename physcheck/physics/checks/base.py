@@ -62,17 +62,19 @@ _MAX_BODY_FRAC = 0.2
 seen up close: their silhouettes split and merge, so their centroids are not positions."""
 
 
-def judged(tr: Trajectory, traj: Trajectories, shape: bool = True) -> bool:
+def judged(tr: Trajectory, traj: Trajectories, shape: bool = True,
+           min_seen: int = 6) -> bool:
     """Whether a body's track is trustworthy enough to judge it against physics.
 
     Only compact bodies whose silhouette keeps a steady size and shape are judged: a
     silhouette that changes all the time (a person, a liquid, a merged group) gives a centroid
     that jumps when its shape changes, which would look like teleports and impulses.
-    ``shape=False``: compact and seen enough, whatever its shape does.
+    ``shape=False``: compact and seen enough (``min_seen`` sightings), whatever its shape
+    does.
     """
     w, h = traj.tracks.frame_size
     return (tr.rigid or not shape) and tr.body_size_px <= _MAX_BODY_FRAC * max(w, h) and int(
-        tr.seen.sum()) >= 6
+        tr.seen.sum()) >= min_seen
 
 
 def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float | None, float]]:
