@@ -60,8 +60,9 @@ class EntityTrack:
     """The same at the first sighting (None: not measured): what a body that jumped looked
     like where it landed."""
     color_px: np.ndarray | None = None
-    """(K, 3) RGB: the body's colour (median of the middle of its box) at every sighting where
-    it was found moving, NaN elsewhere (None: not measured)."""
+    """(K, 3) RGB: the body's own colour (the middle of its box, less the pixels that look
+    like what surrounds it) at every sighting where it was found moving; NaN elsewhere or
+    where too little of it differs from its surroundings (None: not measured)."""
     around_px: np.ndarray | None = None
     """(K, 3) RGB around the body (a band half its size wide) at the same sightings."""
 
