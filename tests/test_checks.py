@@ -990,6 +990,9 @@ def test_morph_when_a_flying_body_changes_colour_and_keeps_it() -> None:
     assert found[0].evidence["change_t_s"] == pytest.approx(k / FPS)
     assert found[0].evidence["color_change"] > 45
     assert "colour" in found[0].message
+    # the colours themselves, as a person sees them (the report draws them)
+    assert np.abs(np.subtract(found[0].evidence["rgb_before"], PINK)).max() <= 3
+    assert np.abs(np.subtract(found[0].evidence["rgb_after"], BLUE)).max() <= 3
 
 
 def test_a_colour_change_at_a_generators_eight_frames_per_second() -> None:

@@ -166,6 +166,24 @@ def test_the_summary_says_what_changed_in_a_morph() -> None:
     assert _phrase(colour) == "entity 3 changes colour at 0.80 s"
 
 
+def test_a_colour_change_shows_its_colours(fail_result: VideoResult) -> None:
+    from physcheck.physics.finding import Finding
+
+    f = Finding(type="morph", entity=0, frames=(3, 5), t_s=(0.1, 0.2), confidence=0.9,
+                evidence={"color_change": 64.0, "threshold": 40.0, "change_t_s": 0.15,
+                          "rgb_before": [235, 120, 190], "rgb_after": [60, 110, 230]},
+                message="entity 0 changes colour at 0.15 s")
+    html = render_report(dataclasses.replace(fail_result, findings=(f,)))
+    assert_self_contained(html)
+    assert 'class="paint" style="background: rgb(235, 120, 190)"' in html
+    assert 'class="paint" style="background: rgb(60, 110, 230)"' in html
+    # only three numbers make a colour: anything else in the evidence draws no swatch
+    odd = dataclasses.replace(f, evidence={**f.evidence, "rgb_after": ["red; x: y", 1, 2]})
+    html = render_report(dataclasses.replace(fail_result, findings=(odd,)))
+    assert_self_contained(html)
+    assert html.count('class="paint"') == 1
+
+
 def test_pass_report(pass_result: VideoResult) -> None:
     assert pass_result.verdict == "pass"
     html = render_report(pass_result)

@@ -415,6 +415,19 @@ def _jump_link(tracks: dict[int, _Track], a_id: int, b_id: Any,
             "lx": (float(pa[0]) + float(pb[0])) / 2, "ly": max(float(pa[1]), float(pb[1]))}
 
 
+def _swatches(ev: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, CSS colour) of the colours a finding's evidence names (a body's colour before
+    and after it changed). Only three numbers 0-255 make a colour."""
+    out = []
+    for key, label in (("rgb_before", "before"), ("rgb_after", "after")):
+        v = ev.get(key)
+        if (isinstance(v, list | tuple) and len(v) == 3
+                and all(isinstance(c, int | float) and math.isfinite(c) for c in v)):
+            r, g, b = (min(max(int(c), 0), 255) for c in v)
+            out.append((f"{label} rgb({r}, {g}, {b})", f"rgb({r}, {g}, {b})"))
+    return out
+
+
 def _related(f: dict[str, Any]) -> list[int]:
     ids = [int(f["entity"])]
     ev = f.get("evidence") or {}
@@ -664,6 +677,7 @@ def _context(result: Any) -> dict[str, Any]:
         f["colour"] = _colour(f["type"])
         f["counted"] = f["confidence"] >= min_conf
         f["evidence_items"] = [(str(k), _fmt(v)) for k, v in (f.get("evidence") or {}).items()]
+        f["swatches"] = _swatches(f.get("evidence") or {})
     ignored = [_finding_dict(f) for f in getattr(result, "ignored_findings", None) or ()]
     for f in ignored:
         f["colour"] = _colour(f["type"])

@@ -120,18 +120,19 @@ class ColorChangeCheck:
             around = tr.track.around_px
             if around is None:
                 continue
-            found = _change(tr, ks, _to_lab(colors[ks])[:, 1:], _to_lab(around[ks])[:, 1:],
+            found = _change(tr, ks, colors[ks], _to_lab(around[ks])[:, 1:],
                             max(traj.g_px_s2, 0.0), traj.tracks, config)
             if found is not None:
                 out.append(found)
         return out
 
 
-def _change(tr: Trajectory, ks: np.ndarray, ab: np.ndarray, ab_around: np.ndarray,
+def _change(tr: Trajectory, ks: np.ndarray, rgb: np.ndarray, ab_around: np.ndarray,
             g_px_s2: float, tracks: TrackSet, config: Config) -> Finding | None:
     """The largest colour change in track ``tr`` at the measured sightings ``ks``: their
-    colours ``ab`` and those around them ``ab_around`` (a*, b*), in a video whose gravity
+    colours ``rgb`` and those around them ``ab_around`` (a*, b*), in a video whose gravity
     is ``g_px_s2`` (0: unknown) and whose tracks are ``tracks``."""
+    ab = _to_lab(rgb)[:, 1:]
     t = tr.track.t_s[ks]
     dt = tr.track.frame_dt_s
     if dt <= 0:
@@ -173,10 +174,10 @@ def _change(tr: Trajectory, ks: np.ndarray, ab: np.ndarray, ab_around: np.ndarra
             continue
         # the moment of the change is where both sides hold their colours best
         if best is None or d - sb - sa > best[0]:
-            best = (d - sb - sa, d, sb, sa, k0, k1, int(ks[i]), mb, ma)
+            best = (d - sb - sa, d, sb, sa, k0, k1, int(ks[i]), mb, ma, before, after)
     if best is None:
         return None
-    _, d, sb, sa, k0, k1, ki, mb, ma = best
+    _, d, sb, sa, k0, k1, ki, mb, ma, before, after = best
     f = tr.track.frames
     t_s = tr.track.t_s
     thr = config.color_change_min
@@ -186,7 +187,9 @@ def _change(tr: Trajectory, ks: np.ndarray, ab: np.ndarray, ab_around: np.ndarra
         confidence=margin_confidence(d, thr),
         evidence={"color_change": d, "threshold": thr, "spread_before": sb,
                   "spread_after": sa, "change_t_s": float(t_s[ki]),
-                  "ab_before": [float(v) for v in mb], "ab_after": [float(v) for v in ma]},
+                  "ab_before": [float(v) for v in mb], "ab_after": [float(v) for v in ma],
+                  "rgb_before": [int(v) for v in np.median(rgb[before], axis=0)],
+                  "rgb_after": [int(v) for v in np.median(rgb[after], axis=0)]},
         message=(f"entity {tr.entity} changes colour at {t_s[ki]:.2f} s (by {d:.0f} CIELAB "
                  f"units of hue and saturation, threshold {thr:g}) while touching nothing and "
                  f"moving on without a jump: a body's own colour does not change"),
