@@ -96,10 +96,11 @@ class ColorChangeCheck:
     compared; what is compared is its chromaticity (a*, b*), beyond any change of what is
     around it (the light's colour). A track that swapped bodies also changes colour, so the
     change must happen within one continuous motion: most frames around it measured, no jump
-    of the track, no other body near (:func:`measurable`), the silhouette whole (not cut by
-    the frame's edge). The new colour must not be the old one mixed with the colour around
-    the body (a silhouette taking in background). Found as a ``morph``: the body's
-    appearance, not its size, changed.
+    of the track, no other body near (:func:`measurable`) or beginning or ending at its box
+    (:func:`_joined`), the silhouette whole (not cut by the frame's edge). The new colour must
+    not be the old one mixed with the colour around the body (a silhouette taking in
+    background: :func:`_off_mix`). Found as a ``morph``: the body's appearance, not its
+    size, changed.
     """
 
     name = "color"
