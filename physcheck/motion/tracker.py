@@ -647,10 +647,15 @@ def _boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, fl
 _NO_COLOR = (math.nan, math.nan, math.nan)
 
 
+def _middle(rgb: np.ndarray, b: Blob) -> np.ndarray:
+    """The middle half of the blob's box (mostly body, little background)."""
+    qx, qy = (b.x1 - b.x0) // 4, (b.y1 - b.y0) // 4
+    return rgb[b.y0 + qy:b.y1 - qy, b.x0 + qx:b.x1 - qx]
+
+
 def _mean_color(rgb: np.ndarray, b: Blob) -> tuple[int, int, int]:
     """Median colour of the middle half of the blob's box (mostly body, little background)."""
-    qx, qy = (b.x1 - b.x0) // 4, (b.y1 - b.y0) // 4
-    patch = rgb[b.y0 + qy:b.y1 - qy, b.x0 + qx:b.x1 - qx].reshape(-1, 3)
+    patch = _middle(rgb, b).reshape(-1, 3)
     if patch.size == 0:
         return (0, 0, 0)
     m = np.median(patch, axis=0)
@@ -675,8 +680,7 @@ def _own_color(rgb: np.ndarray, b: Blob
     inside[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = False
     step = max(1, int(math.sqrt(inside.size / _SAMPLES)))
     band = rgb[y0:y1:step, x0:x1:step][inside[::step, ::step]]
-    qx, qy = (b.x1 - b.x0) // 4, (b.y1 - b.y0) // 4
-    mid = rgb[b.y0 + qy:b.y1 - qy, b.x0 + qx:b.x1 - qx]
+    mid = _middle(rgb, b)
     step = max(1, int(math.sqrt(mid.shape[0] * mid.shape[1] / _SAMPLES)))
     mid = mid[::step, ::step].reshape(-1, 3)
     if not len(band) or not len(mid):

@@ -110,16 +110,13 @@ class ColorChangeCheck:
         out = []
         long_side = max(traj.tracks.frame_size)
         for tr in traj.items:
-            colors = tr.track.color_px
-            if colors is None or not (_MIN_BODY_FRAC * long_side <= tr.body_size_px
-                                      <= _MAX_BODY_FRAC * long_side):
+            colors, around = tr.track.color_px, tr.track.around_px
+            if colors is None or around is None or not (
+                    _MIN_BODY_FRAC * long_side <= tr.body_size_px <= _MAX_BODY_FRAC * long_side):
                 continue
             ks = measurable(tr, traj, config, still_background=False)
             ks = ks[np.isfinite(colors[ks, 0])]
             if len(ks) < 2 * _MIN_SIGHTINGS:
-                continue
-            around = tr.track.around_px
-            if around is None:
                 continue
             found = _change(tr, ks, colors[ks], _to_lab(around[ks])[:, 1:],
                             max(traj.g_px_s2, 0.0), traj.tracks, config)

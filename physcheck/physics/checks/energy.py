@@ -39,6 +39,18 @@ def _impact_time(before: Flight, after: Flight, fallback: float) -> float:
     return float(ts[int(np.argmin(np.abs(gap)))])
 
 
+def _floor_and_depth(tr: Trajectory, before: Flight, after: Flight,
+                     t_hit: float) -> tuple[float, float]:
+    """Where the fall before a bounce meets the floor (its row at ``t_hit``), and how much
+    nearer the body is before the bounce than after it (its size before over after; 1 when
+    either is unknown). Heights compare in body sizes: a bounce towards the camera looks
+    higher in pixels by exactly as much as the body looks bigger."""
+    floor_y = float(np.polyval(before.coef_y, t_hit - before.t0_s))
+    s_in = _size_over(tr, before.i0, before.i1)
+    s_out = _size_over(tr, after.i0, after.i1)
+    return floor_y, (s_in / s_out if s_in > 0 and s_out > 0 else 1.0)
+
+
 _PUSH_MAX_S = 0.35
 """Longest rise out of a bounce, before a free flight, that is judged as part of the bounce."""
 
@@ -114,24 +126,16 @@ class EnergyGainCheck:
                     g_after = float(after.accel_px_s2[1])
                     if yb is None or g_after <= 0:
                         continue
-                    floor_y = float(np.polyval(before.coef_y, t_hit - before.t0_s))
+                    floor_y, depth = _floor_and_depth(tr, before, after, t_hit)
                     rebound = floor_y - yb
-                    s_reb = _size_over(tr, after.i0, after.i1)
-                    s_in = _size_over(tr, before.i0, before.i1)
-                    depth = s_in / s_reb if s_in > 0 and s_reb > 0 else 1.0
                     ratio = float(np.sqrt(2.0 * g_after * max(rebound * depth, 0.0))
                                   / max(abs(vin[1]), 1e-6))
                     ev.update({"rebound_px": rebound, "g_after_px_s2": g_after,
                                "restitution_speed": ratio})
                     ya = None  # heights only when both apexes are seen
                 if ya is not None and yb is not None:
-                    floor_y = float(np.polyval(before.coef_y, t_hit - before.t0_s))
+                    floor_y, depth = _floor_and_depth(tr, before, after, t_hit)
                     drop, rebound = floor_y - ya, floor_y - yb
-                    # heights in body sizes: a bounce towards the camera looks higher in
-                    # pixels by exactly as much as the body looks bigger
-                    s_drop = _size_over(tr, before.i0, before.i1)
-                    s_reb = _size_over(tr, after.i0, after.i1)
-                    depth = s_drop / s_reb if s_drop > 0 and s_reb > 0 else 1.0
                     if drop > tr.body_size_px * 0.5:
                         ratio = float(np.sqrt(max(rebound * depth, 0.0) / drop))
                         ev.update({"drop_px": drop, "rebound_px": rebound,
