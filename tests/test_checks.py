@@ -602,6 +602,20 @@ def test_a_short_pause_is_not_hover() -> None:
     assert of_type(run_check("hover", make_track(0, stop_at_apex(hold_s=0.1))), "hover") == []
 
 
+def test_a_shapeless_track_is_no_support() -> None:
+    """A silhouette whose size jumps from frame to frame (a shadow, a scrap of floor texture
+    under a shaking camera) resting low in the frame says nothing about where the floor is at
+    a ball's depth: the ball bouncing on its own floor above it bounces off something."""
+    ball, _ = bounce(0.6)
+    n = len(ball)
+    sizes = BODY * np.where(np.arange(n) % 2 == 0, 0.6, 1.4)
+    state = np.full(n, ObsState.STILL, np.uint8)
+    state[:8] = ObsState.MOVING
+    scrap = make_track(2, np.tile([900.0, FLOOR + 80.0], (n, 1)), sizes=sizes, state=state)
+    findings = run_check("impulse", make_track(1, ball), scrap)
+    assert of_type(findings, "impulse") == []
+
+
 # --- teleport -------------------------------------------------------------------------------
 
 

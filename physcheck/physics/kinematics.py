@@ -398,6 +398,10 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
     refs: dict[int, list[SupportRef]] = {}
     for r in raw:
         shot_refs = refs.setdefault(r.track.shot, [])
+        if not r.rigid:
+            # supports are compared by apparent size (depth): a silhouette whose size and
+            # shape keep changing (a shadow, a scrap of floor texture, a person) has none
+            continue
         for c in r.contacts:
             if c.kind == "floor":
                 shot_refs.append(SupportRef(c.t_s, c.bottom_y_px, size_near(r, c.index),
