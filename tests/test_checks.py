@@ -792,6 +792,21 @@ def test_bounce_on_the_ground_is_not_impulse() -> None:
 # --- energy gain ----------------------------------------------------------------------------
 
 
+def test_a_glitch_at_the_apex_of_a_throw_is_no_bounce_to_gain_energy_at() -> None:
+    """A throw as tracked in a rendered clip: its silhouette is off by a few pixels for a
+    frame at the apex, and the break there reads as a floor contact between two flights,
+    each at its apex, moving down at a few px/s. A ratio of two such speeds is noise, not a
+    restitution: a body arriving at under a body size per second is at rest."""
+    path = np.array([
+        [74.1, 243.2], [84.7, 218.3], [95.1, 195.7], [106.0, 175.1], [116.7, 157.3],
+        [127.1, 142.4], [137.6, 129.6], [148.3, 119.0], [158.6, 110.9], [169.0, 105.3],
+        [179.2, 101.3], [189.9, 100.3], [202.6, 102.7], [210.5, 105.0], [221.1, 110.4],
+        [231.7, 118.9], [242.6, 129.7], [253.7, 143.4], [263.8, 158.2], [273.9, 176.0],
+        [284.6, 197.1], [294.6, 219.1]])
+    track = make_track(1, path, sizes=np.full(len(path), 25.8), noise=0.0)
+    assert of_type(run_check("energy_gain", track), "energy_gain") == []
+
+
 def test_energy_gain_on_a_bounce_with_restitution_above_one() -> None:
     path, contact = bounce(1.3)
     found = of_type(run_check("energy_gain", make_track(5, path)), "energy_gain")
@@ -913,6 +928,21 @@ def test_a_body_that_swallows_the_one_it_met_is_not_morph() -> None:
     other = make_track(9, path[:18] + np.array([BODY + 2.0, 0.0]), end_reason="occluded",
                        color=(40, 60, 200))
     assert of_type(run_check("morph", make_track(6, path, sizes=sizes), other), "morph") == []
+
+
+def test_a_silhouette_stretched_by_merges_is_not_morph() -> None:
+    """Sliding at speed past a busy background, a ball's silhouette loses part of itself to
+    the background for four frames (0.65x, stretched 1.6x) and takes in a patch of it for
+    four more (1.5x, stretched 2.3x). Its size is not the body's while its shape is not: a
+    body that grows or shrinks keeps its shape."""
+    n = 45
+    path = slide(200.0, 200.0, n)
+    sizes = np.full(n, BODY)
+    elong = np.ones(n)
+    sizes[10:14], elong[10:14] = 0.65 * BODY, 1.6
+    sizes[20:24], elong[20:24] = 1.5 * BODY, 2.3
+    track = dataclasses.replace(make_track(6, path, sizes=sizes), elongation=elong)
+    assert run_check("morph", track) == []
 
 
 def test_a_body_slowly_taken_into_the_background_is_not_morph() -> None:

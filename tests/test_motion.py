@@ -383,6 +383,58 @@ def test_a_body_appearing_far_from_a_small_held_track_is_a_new_track() -> None:
     assert big[0].frames[0] == 12
 
 
+def test_a_flicker_of_the_mask_is_not_held_to_take_a_body_that_appears_later() -> None:
+    """A floor line stirred for one frame by a shaking camera is one blob, once. Held by
+    its look (the line is still there), it was a track that took in a ball appearing near
+    it 0.6 s later: the ball 'was' the line, and did not appear. A blob seen moving once is
+    no body to hold."""
+    tracker = _tracker()
+    rng = np.random.default_rng(3)
+    line = rng.integers(30, 230, (4, 40)).astype(np.uint8)
+    ball = rng.integers(30, 230, (16, 16)).astype(np.uint8)
+    for f in range(40):
+        gray = np.full((180, 320), 120, np.uint8)
+        gray[148:152, 140:180] = line
+        blobs = []
+        if f == 2:
+            blobs.append(Blob(cx=160.0, cy=150.0, x0=140, y0=148, x1=180, y1=152, area=160.0,
+                              elongation=10.0))
+        if f >= 20:
+            y = 112 + 2 * (f - 20)
+            gray[y:y + 16, 152:168] = ball
+            blobs.append(Blob(cx=160.0, cy=y + 8.0, x0=152, y0=y, x1=168, y1=y + 16,
+                              area=256.0, elongation=1.0))
+        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
+    tracks = tracker.finish()
+    balls = [ct for ct in tracks if np.nanmax(ct.area) > 200]
+    assert len(balls) == 1
+    assert balls[0].frames[0] == 20
+    assert balls[0].start_reason == "appeared"
+
+
+def test_a_vanished_body_is_not_found_by_its_look_far_along_its_path() -> None:
+    """A ball vanishes mid-flight. A look like its own lies where its motion would have
+    carried it a third of a second later (the background's pattern can look so). A body
+    that went on moving would be in the motion mask; one that stopped is where it was last
+    seen: nothing is found far along a guessed path, and the ball vanished."""
+    tracker = _tracker()
+    rng = np.random.default_rng(4)
+    ball = rng.integers(30, 230, (14, 14)).astype(np.uint8)
+    for f in range(40):
+        gray = np.full((180, 320), 120, np.uint8)
+        x = 40 + 4 * f  # its path; 120 px/s
+        gray[83:97, 137:151] = ball  # where the path leads at frame 26
+        blobs = []
+        if f < 16:
+            gray[83:97, x - 7:x + 7] = ball
+            blobs.append(Blob(cx=float(x), cy=90.0, x0=x - 7, y0=83, x1=x + 7, y1=97,
+                              area=196.0, elongation=1.0))
+        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
+    (ct,) = [ct for ct in tracker.finish() if ct.frames[0] == 0]
+    assert ct.end_reason == "vanished"
+    assert ct.frames[np.flatnonzero(ct.state <= ObsState.STILL)[-1]] == 15
+
+
 def test_a_vanished_body_is_not_revived_by_a_strip_far_away() -> None:
     """A ball vanishes mid-frame; 0.4 s later a thin strip (a floor line stirred by a shaking
     camera) shows up within the gate that widened while the ball was unseen. A ball comes
@@ -731,3 +783,46 @@ def test_a_bodys_own_colour_leaves_out_what_looks_like_its_surroundings() -> Non
     empty = Blob(cx=130.0, cy=20.0, x0=120, y0=10, x1=140, y1=30, area=400.0, elongation=1.0)
     own, around = _own_color(img, empty)
     assert np.isnan(own).all() and np.allclose(around, floor)
+
+
+def test_a_ball_as_bright_as_the_wall_is_found_by_its_colour_alone() -> None:
+    """A green ball of the grey wall's own brightness: grey levels cannot tell it from the
+    wall at all, so there is no grey blob for the colour to complete. The foreground is
+    found in colour too."""
+    bg = np.full((H, W, 3), 128, np.uint8)
+
+    def frame(x: float, y: float) -> np.ndarray:
+        im = bg.copy()
+        cv2.circle(im, (round(x * 16), round(y * 16)), 12 * 16, (60, 178, 45), -1,
+                   cv2.LINE_AA, shift=4)  # grey level 127.5
+        return im
+
+    truth = [(60 + 200 * t, 130.0) for t in np.arange(40) / FPS]
+    ts = _run([frame(*p) for p in truth])
+    assert len(ts.tracks) == 1
+    tr = ts.tracks[0]
+    seen = tr.state == ObsState.MOVING
+    assert seen.sum() >= 30
+    assert np.median(np.abs(tr.xy_px[seen, 0] - np.array(truth)[tr.frames[seen], 0])) < 1.5
+
+
+def test_a_ball_seen_fading_as_it_vanishes_is_not_held_by_that_ghost() -> None:
+    """Gone within a frame's exposure, a ball shows in that frame as a faint ghost of itself
+    over the wall: a scrap of its silhouette whose look is mostly the wall's. Taken for the
+    body's look, it matches the wall's pattern wherever the ball was heading, and the track
+    went on 'at rest' there. A body that fast cannot have been taken into the background."""
+    bg = _background(6)
+    frames = []
+    for i, t in enumerate(np.arange(60) / FPS):
+        if i < 30:
+            frames.append(_render(bg, (100 + 240 * t, 120.0)))
+        elif i == 30:
+            ghost = _render(bg, (100 + 240 * t, 120.0)).astype(np.float32)
+            frames.append((0.2 * ghost + 0.8 * bg.astype(np.float32)).astype(np.uint8))
+        else:
+            frames.append(bg.copy())
+    ts = _run(frames)
+    assert len(ts.tracks) == 1
+    tr = ts.tracks[0]
+    assert tr.end_reason == "vanished"
+    assert int(tr.frames[np.flatnonzero(tr.seen)[-1]]) <= 30

@@ -274,17 +274,22 @@ class MotionAnalyzer:
         from_ref = np.linalg.inv(cur.to_ref)
         # per sample: its homography into this frame, None when the camera did not move
         warps: list[np.ndarray | None] = []
+        colors: list[np.ndarray] = []
         for p in picks:
             s = self.buf[p]
             m = from_ref @ s.to_ref
             warps.append(None if _near_identity(m) else m)
             if warps[-1] is None:
                 samples.append(s.gray)
+                colors.append(s.rgb)
                 valid_count += 1
             else:
                 samples.append(cv2.warpPerspective(s.gray, m, (self.mw, self.mh),
                                                    flags=cv2.INTER_LINEAR,
                                                    borderMode=cv2.BORDER_REPLICATE))
+                colors.append(cv2.warpPerspective(s.rgb, m, (self.mw, self.mh),
+                                                  flags=cv2.INTER_LINEAR,
+                                                  borderMode=cv2.BORDER_REPLICATE))
                 # where the sample saw the scene: inner box of its warped frame corners
                 c = apply_h(m, self._corners)
                 x0 = int(np.ceil(max(c[0, 0], c[3, 0], 0)))
@@ -300,13 +305,15 @@ class MotionAnalyzer:
         bg = median_stack(samples)
         any_warp = any(w is not None for w in warps)
         valid = valid_count * 2 > len(samples) if any_warp else None
-        mask, thr = foreground_mask(cur.gray, bg, self.config.fg_noise_sigmas, valid)
+        mask, thr, thr_c = foreground_mask(cur.gray, bg, self.config.fg_noise_sigmas, valid,
+                                           (cur.rgb, median_stack(colors)))
         blobs = find_blobs(mask, self.min_area, self.max_area)
         # the nearest samples in time come first in `picks`
         if blobs:
             grads = (_grad(cur.gray), _grad(bg))
             blobs = [b for b in blobs
-                     if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads)]
+                     if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads,
+                                      (cur.rgb, colors[:2], thr_c))]
         if blobs:
             images = [self.buf[p].rgb for p in picks]
             blobs = [b for b in blobs
@@ -406,7 +413,8 @@ class MotionAnalyzer:
 
 
 def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarray],
-              thr: float, grads: tuple[np.ndarray, np.ndarray]) -> bool:
+              thr: float, grads: tuple[np.ndarray, np.ndarray],
+              color: tuple[np.ndarray, list[np.ndarray], float] | None = None) -> bool:
     """A blob that is an absence: where a body rests at other times, but not now.
 
     A body that rests for a while is part of the median background; in the frames where it is
@@ -415,7 +423,7 @@ def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarr
     frame; or the frame looks there as it did a moment before or after.
 
     ``mask`` is the uint8 foreground mask; ``grads`` the gradient magnitudes of the frame and
-    of its background.
+    of its background; ``color`` the frame and ``nearby`` in RGB, and the colour threshold.
     """
     pad = 2
     y0, y1 = max(b.y0 - pad, 0), min(b.y1 + pad, gray.shape[0])
@@ -432,9 +440,15 @@ def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarr
         if e_bg > 1.3 * e_cur:
             return True
     cur = gray[sl]
-    for s in nearby:
+    for i, s in enumerate(nearby):
         # 8-bit thresholding compares with floor(thr): exactly ``diff > thr`` for integers
         _, changed = cv2.threshold(cv2.absdiff(cur, s[sl]), thr, 1, cv2.THRESH_BINARY)
+        if color is not None:
+            # a change of colour alone (as the foreground mask counts it) is a change
+            ad = cv2.absdiff(color[0][sl], color[1][i][sl])
+            d = cv2.max(cv2.max(ad[..., 0], ad[..., 1]), ad[..., 2])
+            _, c_changed = cv2.threshold(d, color[2], 1, cv2.THRESH_BINARY)
+            changed = cv2.bitwise_or(changed, c_changed)
         if cv2.countNonZero(cv2.bitwise_and(changed, inside)) < 0.35 * n_inside:
             return True
     return False

@@ -54,10 +54,18 @@ def median_stack(stack: list[np.ndarray]) -> np.ndarray:
 
 
 def foreground_mask(gray: np.ndarray, background: np.ndarray, noise_sigmas: float,
-                    valid: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                    valid: np.ndarray | None = None,
+                    color: tuple[np.ndarray, np.ndarray] | None = None
+                    ) -> tuple[np.ndarray, float, float]:
     """Pixels that differ from the background by more than the robust noise level.
 
-    Returns the mask (uint8, 1 = foreground) and the threshold used (grey levels).
+    ``color``: the frame and its background in RGB. A pixel whose colour differs in some
+    channel by more than twice the grey threshold is foreground too (chroma is coded at
+    half resolution, so noisier): a body as bright as what is behind it (a blue ball before
+    a grey sky) differs from it in colour only.
+
+    Returns the mask (uint8, 1 = foreground) and the thresholds used (grey levels, and
+    levels of a colour channel).
     """
     diff = cv2.absdiff(gray, background)
     if valid is not None:
@@ -66,7 +74,19 @@ def foreground_mask(gray: np.ndarray, background: np.ndarray, noise_sigmas: floa
     sample = diff[::4, ::4]
     sigma = 1.4826 * float(np.median(sample)) + 0.5
     thr = max(noise_sigmas * sigma, 12.0)
-    return clean_mask((diff > thr).astype(np.uint8)), thr
+    fg = diff > thr
+    thr_c = 2 * thr
+    if color is not None:
+        ad = cv2.absdiff(color[0], color[1])
+        d = cv2.max(cv2.max(ad[..., 0], ad[..., 1]), ad[..., 2])
+        if valid is not None:
+            d[~valid] = 0
+        # its own noise level: a shaking camera over a colourful texture leaves colour
+        # fringes (chroma is sampled coarser than brightness) that grey does not show
+        sigma_c = 1.4826 * float(np.median(d[::4, ::4])) + 0.5
+        thr_c = max(noise_sigmas * sigma_c, thr_c)
+        fg |= d > thr_c
+    return clean_mask(fg.astype(np.uint8)), thr, thr_c
 
 
 def clean_mask(mask: np.ndarray) -> np.ndarray:

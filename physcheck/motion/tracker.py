@@ -22,7 +22,7 @@ import numpy as np
 
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob
-from physcheck.motion.types import ObsState
+from physcheck.motion.types import BG_STEP_S, ObsState
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,12 @@ past, or no future, to show it against)."""
 _LEAVE_HORIZON_S = 0.12
 """A body unseen for longer is judged leaving the frame by where it was heading this soon
 after its last sighting (one frame at 10 fps, three at 30)."""
+_MIN_MOVING_TO_HOLD = 3
+"""Sightings in motion a track needs before it is held by its look when the motion mask
+loses it."""
+_PATH_SEARCH_S = 0.12
+"""A body missed by the motion mask is sought by its look where its motion leads only this
+soon after its last sighting (afterwards, only where it was last seen: stopped dead)."""
 _CONTRAST_RATIO = (0.5, 2.0)
 """A template match whose patch has a contrast (grey std) outside this factor of the
 template's is another thing that correlates, not the body."""
@@ -458,6 +464,14 @@ class EntityTracker:
         if med is not None and b.area < 0.6 * med:
             if tr.whole is None and tr.template is not None:
                 tr.whole = (tr.template, tr.tpl_offset, tr.tpl_pad)
+            if tr.template is not None and float(np.hypot(*tr.velocity_ref())) * BG_STEP_S \
+                    > np.sqrt(med):
+                # too fast for the median background to have taken the body in (a body size
+                # per background step): not a body coming to rest but one partly hidden, or
+                # seen for part of the exposure as it vanished (a faint ghost, mostly
+                # background, whose look fits the background anywhere). Its look stays the
+                # whole body's
+                return
         else:
             tr.whole = None
         m = self.margin
@@ -496,12 +510,21 @@ class EntityTracker:
             # appearance must be there too
             found = self._template_search(tr, gray, pred, size, radius=2)
         else:
-            found = self._template_search(tr, gray, pred, size)
+            # along its path only soon after its last sighting: a body that went on moving
+            # would be in the motion mask, and a look sought far along a guessed path
+            # finds the background's pattern (the template of a body that faded out as it
+            # vanished is mostly background)
+            if t_s - tr.last_seen_t <= _PATH_SEARCH_S:
+                found = self._template_search(tr, gray, pred, size)
             if found is None and not tr.seen_near_border and not fast:
                 # a body that stopped dead is where it was last seen, not where it was heading
                 last = apply_h(np.linalg.inv(to_ref), tr.last_xy_ref())[0]
                 found = self._template_search(tr, gray, last, size)
         i_last = tr.seen_idx()[-1]
+        if found is not None and tr.state.count(ObsState.MOVING) < _MIN_MOVING_TO_HOLD:
+            # a blob seen moving once or twice (a flicker of the mask at an edge of the
+            # scenery) is no body yet: nothing came to rest there to be held by its look
+            found = None
         if found is not None:
             cx, cy = found
             box = self._template_box(tr, cx, cy)

@@ -108,8 +108,11 @@ class EnergyGainCheck:
                     continue
                 t_hit = _impact_time(before, after, c.t_s) if pushed is None else c.t_s
                 vin = before.velocity_at(t_hit)
-                if vin[1] <= 0:
-                    continue  # not coming down onto a support
+                if vin[1] <= tr.body_size_px:
+                    # not coming down onto a support: below a body size per second it is
+                    # at rest (as contacts are classified), and a ratio of two such speeds
+                    # is a ratio of noise
+                    continue
                 ev = {"speed_in_px_s": float(abs(vin[1]))}
                 ya, yb = _apex_y(before), _apex_y(after)
                 if pushed is None:

@@ -55,6 +55,12 @@ class MorphCheck:
             if (np.mean(np.abs(size / np.median(size) - 1.0) < 0.15) < 0.65
                     or np.mean(np.abs(elong / np.median(elong) - 1.0) < 0.25) < 0.7):
                 continue
+            # a silhouette stretched far beyond the body's usual shape is merged with
+            # something (a neighbour, a shadow, a patch of background): its size is not the
+            # body's. A body that grows or shrinks keeps its shape
+            same = np.abs(elong / np.median(elong) - 1.0) < 0.25
+            t, size = t[same], size[same]
+            ks = ks[same]
             # median of 5: a real change of shape lasts; a mask glitch (a frame or two of the
             # silhouette merging with or losing part to the background) does not
             sm = np.array([np.median(size[max(i - 2, 0):i + 3]) for i in range(len(size))])
