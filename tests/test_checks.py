@@ -616,6 +616,19 @@ def test_a_shapeless_track_is_no_support() -> None:
     assert of_type(findings, "impulse") == []
 
 
+def test_a_bounce_above_where_a_bigger_ball_bounced_is_off_a_floor() -> None:
+    """Two balls of different sizes bounce at different distances: the far one is the big
+    one and looks nearly as large (1.15x) as the near small one, but lands 80 px lower in
+    the image. Size says the two are at one depth only if they are alike; the small ball's
+    bounce is judged against its own path, not the other's floor."""
+    big, _ = bounce(0.6)
+    n = len(big)
+    small = big + np.array([500.0, -80.0])
+    findings = run_check("impulse", make_track(1, small),
+                         make_track(2, big, sizes=np.full(n, 1.15 * BODY), start=6))
+    assert of_type(findings, "impulse") == []
+
+
 # --- teleport -------------------------------------------------------------------------------
 
 
@@ -628,6 +641,22 @@ def test_teleport_one_frame_jump_of_six_body_sizes() -> None:
     assert (f.entity, f.frames) == (2, (19, 20))
     assert f.evidence["jump_body_sizes"] == pytest.approx(6, abs=0.5)
     assert f.confidence > 0.9
+
+
+def test_teleport_of_a_body_whose_silhouette_at_rest_is_a_scrap() -> None:
+    """It jumps six body sizes in flight, lands and rests for 1.3 s. At rest the median
+    background takes it in and its silhouette is what still differs: scraps of 60 % of its
+    size, stretched 2.5x. Those do not make it a shapeless thing (not judged): it is rigid
+    wherever it moved."""
+    path, land = land_and_rest(70)
+    path[12:, 0] += 6 * BODY
+    sizes = np.full(70, BODY)
+    elong = np.ones(70)
+    rest = land + 4
+    sizes[rest:], elong[rest:] = 0.6 * BODY, 2.5
+    track = dataclasses.replace(make_track(2, path, sizes=sizes), elongation=elong)
+    found = of_type(run_check("teleport", track), "teleport")
+    assert [f.frames for f in found] == [(11, 12)]
 
 
 def _at_12_fps(n: int = 18) -> tuple[np.ndarray, np.ndarray]:
@@ -1467,6 +1496,18 @@ def test_a_body_that_came_to_rest_and_was_then_lost_did_not_vanish() -> None:
     sizes = np.r_[np.full(31, BODY), BODY * math.sqrt(0.7), np.full(8, BODY)]
     state = np.r_[np.zeros(32), [1, 1, 3, 1, 1, 3, 3, 3]].astype(np.uint8)
     track = make_track(8, path, sizes=sizes, state=state, end_reason="vanished")
+    assert run_check("permanence", track) == []
+
+
+def test_a_body_that_stayed_put_and_was_lost_without_being_held_did_not_vanish() -> None:
+    """It rolls to a stop and stays put for 0.6 s, seen moving all along (scraps that still
+    differ from the background), and is then lost without a sighting by its look (a small,
+    far ball at 12 fps). The background samples before had it where it was: the median took
+    it in, and the mask lost it where it still is."""
+    t = times(48)
+    x = 300 + 200 * np.minimum(t, 1.0) - 100 * np.minimum(t, 1.0) ** 2
+    path = np.c_[x, np.full(48, FLOOR - BODY / 2)]
+    track = make_track(8, path, end_reason="vanished")
     assert run_check("permanence", track) == []
 
 

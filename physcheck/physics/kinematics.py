@@ -704,6 +704,14 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     moving = track.state == ObsState.MOVING
     if (whole & moving).sum() >= 5:
         moving &= whole
+    # nor where the median background holds part of the body (it came to rest, or stayed
+    # put): the silhouette is then what of it still differs, a scrap of any shape
+    mk = np.flatnonzero(moving)
+    shot = tracks.shots[track.shot]
+    absorbed = in_background(track.t_s, track.xy_px, body, mk, shot_s=(
+        float(tracks.t_s[shot.start]), float(tracks.t_s[shot.end - 1])))
+    if len(mk) - int(absorbed.sum()) >= 5:
+        moving[mk[absorbed]] = False
     elong = track.elongation[moving]
     steady = steady_shape(size[moving & np.isfinite(size)], elong,
                           frame_travel(v_s[moving], dt, body))
@@ -711,6 +719,33 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
                       bool(steady), reliable)
+
+
+def in_background(t: np.ndarray, xy: np.ndarray, body: float, ks: np.ndarray,
+                  before_only: bool = False,
+                  shot_s: tuple[float, float] | None = None) -> np.ndarray:
+    """(len(ks),) bool: sightings ``ks`` (track indices; ``t``, ``xy`` the track's times and
+    centroids) where the body stayed within its own size ``body`` of where it is over the
+    median background's window (two steps either side; with ``before_only``, the two
+    before): the median then holds part of the body, and the silhouette shrinks from
+    wherever the body's look changes least (or is lost). ``shot_s``: the shot's first and
+    last times; near them the window has one side only (as the median's samples do)."""
+    reach = 2 * BG_STEP_S
+    finite = np.isfinite(xy[:, 0])
+    # t increases: each window lies in a slice (with a hair of margin for rounding)
+    lo = np.searchsorted(t, t[ks] - reach - 1e-6)
+    hi = np.searchsorted(t, t[ks] + (0.0 if before_only else reach) + 1e-6, side="right")
+    out = np.zeros(len(ks), bool)
+    for i, k in enumerate(ks):
+        sl = slice(lo[i], hi[i])
+        w = np.flatnonzero((np.abs(t[sl] - t[k]) <= reach) & finite[sl]) + lo[i]
+        first = shot_s is not None and t[k] - 0.8 * reach < shot_s[0]
+        last = before_only or (shot_s is not None and t[k] + 0.8 * reach > shot_s[1])
+        if len(w) < 3 or (t[w[0]] > t[k] - 0.8 * reach and not first) or (
+                t[w[-1]] < t[k] + 0.8 * reach and not last) or (first and last):
+            continue  # not seen over the window: no evidence it stayed
+        out[i] = float(np.max(np.linalg.norm(xy[w] - xy[k], axis=1))) < body
+    return out
 
 
 def frame_travel(v_px_s: np.ndarray, dt: float, body: float) -> np.ndarray:

@@ -78,12 +78,15 @@ def judged(tr: Trajectory, traj: Trajectories, shape: bool = True,
 
 
 def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float | None, float]]:
-    """For each 'floor' contact (by track index): how far above the supports of its shot it
+    """For each 'floor' contact (by track index): how far above the body's own supports it
     happened (None: no support known), and the slack allowed.
 
-    Supports are where bodies landed, bounced, rested or rolled, and every place this body
-    itself reached: a floor cannot be above where the body went later. The impact falls
-    between frames, so one frame of travel is allowed on top of 0.6 body sizes.
+    Supports are where this body landed, bounced, rested or rolled elsewhere, and every place
+    it reached: a floor cannot be above where the body went later. Other bodies' are not:
+    their size tells their depth only if they are as large as this one, and a bounce judged
+    off nothing on that guess (a far, bigger ball landing lower in the image) is a false
+    alarm in every scene of balls of several sizes. The impact falls between frames, so one
+    frame of travel is allowed on top of 0.6 body sizes.
     """
     floors = [c for c in tr.contacts if c.kind == "floor"]
     if not floors:
@@ -92,17 +95,18 @@ def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float |
     out = {}
     for c in floors:
         above = above_own_support(tr, traj, c.t_s, c.bottom_y_px, size_near(tr, c.index),
-                                  c.index - 2, c.index + 2)
+                                  c.index - 2, c.index + 2, others=False)
         slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * frame_dt
         out[c.index] = (above, slack)
     return out
 
 
 def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: float,
-                      size: float, skip0: int, skip1: int) -> float | None:
-    """:func:`height_above_support` of a body's bottom against its shot's supports and
-    every reliable sighting of the body in motion outside track indices ``skip0..skip1``
-    (wherever it went, a floor at its depth is at least that low)."""
+                      size: float, skip0: int, skip1: int, others: bool = True) -> float | None:
+    """:func:`height_above_support` of a body's bottom against its shot's supports (only
+    its own with ``others`` False) and every reliable sighting of the body in motion outside
+    track indices ``skip0..skip1`` (wherever it went, a floor at its depth is at least that
+    low)."""
     t_skip = tr.track.t_s[max(skip0, 0):max(skip1 + 1, 0)]
     # sizes as the judged moment's: the median of the nearest five (a silhouette's size
     # is noisy by a few per cent)
@@ -113,7 +117,8 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
            and tr.track.state[k] == ObsState.MOVING]
     # the shot's supports of this body at the moments skipped are the moment judged
     shot = [r for r in traj.support_refs.get(tr.track.shot, [])
-            if r.entity != tr.entity or not np.any(np.abs(t_skip - r.t_s) < 1e-6)]
+            if (r.entity != tr.entity and others)
+            or (r.entity == tr.entity and not np.any(np.abs(t_skip - r.t_s) < 1e-6))]
     return height_above_support(t_s, bottom, size, shot + own, tr.entity)
 
 

@@ -7,13 +7,14 @@ import itertools
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.types import BG_STEP_S, ObsState
+from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
     Flight,
     Trajectories,
     Trajectory,
     border_mask,
+    in_background,
     partners_at,
 )
 
@@ -240,7 +241,7 @@ def measurable(tr: Trajectory, traj: Trajectories, config: Config, *,
     (not merely near it: then the silhouette is partial), and touching no other body within
     _TOUCH_REACH_S (two bodies that met are often one silhouette for a while after, the other
     one's track lost or holding a scrap of it). With ``still_background``, also not where the
-    median background holds part of the body (:func:`_in_background`: the silhouette's size
+    median background holds part of the body (:func:`in_background`: the silhouette's size
     is then not the body's)."""
     long_side = max(traj.tracks.frame_size)
     gap = config.contact_gap_frac * tr.body_size_px + 2
@@ -250,7 +251,7 @@ def measurable(tr: Trajectory, traj: Trajectories, config: Config, *,
     moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
     moving = moving[~border_mask(traj.tracks, tr.track, 2.0 / long_side, moving, shake=True)]
     if still_background:
-        moving = moving[~_in_background(tr, moving)]
+        moving = moving[~in_background(tr.track.t_s, tr.track.xy_px, tr.body_size_px, moving)]
     if len(touched):
         near = np.searchsorted(touched, t[moving])
         after = np.abs(touched[np.minimum(near, len(touched) - 1)] - t[moving])
@@ -261,27 +262,6 @@ def measurable(tr: Trajectory, traj: Trajectories, config: Config, *,
 
 _TOUCH_REACH_S = 0.25
 """A sighting this close in time to one touching another body is not measured."""
-
-
-def _in_background(tr: Trajectory, ks: np.ndarray) -> np.ndarray:
-    """(len(ks),) bool: sightings where the body stayed within its own size of where it is
-    over the median background's window (two steps either side): the median then holds part
-    of the body, and the silhouette shrinks from wherever the body's look changes least."""
-    t = tr.track.t_s
-    xy = tr.track.xy_px
-    reach = 2 * BG_STEP_S
-    finite = np.isfinite(xy[:, 0])
-    # t increases: each window lies in a slice (with a hair of margin for rounding)
-    lo = np.searchsorted(t, t[ks] - reach - 1e-6)
-    hi = np.searchsorted(t, t[ks] + reach + 1e-6, side="right")
-    out = np.zeros(len(ks), bool)
-    for i, k in enumerate(ks):
-        sl = slice(lo[i], hi[i])
-        w = np.flatnonzero((np.abs(t[sl] - t[k]) <= reach) & finite[sl]) + lo[i]
-        if len(w) < 3 or t[w[0]] > t[k] - 0.8 * reach or t[w[-1]] < t[k] + 0.8 * reach:
-            continue  # not seen over the window: no evidence it stayed
-        out[i] = float(np.max(np.linalg.norm(xy[w] - xy[k], axis=1))) < tr.body_size_px
-    return out
 
 
 _DEPTH_SHARE = 0.35

@@ -13,6 +13,7 @@ from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
     Trajectories,
     Trajectory,
+    in_background,
     near_border,
     other_boxes_at,
     partners_at,
@@ -90,6 +91,11 @@ class PermanenceCheck:
         if ratio < config.vanish_min_area_ratio:
             return None  # it shrank first: faded or slid behind something
         if near_border(traj.tracks, tr.track, int(k), config.border_margin_frac):
+            return None
+        if kind == "vanish" and in_background(tr.track.t_s, tr.track.xy_px, tr.body_size_px,
+                                              np.array([k]), before_only=True)[0]:
+            # it stayed put for the background steps before: the median background took
+            # it in and the motion mask lost it where it still is; it did not vanish
             return None
         gap = config.contact_gap_frac * tr.body_size_px + 2
         if partners_at(traj.tracks, tr.track, int(k), gap):
