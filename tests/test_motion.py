@@ -412,26 +412,6 @@ def test_a_flicker_of_the_mask_is_not_held_to_take_a_body_that_appears_later() -
     assert balls[0].start_reason == "appeared"
 
 
-def test_a_flicker_of_the_mask_does_not_take_in_a_body_landing_on_it() -> None:
-    """A blob in one frame and gone in the next is a flicker of the mask (a piece of a
-    shadow), not a body that can grow back into a whole four times its size: it took in a
-    ball landing there a fifth of a second later (and the ball's own track 'vanished')."""
-    def blobs_at(f: int) -> list[Blob]:
-        blobs = []
-        if f == 2:
-            blobs.append(Blob(cx=160.0, cy=120.0, x0=154, y0=117, x1=166, y1=123, area=60.0,
-                              elongation=2.0))
-        if f >= 8:
-            y = 100.0 + 2 * (f - 8)
-            blobs.append(Blob(cx=166.0, cy=y, x0=158, y0=int(y) - 8, x1=174, y1=int(y) + 8,
-                              area=256.0, elongation=1.0))
-        return blobs
-
-    tracks = _tracked_on_plain_frames(blobs_at, 20)
-    (ball,) = [ct for ct in tracks if np.nanmax(ct.area) > 200]
-    assert ball.frames[0] == 8
-
-
 def test_a_vanished_body_is_not_found_by_its_look_far_along_its_path() -> None:
     """A ball vanishes mid-flight. A look like its own lies where its motion would have
     carried it a third of a second later (the background's pattern can look so). A body

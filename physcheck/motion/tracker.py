@@ -347,10 +347,6 @@ class EntityTracker:
                     # a blob over twice its size and far off by its own size: another body
                     # (a scrap of this one grows back into its whole where the scrap was)
                     continue
-                if ratio > 4.0 and tr.state.count(ObsState.MOVING) < _MIN_MOVING_TO_HOLD:
-                    # a flicker of the mask (seen moving once or twice) is no body that can
-                    # grow back into a whole: a ball landing where it was is another body
-                    continue
                 cost[ti, bi] = d + 1.5 * abs(np.log(ratio))
         gated = cost < _BIG
         if (gated.sum(axis=0) <= 1).all() and (gated.sum(axis=1) <= 1).all():
