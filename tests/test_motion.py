@@ -36,6 +36,30 @@ def _tracked_on_plain_frames(blobs_at: Callable[[int], list[Blob]], n: int,
     return tracker.finish()
 
 
+Patch = tuple[np.ndarray, int, int, "float | None"]
+"""A grey patch, its top-left corner (x, y), and the elongation of the blob it gives (None:
+it is scenery, no blob)."""
+
+
+def _tracked_on_patched_frames(patches_at: Callable[[int], list[Patch]], n: int
+                               ) -> list[ClosedTrack]:
+    """The tracks of a tracker (:func:`_tracker`) over frames 0..n-1 of a grey 320x180 frame
+    with ``patches_at(f)`` pasted on it; each patch with an elongation is also a blob (its
+    box, its centre, its area), as the analyzer would find it."""
+    tracker = _tracker()
+    for f in range(n):
+        gray = np.full((180, 320), 120, np.uint8)
+        blobs = []
+        for patch, x0, y0, elongation in patches_at(f):
+            h, w = patch.shape
+            gray[y0:y0 + h, x0:x0 + w] = patch
+            if elongation is not None:
+                blobs.append(Blob(cx=x0 + w / 2, cy=y0 + h / 2, x0=x0, y0=y0, x1=x0 + w,
+                                  y1=y0 + h, area=float(w * h), elongation=elongation))
+        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
+    return tracker.finish()
+
+
 def _background(seed: int = 0, width: int = W) -> np.ndarray:
     rng = np.random.default_rng(seed)
     small = (rng.random((H // 6, width // 6, 3)) * 200 + 30).astype(np.uint8)
@@ -360,24 +384,17 @@ def test_a_body_appearing_far_from_a_small_held_track_is_a_new_track() -> None:
     """A speck on the floor (a track held by its look) and, 0.2 s later, a ball five times its
     size appearing ten speck sizes away: the ball is another body, not the speck grown and
     moved."""
-    tracker = _tracker()
     rng = np.random.default_rng(2)
     speck = rng.integers(30, 230, (6, 6)).astype(np.uint8)
     ball = rng.integers(30, 230, (30, 30)).astype(np.uint8)
-    for f in range(20):
-        gray = np.full((180, 320), 120, np.uint8)
-        gray[147:153, 197:203] = speck
-        blobs = []
-        if f < 4:
-            blobs.append(Blob(cx=200.0, cy=150.0, x0=197, y0=147, x1=203, y1=153, area=36.0,
-                              elongation=1.0))
+
+    def patches_at(f: int) -> list[Patch]:
+        out: list[Patch] = [(speck, 197, 147, 1.0 if f < 4 else None)]
         if f >= 12:
-            y = 60 + 2 * (f - 12)
-            gray[y:y + 30, 145:175] = ball
-            blobs.append(Blob(cx=160.0, cy=y + 15.0, x0=145, y0=y, x1=175, y1=y + 30,
-                              area=900.0, elongation=1.0))
-        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
-    tracks = tracker.finish()
+            out.append((ball, 145, 60 + 2 * (f - 12), 1.0))
+        return out
+
+    tracks = _tracked_on_patched_frames(patches_at, 20)
     big = [ct for ct in tracks if np.nanmax(ct.area) > 500]
     assert len(big) == 1
     assert big[0].frames[0] == 12
@@ -388,25 +405,18 @@ def test_a_flicker_of_the_mask_is_not_held_to_take_a_body_that_appears_later() -
     its look (the line is still there), it was a track that took in a ball appearing near
     it 0.6 s later: the ball 'was' the line, and did not appear. A blob seen moving once is
     no body to hold."""
-    tracker = _tracker()
     rng = np.random.default_rng(3)
     line = rng.integers(30, 230, (4, 40)).astype(np.uint8)
     ball = rng.integers(30, 230, (16, 16)).astype(np.uint8)
-    for f in range(40):
-        gray = np.full((180, 320), 120, np.uint8)
-        gray[148:152, 140:180] = line
-        blobs = []
-        if f == 2:
-            blobs.append(Blob(cx=160.0, cy=150.0, x0=140, y0=148, x1=180, y1=152, area=160.0,
-                              elongation=10.0))
+
+    def patches_at(f: int) -> list[Patch]:
+        out: list[Patch] = [(line, 140, 148, 10.0 if f == 2 else None)]
         if f >= 20:
-            y = 112 + 2 * (f - 20)
-            gray[y:y + 16, 152:168] = ball
-            blobs.append(Blob(cx=160.0, cy=y + 8.0, x0=152, y0=y, x1=168, y1=y + 16,
-                              area=256.0, elongation=1.0))
-        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
-    tracks = tracker.finish()
-    balls = [ct for ct in tracks if np.nanmax(ct.area) > 200]
+            out.append((ball, 152, 112 + 2 * (f - 20), 1.0))
+        return out
+
+    balls = [ct for ct in _tracked_on_patched_frames(patches_at, 40)
+             if np.nanmax(ct.area) > 200]
     assert len(balls) == 1
     assert balls[0].frames[0] == 20
     assert balls[0].start_reason == "appeared"
@@ -417,20 +427,16 @@ def test_a_vanished_body_is_not_found_by_its_look_far_along_its_path() -> None:
     carried it a third of a second later (the background's pattern can look so). A body
     that went on moving would be in the motion mask; one that stopped is where it was last
     seen: nothing is found far along a guessed path, and the ball vanished."""
-    tracker = _tracker()
     rng = np.random.default_rng(4)
     ball = rng.integers(30, 230, (14, 14)).astype(np.uint8)
-    for f in range(40):
-        gray = np.full((180, 320), 120, np.uint8)
-        x = 40 + 4 * f  # its path; 120 px/s
-        gray[83:97, 137:151] = ball  # where the path leads at frame 26
-        blobs = []
+
+    def patches_at(f: int) -> list[Patch]:
+        out: list[Patch] = [(ball, 137, 83, None)]  # where the path leads at frame 26
         if f < 16:
-            gray[83:97, x - 7:x + 7] = ball
-            blobs.append(Blob(cx=float(x), cy=90.0, x0=x - 7, y0=83, x1=x + 7, y1=97,
-                              area=196.0, elongation=1.0))
-        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
-    (ct,) = [ct for ct in tracker.finish() if ct.frames[0] == 0]
+            out.append((ball, 40 + 4 * f - 7, 83, 1.0))  # its path; 120 px/s
+        return out
+
+    (ct,) = [ct for ct in _tracked_on_patched_frames(patches_at, 40) if ct.frames[0] == 0]
     assert ct.end_reason == "vanished"
     assert ct.frames[np.flatnonzero(ct.state <= ObsState.STILL)[-1]] == 15
 

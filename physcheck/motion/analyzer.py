@@ -18,6 +18,7 @@ from physcheck.config import Config
 from physcheck.motion.camera import DenseCameraEstimator, HomographyCameraEstimator
 from physcheck.motion.foreground import (
     Blob,
+    channel_diff,
     clean_mask,
     find_blobs,
     foreground_mask,
@@ -445,8 +446,7 @@ def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarr
         _, changed = cv2.threshold(cv2.absdiff(cur, s[sl]), thr, 1, cv2.THRESH_BINARY)
         if color is not None:
             # a change of colour alone (as the foreground mask counts it) is a change
-            ad = cv2.absdiff(color[0][sl], color[1][i][sl])
-            d = cv2.max(cv2.max(ad[..., 0], ad[..., 1]), ad[..., 2])
+            d = channel_diff(color[0][sl], color[1][i][sl])
             _, c_changed = cv2.threshold(d, color[2], 1, cv2.THRESH_BINARY)
             changed = cv2.bitwise_or(changed, c_changed)
         if cv2.countNonZero(cv2.bitwise_and(changed, inside)) < 0.35 * n_inside:
@@ -495,9 +495,7 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
     for i, b in enumerate(blobs):
         if i in merged:
             continue
-        pad = max(2, int(b.size / 2))
-        x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
-        x1, y1 = min(b.x1 + pad, w), min(b.y1 + pad, h)
+        x0, y0, x1, y1 = b.surround(w, h)
         grey = mask[y0:y1, x0:x1]
         core = np.zeros(grey.shape, bool)
         core[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = True
@@ -505,8 +503,7 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
         bg = median_stack(_sample_patches(Blob(b.cx, b.cy, x0, y0, x1, y1, b.area,
                                                b.elongation), images, warps))
         cur = rgb[y0:y1, x0:x1]
-        ad = cv2.absdiff(cur, bg)
-        d = cv2.max(cv2.max(ad[..., 0], ad[..., 1]), ad[..., 2])
+        d = channel_diff(cur, bg)
         both = clean_mask(((d > 2 * thr) | (grey > 0)).astype(np.uint8))
         own = _touching(both, core)
         reached = {j for j, o in enumerate(blobs) if j != i and _overlaps_box(o, own, x0, y0)}

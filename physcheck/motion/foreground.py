@@ -33,6 +33,13 @@ class Blob:
     def size(self) -> float:
         return float(np.sqrt(self.area))
 
+    def surround(self, w: int, h: int) -> tuple[int, int, int, int]:
+        """The box widened by half the blob's size (at least 2 px) on every side, within a
+        w x h frame: x0, y0, x1, y1 (exclusive)."""
+        pad = max(2, int(self.size / 2))
+        return (max(self.x0 - pad, 0), max(self.y0 - pad, 0), min(self.x1 + pad, w),
+                min(self.y1 + pad, h))
+
 
 def _med3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return cv2.max(cv2.min(a, b), cv2.min(cv2.max(a, b), c))
@@ -70,23 +77,31 @@ def foreground_mask(gray: np.ndarray, background: np.ndarray, noise_sigmas: floa
     diff = cv2.absdiff(gray, background)
     if valid is not None:
         diff[~valid] = 0
-    # robust noise: most pixels are background; MAD of the residual
-    sample = diff[::4, ::4]
-    sigma = 1.4826 * float(np.median(sample)) + 0.5
-    thr = max(noise_sigmas * sigma, 12.0)
+    thr = max(noise_sigmas * _noise_level(diff), 12.0)
     fg = diff > thr
     thr_c = 2 * thr
     if color is not None:
-        ad = cv2.absdiff(color[0], color[1])
-        d = cv2.max(cv2.max(ad[..., 0], ad[..., 1]), ad[..., 2])
+        d = channel_diff(color[0], color[1])
         if valid is not None:
             d[~valid] = 0
         # its own noise level: a shaking camera over a colourful texture leaves colour
         # fringes (chroma is sampled coarser than brightness) that grey does not show
-        sigma_c = 1.4826 * float(np.median(d[::4, ::4])) + 0.5
-        thr_c = max(noise_sigmas * sigma_c, thr_c)
+        thr_c = max(noise_sigmas * _noise_level(d), thr_c)
         fg |= d > thr_c
     return clean_mask(fg.astype(np.uint8)), thr, thr_c
+
+
+def _noise_level(diff: np.ndarray) -> float:
+    """Robust noise of a residual image (most pixels are background): the MAD of every 4th
+    row and column, as a standard deviation, plus half a level."""
+    return 1.4826 * float(np.median(diff[::4, ::4])) + 0.5
+
+
+def channel_diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """uint8: per pixel, the largest difference between RGB images ``a`` and ``b`` in any
+    channel."""
+    ad = cv2.absdiff(a, b)
+    return cv2.max(cv2.max(ad[..., 0], ad[..., 1]), ad[..., 2])
 
 
 def clean_mask(mask: np.ndarray) -> np.ndarray:

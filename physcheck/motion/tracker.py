@@ -697,8 +697,7 @@ def _own_color(rgb: np.ndarray, b: Blob
     surroundings there.
     """
     h, w = rgb.shape[:2]
-    pad = max(2, int(b.size / 2))
-    x0, y0, x1, y1 = max(b.x0 - pad, 0), max(b.y0 - pad, 0), min(b.x1 + pad, w), min(b.y1 + pad, h)
+    x0, y0, x1, y1 = b.surround(w, h)
     inside = np.ones((y1 - y0, x1 - x0), bool)
     inside[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = False
     step = max(1, int(math.sqrt(inside.size / _SAMPLES)))
