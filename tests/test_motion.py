@@ -212,7 +212,7 @@ def _thin_dark_blob(tint: tuple[float, float, float], seed: int) -> list[bool]:
     bgu = np.clip(bg, 0, 255).astype(np.uint8)
     gray, gray_bg = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cv2.cvtColor(bgu, cv2.COLOR_RGB2GRAY)
     mask = ((gray_bg.astype(int) - gray) > 12).astype(np.uint8)  # 4 sigma of the grain
-    return [_is_shadow(b, mask, gray, gray_bg, rgb, [bgu] * 3, [None] * 3)
+    return [_is_shadow(b, mask, gray, gray_bg, rgb, [bgu] * 3, bgu)
             for b in find_blobs(mask, 4, 1e9)]
 
 
@@ -703,7 +703,7 @@ def _lighting_blob(cur: np.ndarray, samples: list[np.ndarray],
     if mask is None:
         mask = (cv2.absdiff(gray, gray_bg) > 12).astype(np.uint8)
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    return [_is_shadow(b, mask, gray, gray_bg, cur, samples, [None] * len(samples))
+    return [_is_shadow(b, mask, gray, gray_bg, cur, samples, bg)
             for b in find_blobs(mask, 20, 1e9)]
 
 

@@ -49,6 +49,16 @@ class _Buffered:
     gray: np.ndarray
     rgb: np.ndarray
     to_ref: np.ndarray
+    _rgbg: np.ndarray | None = None
+
+    def rgbg(self) -> np.ndarray:
+        """The frame as one 4-channel image, RGB and grey: warped in one call, at the cost
+        of warping the grey image alone (OpenCV's 4-channel code path is vectorised; the
+        3-channel one is not), where RGB and grey apart cost three times that."""
+        if self._rgbg is None:
+            self._rgbg = cv2.cvtColor(self.rgb, cv2.COLOR_RGB2RGBA)
+            self._rgbg[..., 3] = self.gray
+        return self._rgbg
 
 
 @dataclass(frozen=True)
@@ -285,12 +295,11 @@ class MotionAnalyzer:
                 colors.append(s.rgb)
                 valid_count += 1
             else:
-                samples.append(cv2.warpPerspective(s.gray, m, (self.mw, self.mh),
-                                                   flags=cv2.INTER_LINEAR,
-                                                   borderMode=cv2.BORDER_REPLICATE))
-                colors.append(cv2.warpPerspective(s.rgb, m, (self.mw, self.mh),
-                                                  flags=cv2.INTER_LINEAR,
-                                                  borderMode=cv2.BORDER_REPLICATE))
+                both = cv2.warpPerspective(s.rgbg(), m, (self.mw, self.mh),
+                                           flags=cv2.INTER_LINEAR,
+                                           borderMode=cv2.BORDER_REPLICATE)
+                samples.append(cv2.extractChannel(both, 3))
+                colors.append(cv2.cvtColor(both, cv2.COLOR_RGBA2RGB))
                 # where the sample saw the scene: inner box of its warped frame corners
                 c = apply_h(m, self._corners)
                 x0 = int(np.ceil(max(c[0, 0], c[3, 0], 0)))
@@ -306,8 +315,9 @@ class MotionAnalyzer:
         bg = median_stack(samples)
         any_warp = any(w is not None for w in warps)
         valid = valid_count * 2 > len(samples) if any_warp else None
+        bg_rgb = median_stack(colors)
         mask, thr, thr_c = foreground_mask(cur.gray, bg, self.config.fg_noise_sigmas, valid,
-                                           (cur.rgb, median_stack(colors)))
+                                           (cur.rgb, bg_rgb))
         blobs = find_blobs(mask, self.min_area, self.max_area)
         # the nearest samples in time come first in `picks`
         if blobs:
@@ -316,10 +326,9 @@ class MotionAnalyzer:
                      if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads,
                                       (cur.rgb, colors[:2], thr_c))]
         if blobs:
-            images = [self.buf[p].rgb for p in picks]
             blobs = [b for b in blobs
-                     if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, images, warps)]
-            blobs = _body_silhouettes(blobs, mask, thr, cur.rgb, images, warps,
+                     if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, colors, bg_rgb)]
+            blobs = _body_silhouettes(blobs, mask, thr, cur.rgb, bg_rgb,
                                       self.min_area, self.max_area)
         earlier = None
         if pos - self.step >= 0:
@@ -471,8 +480,7 @@ def _sample_patches(b: Blob, images: list[np.ndarray],
 
 
 def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.ndarray,
-                      images: list[np.ndarray], warps: list[np.ndarray | None],
-                      min_area: float, max_area: float) -> list[Blob]:
+                      bg_rgb: np.ndarray, min_area: float, max_area: float) -> list[Blob]:
     """Each blob as the silhouette of its body: completed by colour, its shadow carved off.
 
     The foreground is found on grey levels, where a body whose colour is as bright as the
@@ -500,8 +508,7 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
         core = np.zeros(grey.shape, bool)
         core[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = True
         core &= grey > 0
-        bg = median_stack(_sample_patches(Blob(b.cx, b.cy, x0, y0, x1, y1, b.area,
-                                               b.elongation), images, warps))
+        bg = bg_rgb[y0:y1, x0:x1]
         cur = rgb[y0:y1, x0:x1]
         d = channel_diff(cur, bg)
         both = clean_mask(((d > 2 * thr) | (grey > 0)).astype(np.uint8))
@@ -599,8 +606,7 @@ def _overlaps_box(o: Blob, own: np.ndarray, x0: int, y0: int) -> bool:
 
 
 def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
-               rgb: np.ndarray, images: list[np.ndarray],
-               warps: list[np.ndarray | None]) -> bool:
+               rgb: np.ndarray, samples: list[np.ndarray], bg_rgb: np.ndarray) -> bool:
     """A blob that is the background, darker: a moving body's shadow.
 
     A shadow dims the surface it falls on by one factor in every colour channel; a body has
@@ -614,8 +620,8 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     little behind where it is: there the blob is the surface lit again, brighter than the
     samples' median, every channel alike, and as the brightest sample saw it; those pixels are
     left out of the count (a pale body's lit side is brighter than every sample). The grey
-    levels rule out most bodies before any colour is looked at; ``images`` and ``warps`` are
-    the background samples (see :func:`_sample_patches`).
+    levels rule out most bodies before any colour is looked at; ``samples`` are the background
+    samples in RGB, warped into this frame, ``bg_rgb`` their median.
     """
     sl = (slice(b.y0, b.y1), slice(b.x0, b.x1))
     inside = mask[sl].astype(bool)
@@ -628,8 +634,7 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     g_dark = (g_ratio > _SHADOW_MIN) & (g_ratio < _SHADOW_MAX)
     if g_dark.sum() < _SHADOW_FRAC * max(n - int(g_back.sum()), 1):
         return False
-    patches = _sample_patches(b, images, warps)
-    bg = median_stack(patches).astype(np.float32)[inside]
+    bg = bg_rgb[sl].astype(np.float32)[inside]
     cur = rgb[sl].astype(np.float32)[inside]
     lit = bg.min(axis=1) > 20  # too dark a background gives no usable ratio
     if lit.mean() < 0.8:
@@ -643,7 +648,8 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     # (a pale body's lit side is brighter than every sample)
     back = (lum > 1 / _SHADOW_MAX) & alike
     if back.any() and dimmed.mean() >= 0.3:
-        seen = np.max(np.stack(patches), axis=0).astype(np.float32)[inside][lit]
+        seen = np.max(np.stack([im[sl] for im in samples]), axis=0).astype(np.float32)
+        seen = seen[inside][lit]
         back &= (np.abs(cur[lit] - seen) <= np.maximum(8.0, 0.06 * seen)).all(axis=1)
     else:
         back[:] = False
