@@ -785,6 +785,33 @@ def test_impulse_on_a_sideways_kick_in_mid_air() -> None:
     assert f.evidence["dv_px_s"] == pytest.approx(450, rel=0.2)
 
 
+@pytest.mark.parametrize("k", [4, 5])
+def test_impulse_a_third_of_a_second_into_a_throw_at_12_fps(k: int) -> None:
+    """At a generator's 12 fps a kick 0.33-0.42 s into a throw has four or five sightings
+    before it and the flight after it is seen four times before the body lands: the break
+    is no 'edge' of the track (its fit window holds the whole throw before it, which has no
+    impact to leak in), and four sightings over 0.25 s are a flight."""
+    fps, n = 12.0, 16
+    t = np.arange(n) / fps
+    tk = k / fps
+    path = np.c_[200 + 100 * t + 450 * np.maximum(t - tk, 0), 600 - 700 * t + 0.5 * G * t * t]
+    ts = retimed(t, make_track(4, path))
+    config = Config(gravity_px_s2=G)
+    found = of_type(CHECKS["impulse"]().run(compute_kinematics(ts, config, 1.0), config),
+                    "impulse")
+    assert len(found) == 1
+    assert overlaps(found[0], k, k, tol=1)
+
+
+def test_a_clean_throw_at_12_fps_gives_no_finding() -> None:
+    fps, n = 12.0, 16
+    t = np.arange(n) / fps
+    ts = retimed(t, make_track(4, np.c_[200 + 100 * t, 600 - 700 * t + 0.5 * G * t * t]))
+    config = Config(gravity_px_s2=G)
+    tr = compute_kinematics(ts, config, 1.0)
+    assert [c.run(tr, config) for c in (cls() for cls in CHECKS.values())] == [[]] * len(CHECKS)
+
+
 @pytest.mark.parametrize("frames", [[20], [20, 21], [14, 15]])
 def test_a_centroid_glitch_next_to_the_apex_is_not_impulse(frames: list[int]) -> None:
     """For a frame or two the silhouette merges with something below it (its shadow, a

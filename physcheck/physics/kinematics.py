@@ -655,6 +655,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     contacts = []
     if len(t) > 2 * m:
         vl, vr = side_velocities(t, xy, m)
+    edge = 2 if dt < 1 / 15 else 0
     for b in breaks_local:
         kk = int(idx[b])
         before, after = vl[b], vr[b]
@@ -676,7 +677,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
                          near_border(tracks, track, kk, config.border_margin_frac), body)
         if kind == "none" and _next_to_gap(track, idx, b):
             kind = "hidden"  # unseen around the break: it may have touched anything
-        elif kind == "none" and (b < m + 2 or b > len(t) - m - 3):
+        elif kind == "none" and (b < m + edge or b > len(t) - m - 1 - edge):
             # the fit window reaches the end of what was seen: an impact just beyond it (a
             # bounce as the body leaves the frame) leaks into this estimate
             kind = "edge"
@@ -823,8 +824,11 @@ def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border
 def _fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
                 body: float) -> Flight | None:
     """One parabola over samples [a0, a1] if it is ballistic: downward constant acceleration,
-    little sideways acceleration, a fit within tracking noise, and enough fall to measure."""
-    if a1 - a0 + 1 < 5 or t[a1] - t[a0] < 0.2:
+    little sideways acceleration, a fit within tracking noise, and enough fall to measure.
+
+    At least 0.2 s and four sightings (at 15 fps and below, many generators' rate, four span
+    the 0.2 s; a throw between two contacts may be seen only that often)."""
+    if a1 - a0 + 1 < 4 or t[a1] - t[a0] < 0.2:
         return None
     tt = t[a0:a1 + 1] - t[a0]
     cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2)
@@ -863,7 +867,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
         i = j
     for s0, s1 in itertools.pairwise(merged):
         a0, a1 = s0 + 1, s1 - 1  # stay clear of the breaks themselves
-        if a1 - a0 + 1 < 5:
+        if a1 - a0 + 1 < 4:
             continue
         touching = [bool(partners_at(tracks, track, int(idx[j]), gap)) for j in range(a0, a1 + 1)]
         whole = None if any(touching) else _fit_flight(idx, t, xy, a0, a1, body)
