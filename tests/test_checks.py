@@ -263,7 +263,8 @@ def test_a_centroid_glitch_does_not_split_a_free_flight() -> None:
     (tr,) = kinematics(make_track(0, path, noise=0.2)).items
     assert [c.kind for c in tr.contacts] == ["none"]  # a weak break, unexplained
     assert len(tr.flights) == 1
-    assert (tr.flights[0].i0, tr.flights[0].i1) == (1, 38)
+    # the whole track: its first and last sightings are on the shot's first and last frames
+    assert (tr.flights[0].i0, tr.flights[0].i1) == (0, 39)
     assert _all_findings(make_track(0, path, noise=0.2)) == []
 
 
@@ -871,6 +872,27 @@ def test_energy_gain_on_a_bounce_with_restitution_above_one() -> None:
     assert f.entity == 5
     assert f.frames[0] < contact < f.frames[1]
     assert f.evidence["restitution"] == pytest.approx(1.3, abs=0.1)
+
+
+@pytest.mark.parametrize(("start_reason", "found"), [("shot_start", 1), ("appeared", 0)])
+def test_energy_gain_on_a_ball_dropped_as_a_12_fps_clip_begins(start_reason: str,
+                                                                found: int) -> None:
+    """A generator's clip opens on a ball dropped from rest that bounces at 0.32 s, 1.3x
+    faster than it arrived: four sightings before the bounce. The one on the shot's first
+    frame shows the ball whole, and with it they are a flight; a track's first sighting of
+    a body coming into view may be a scrap, and without it three are too few."""
+    fps, e = 12.0, 1.3
+    floor_y, tc = FLOOR - BODY / 2, 0.32
+    y0 = floor_y - 0.5 * G * tc * tc
+    t = np.arange(int(1.4 * fps)) / fps
+    d = t - tc
+    y = np.where(t <= tc, y0 + 0.5 * G * t * t, floor_y - e * G * tc * d + 0.5 * G * d * d)
+    track = make_track(5, np.c_[300 + 80 * t, np.minimum(y, floor_y)],
+                       start_reason=start_reason)
+    config = Config(gravity_px_s2=G)
+    got = of_type(CHECKS["energy_gain"]().run(
+        compute_kinematics(retimed(t, track), config, 1.0), config), "energy_gain")
+    assert len(got) == found
 
 
 def _out_of_a_bounce(hold_s: float = 0.0) -> tuple[np.ndarray, int]:

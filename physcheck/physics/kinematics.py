@@ -865,8 +865,16 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
             j += 1
         merged.append(bounds[j])
         i = j
+    # a sighting at the shot's first (or last) frame shows the body whole, where a track's
+    # first sighting otherwise may be a scrap of a body coming into view (or going)
+    first_whole = len(idx) > 0 and idx[0] == 0 and track.frames[0] == tracks.shots[
+        track.shot].start and track.start_reason == "shot_start"
+    last_whole = len(idx) > 0 and idx[-1] == len(track.frames) - 1 and track.frames[-1] == \
+        tracks.shots[track.shot].end - 1 and track.end_reason == "shot_end"
     for s0, s1 in itertools.pairwise(merged):
-        a0, a1 = s0 + 1, s1 - 1  # stay clear of the breaks themselves
+        # stay clear of the breaks themselves
+        a0 = s0 if s0 == 0 and first_whole else s0 + 1
+        a1 = s1 if s1 == len(idx) - 1 and last_whole else s1 - 1
         if a1 - a0 + 1 < 4:
             continue
         touching = [bool(partners_at(tracks, track, int(idx[j]), gap)) for j in range(a0, a1 + 1)]
