@@ -317,6 +317,53 @@ def test_a_body_lost_where_it_still_is_stopped_there(kind: str, end: str) -> Non
     assert {t.end_reason for t in ts.tracks} == {end}
 
 
+def test_a_body_come_to_rest_as_bright_as_the_floor_stopped_there() -> None:
+    """A box whose colours are as bright as the grey floor it comes to rest on (turned, so
+    its look from its motion no longer matches): the place differs from before it came in
+    colour only, and that is something there, not a vanish."""
+    rng = np.random.default_rng(2)
+    floor = np.clip(128 + cv2.GaussianBlur(rng.normal(0, 6, (H, W, 3)), (0, 0), 2), 0, 255)
+    floor = np.repeat(floor.mean(axis=2, keepdims=True), 3, axis=2).astype(np.uint8)
+    frames = []
+    for i in range(90):
+        im = floor.copy()
+        x, y, s = 80 + 6 * min(i, 40), 150, 14
+        # grey levels 125, 120 and 128: within the grey threshold of the floor's 128
+        cv2.rectangle(im, (x - s, y - s), (x + s, y + s), (200, 100, 60), -1)
+        if i >= 40:
+            cv2.rectangle(im, (x - s, y - 4), (x + s, y + 4), (90, 140, 170), -1)
+        else:
+            cv2.rectangle(im, (x - 4, y - s), (x + 4, y + s), (60, 150, 120), -1)
+        frames.append(im)
+    ts = _run(frames)
+    assert ts.tracks
+    assert {t.end_reason for t in ts.tracks} == {"stopped"}
+
+
+def test_a_ball_bouncing_through_the_same_place_a_background_step_apart_is_seen() -> None:
+    """At 12 fps the background's nearest samples are three frames away. A ball falling
+    past a place and, three frames later, rising past it again after a bounce looks there
+    as it did then; but in between it was gone from there, so it is no absence (ghost): it
+    is seen in every frame."""
+    fps, g, r = 12.0, 300.0, 11.0
+    floor_y, tb = 240.0, 13.5 / fps  # the bounce halfway between frames 12 and 15
+    bg = _background(4)
+    frames, ys = [], []
+    for i in range(27):
+        d = i / fps - tb  # dropped from rest at 0 s; a perfectly elastic bounce mirrors the fall
+        y = floor_y - r - (g * tb * abs(d) - 0.5 * g * d * d)
+        ys.append(y)
+        frames.append(_render(bg, (120 + 4 * i / fps, y), r))
+    assert abs(ys[12] - ys[15]) < 1.0 and ys[13] - ys[12] > r
+    ma = MotionAnalyzer(Config(), (W, H), fps)
+    for i, im in enumerate(frames):
+        ma.push(i, i / fps, im, False)
+    ts = ma.finish()
+    (tr,) = [t for t in ts.tracks if len(t.frames) > 10]
+    k = {int(f): j for j, f in enumerate(tr.frames)}
+    assert all(tr.state[k[f]] == ObsState.MOVING for f in range(8, 20))
+
+
 def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:
     """The last silhouette before a body stopped merged with its shadow (twice as tall): the
     box of the sightings that find it by its look is the body's, not that merged outline's

@@ -322,9 +322,10 @@ class MotionAnalyzer:
         # the nearest samples in time come first in `picks`
         if blobs:
             grads = (_grad(cur.gray), _grad(bg))
+            between = _Between(self, pos, picks[:2], from_ref)
             blobs = [b for b in blobs
                      if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads,
-                                      (cur.rgb, colors[:2], thr_c))]
+                                      (cur.rgb, colors[:2], thr_c), between)]
         if blobs:
             blobs = [b for b in blobs
                      if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, colors, bg_rgb)]
@@ -337,33 +338,43 @@ class MotionAnalyzer:
             earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
                 e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier,
-                            lambda box, t_last: self._still_there(pos, box, t_last, thr))
+                            lambda box, t_last: self._still_there(pos, box, t_last, thr, thr_c))
         # drop frames no longer needed as past samples
         while self.buf and self.buf[0].index < self.next_to_process - self.delay - 1:
             self.buf.popleft()
 
-    def _still_there(self, pos: int, box_ref: np.ndarray, t_last: float, thr: float) -> bool:
+    def _still_there(self, pos: int, box_ref: np.ndarray, t_last: float, thr: float,
+                     thr_c: float) -> bool:
         """Whether frame ``pos`` shows something in ``box_ref`` (reference coordinates) that
         the buffered frames from well before ``t_last`` (two background steps) all did not:
-        most of the box differs from each by more than the grey threshold ``thr``. A body
-        that vanished leaves the place as it was before it came; one at rest does not."""
+        most of the box differs from each by more than the grey threshold ``thr`` or, in a
+        colour channel, by more than ``thr_c`` (a yellow box come to rest on green grass is
+        as bright as the grass). A body that vanished leaves the place as it was before it
+        came; one at rest does not."""
         cur = self.buf[pos]
         olds = [b for b in self.buf if b.t_s < t_last - 2 * BG_STEP_S][:3]
         if not olds:
             return False
         from_ref = np.linalg.inv(cur.to_ref)
         c = apply_h(from_ref, np.array([[box_ref[0], box_ref[1]], [box_ref[2], box_ref[3]]]))
+        # the box's own area: rounding out to whole pixels adds rows of whatever is around
+        area = float((c[1, 0] - c[0, 0]) * (c[1, 1] - c[0, 1]))
         x0, y0 = max(int(np.floor(c[0, 0])), 0), max(int(np.floor(c[0, 1])), 0)
         x1, y1 = min(int(np.ceil(c[1, 0])), self.mw), min(int(np.ceil(c[1, 1])), self.mh)
         if x1 - x0 < 2 or y1 - y0 < 2:
             return False
         box = Blob(0.0, 0.0, x0, y0, x1, y1, 0.0, 1.0)
         now = cur.gray[y0:y1, x0:x1]
+        now_rgb = cur.rgb[y0:y1, x0:x1]
         for o in olds:
             m = from_ref @ o.to_ref
-            (then,) = _sample_patches(box, [o.gray], [None if _near_identity(m) else m])
-            _, changed = cv2.threshold(cv2.absdiff(now, then), thr, 1, cv2.THRESH_BINARY)
-            if cv2.countNonZero(changed) < 0.5 * now.size:
+            (then,) = _sample_patches(box, [o.rgbg()], [None if _near_identity(m) else m])
+            _, changed = cv2.threshold(cv2.absdiff(now, np.ascontiguousarray(then[..., 3])),
+                                       thr, 1, cv2.THRESH_BINARY)
+            _, c_changed = cv2.threshold(channel_diff(now_rgb, then[..., :3]), thr_c, 1,
+                                         cv2.THRESH_BINARY)
+            changed = cv2.bitwise_or(changed, c_changed)
+            if cv2.countNonZero(changed) < 0.5 * area:
                 return False
         return True
 
@@ -422,9 +433,38 @@ class MotionAnalyzer:
         )
 
 
+class _Between:
+    """The frames next to the current one towards each of the nearest background samples,
+    warped into it on first use (grey, RGB); None where the sample is itself next to it."""
+
+    def __init__(self, an: MotionAnalyzer, pos: int, picks: list[int],
+                 from_ref: np.ndarray) -> None:
+        self.an, self.pos, self.picks, self.from_ref = an, pos, picks, from_ref
+        self.cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, i: int) -> tuple[np.ndarray, np.ndarray] | None:
+        p = self.picks[i]
+        if abs(p - self.pos) <= 1:
+            return None
+        q = self.pos + (1 if p > self.pos else -1)
+        if q not in self.cache:
+            s = self.an.buf[q]
+            m = self.from_ref @ s.to_ref
+            if _near_identity(m):
+                self.cache[q] = (s.gray, s.rgb)
+            else:
+                both = cv2.warpPerspective(s.rgbg(), m, (self.an.mw, self.an.mh),
+                                           flags=cv2.INTER_LINEAR,
+                                           borderMode=cv2.BORDER_REPLICATE)
+                self.cache[q] = (cv2.extractChannel(both, 3),
+                                 cv2.cvtColor(both, cv2.COLOR_RGBA2RGB))
+        return self.cache[q]
+
+
 def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarray],
               thr: float, grads: tuple[np.ndarray, np.ndarray],
-              color: tuple[np.ndarray, list[np.ndarray], float] | None = None) -> bool:
+              color: tuple[np.ndarray, list[np.ndarray], float] | None = None,
+              between: _Between | None = None) -> bool:
     """A blob that is an absence: where a body rests at other times, but not now.
 
     A body that rests for a while is part of the median background; in the frames where it is
@@ -450,15 +490,25 @@ def _is_ghost(b: Blob, mask: np.ndarray, gray: np.ndarray, nearby: list[np.ndarr
         if e_bg > 1.3 * e_cur:
             return True
     cur = gray[sl]
-    for i, s in enumerate(nearby):
+
+    def same(s: np.ndarray, s_rgb: np.ndarray | None, most: float = 0.35) -> bool:
         # 8-bit thresholding compares with floor(thr): exactly ``diff > thr`` for integers
         _, changed = cv2.threshold(cv2.absdiff(cur, s[sl]), thr, 1, cv2.THRESH_BINARY)
-        if color is not None:
+        if color is not None and s_rgb is not None:
             # a change of colour alone (as the foreground mask counts it) is a change
-            d = channel_diff(color[0][sl], color[1][i][sl])
+            d = channel_diff(color[0][sl], s_rgb[sl])
             _, c_changed = cv2.threshold(d, color[2], 1, cv2.THRESH_BINARY)
             changed = cv2.bitwise_or(changed, c_changed)
-        if cv2.countNonZero(cv2.bitwise_and(changed, inside)) < 0.35 * n_inside:
+        return cv2.countNonZero(cv2.bitwise_and(changed, inside)) < most * n_inside
+
+    for i, s in enumerate(nearby):
+        if not same(s, color[1][i] if color is not None else None):
+            continue
+        # and it stayed so from here to there: a ball bouncing passes the same place on its
+        # way down and, a background step later, on its way up, and is gone from most of it
+        # in between (a body settling, rolling and rocking a little, changes less of it)
+        nxt = between(i) if between is not None else None
+        if nxt is None or same(*nxt, most=0.6):
             return True
     return False
 
