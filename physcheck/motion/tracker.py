@@ -332,6 +332,12 @@ class EntityTracker:
             # hidden by the frame's edge: it comes back through the edge, not mid-frame
             off_frame = (bool(tr.state) and tr.state[-1] == ObsState.OCCLUDED
                          and tr.occluder[-1] < 0)
+            # a blob seen once and then not where it should have been visible (nothing in
+            # front of it) was likely a flicker of the mask: each such miss counts against
+            # it where another track claims the same blob
+            doubt = 0.0
+            if len(tr.seen) == 1:
+                doubt = float(sum(s == ObsState.MISSING for s in tr.state[tr.seen[-1] + 1:]))
             for bi, b in enumerate(blobs):
                 if off_frame and not self._at_border(b):
                     continue
@@ -347,7 +353,7 @@ class EntityTracker:
                     # a blob over twice its size and far off by its own size: another body
                     # (a scrap of this one grows back into its whole where the scrap was)
                     continue
-                cost[ti, bi] = d + 1.5 * abs(np.log(ratio))
+                cost[ti, bi] = d + 1.5 * abs(np.log(ratio)) + doubt
         gated = cost < _BIG
         if (gated.sum(axis=0) <= 1).all() and (gated.sum(axis=1) <= 1).all():
             # no two tracks compete for a blob: the assignment is the gating itself
