@@ -107,9 +107,13 @@ class InterpenetrationCheck:
         before = moving[moving < k0][-3:]
         if sink <= max(thr, 0.5 * body) or len(before) < 2:
             return None
-        # its visible height shrank by the sinking (the bottom is cut at the ground line)
-        h0 = float(np.median(box[before, 3] - box[before, 1]))
-        if h0 - float(box[k1, 3] - box[k1, 1]) <= thr:
+        # its visible height shrank by the sinking (the bottom is cut at the ground line),
+        # from its usual height before (the median of its sightings: a silhouette merged
+        # for a frame or two with its shadow or a neighbour is taller), and the sinking
+        # starts from the body alone
+        heights = box[:, 3] - box[:, 1]
+        h0 = float(np.median(heights[moving[moving < k0]]))
+        if h0 - float(heights[k1]) <= thr or heights[k0] > 1.25 * h0 + 2.0:
             return None
         fall = float(np.polyfit(t[[*before, k0]], tr.track.xy_px[[*before, k0], 1], 1)[0])
         rate = sink / max(float(t[k1] - t[k0]), 1e-6)
