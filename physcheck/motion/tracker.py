@@ -616,6 +616,11 @@ class EntityTracker:
             return "shot_start"
         if self._at_border(b):
             return "entered_frame"
+        if t_s - self.first_t <= BG_STEP_S:
+            # found mid-frame before the median background had a sample from before this
+            # body's sighting: it may have been there all along (a shaking camera's first
+            # frames, a body inside a larger blob of the shot's first moments)
+            return "shot_start"
         gap = self.contact_gap_frac * b.size + 2
         for tr in self.live:
             # another body this one touches at its first sighting: it came out of (or from
