@@ -1564,6 +1564,23 @@ def test_vanish_at_full_size_mid_frame() -> None:
     assert [(f.type, f.entity, f.frames) for f in found] == [("vanish", 8, (19, 19))]
 
 
+def test_a_track_whose_last_sighting_is_a_scrap_off_its_path_did_not_vanish_there() -> None:
+    """Two balls roll together along the floor; in the frame where one catches up with the
+    other their silhouettes merge (twice the area), and the tracker gives the first ball's
+    track a flicker 3.5 body sizes behind it, a third of its size, before closing it. The
+    ball went into the other body, it did not vanish where the flicker was."""
+    n = 40
+    a = slide(300.0, 120.0, n)
+    b = slide(300.0 + 80.0 * (n - 2) / FPS, 40.0, n + 10)  # caught up with at frame n - 2
+    sizes = np.full(n, BODY)
+    sizes[n - 2] = BODY * math.sqrt(2.0)  # merged with b
+    sizes[n - 1] = BODY * math.sqrt(0.35)
+    a[n - 1] = a[n - 2] - [3.5 * BODY, 0.0]
+    found = run_check("permanence", make_track(1, a, sizes=sizes, end_reason="vanished"),
+                      make_track(2, b))
+    assert of_type(found, "vanish") == []
+
+
 @pytest.mark.parametrize(("seen", "vanishes"), [(6, True), (4, False)])
 def test_vanish_at_a_generators_frame_rate(seen: int, vanishes: bool) -> None:
     """At 12 fps (many generators' rate) a body seen for six frames has been in view for

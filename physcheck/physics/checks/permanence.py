@@ -57,7 +57,9 @@ class PermanenceCheck:
             # the tracker later lost its look, which does not show it vanishing
             rested = np.count_nonzero(tr.track.state[moving[-1]:] == ObsState.STILL) >= 2
             if tr.track.end_reason == "vanished" and tr.entity not in skip_end and not rested:
-                f = self._edge(tr, traj, config, moving[-1], moving[-_MIN_SIGHTINGS:], "vanish")
+                last = _last_own_sighting(tr, moving)
+                f = self._edge(tr, traj, config, last,
+                               moving[moving <= last][-_MIN_SIGHTINGS:], "vanish")
                 if f:
                     out.append(f)
             if tr.track.start_reason == "appeared" and tr.entity not in skip_start:
@@ -118,6 +120,23 @@ class PermanenceCheck:
                       "xy_px": where.tolist(), "sightings": int(tr.seen.sum())},
             message=msg,
         )
+
+
+def _last_own_sighting(tr: Trajectory, moving: np.ndarray) -> int:
+    """The track's last sighting in motion that is the body's: not a scrap under half its
+    size that the tracker took a body size and more off its path (when the body merged
+    with a neighbour or went behind it, a flicker elsewhere within the tracker's gate
+    becomes the track's last sighting, and the body seems to vanish there)."""
+    if len(moving) < 3:
+        return int(moving[-1])
+    k, j, i = int(moving[-1]), int(moving[-2]), int(moving[-3])
+    t, xy = tr.track.t_s, tr.track.xy_px
+    # where the step before took it on (the raw sightings: the smoothed velocity does not
+    # reach the track's end)
+    ahead = xy[j] + (xy[j] - xy[i]) * float((t[k] - t[j]) / max(t[j] - t[i], 1e-6))
+    off = float(np.linalg.norm(xy[k] - ahead))
+    small = tr.track.area_px[k] < 0.5 * np.nanmedian(tr.track.area_px[moving])
+    return j if small and off > tr.body_size_px else k
 
 
 _EXTRAPOLATE_S = 0.3
