@@ -291,6 +291,31 @@ def test_a_flicker_seen_once_does_not_take_a_falling_body_from_its_track() -> No
     assert {3, 4, 5} <= moving
 
 
+def test_a_ball_falling_fast_into_a_body_on_the_floor_is_behind_it_not_out_of_frame() -> None:
+    """A ball falls fast onto the floor near the frame's bottom edge, where a body rolls:
+    for two frames the two are one silhouette, then the ball bounces off up and to the
+    left. Heading on, it would have crossed the frame's edge; but it was last seen touching
+    the other body, so it is behind (merged with) it, and its track goes on."""
+    def box(x: float, y: float, half: float) -> Blob:
+        return Blob(cx=x, cy=y, x0=int(x - half), y0=int(y - half), x1=int(x + half),
+                    y1=int(y + half), area=(2 * half) ** 2, elongation=1.0)
+
+    def blobs_at(f: int) -> list[Blob]:
+        bx = 250.0 - 1.5 * f
+        if f <= 10:  # falling 12 px a frame onto the floor (y 150)
+            return [box(bx - 14, 30.0 + 12 * f, 6.0), box(bx, 150.0, 6.0)]
+        if f <= 12:  # one silhouette
+            return [Blob(cx=bx - 7, cy=150.0, x0=int(bx - 20), y0=144, x1=int(bx + 6),
+                         y1=156, area=288.0, elongation=2.1)]
+        k = f - 12  # bounced: up and to the left
+        return [box(bx - 14 - 4 * k, 150.0 - 9 * k + 0.5 * k * k, 6.0), box(bx, 150.0, 6.0)]
+
+    tracks = _tracked_on_plain_frames(blobs_at, 24)
+    (ball,) = [ct for ct in tracks if ct.frames[0] == 0 and ct.xy_ref[0, 1] < 100]
+    assert ball.frames[ball.state == ObsState.MOVING][-1] >= 20
+    assert all(ct.start_reason != "appeared" for ct in tracks)
+
+
 def test_two_pieces_of_a_body_new_in_one_frame_are_no_body_and_its_occluder() -> None:
     """A ball appearing before the line where a wall meets the floor is found in two
     overlapping pieces at first: the piece found second did not come out from behind the

@@ -541,8 +541,15 @@ class EntityTracker:
         box = (px - half_w, py - half_h, px + half_w, py + half_h)
         occluder = -1
         gap = self.contact_gap_frac * size + 2
+        # behind (or merged with) another body where it was heading, or where it was last
+        # seen: a body falling fast onto a floor where another rests is 'heading' through
+        # the floor, but it is in that body's silhouette
+        seen_at = apply_h(from_ref, tr.last_xy_ref())[0]
+        seen_box = (float(seen_at[0]) - half_w, float(seen_at[1]) - half_h,
+                    float(seen_at[0]) + half_w, float(seen_at[1]) + half_h)
         for bi, b in enumerate(blobs):
-            if bi in blob_owner and _boxes_touch(box, (b.x0, b.y0, b.x1, b.y1), gap):
+            if bi in blob_owner and (_boxes_touch(box, (b.x0, b.y0, b.x1, b.y1), gap)
+                                     or _boxes_touch(seen_box, (b.x0, b.y0, b.x1, b.y1), gap)):
                 occluder = blob_owner[bi]
                 break
         # it left the frame only if it was seen at the border, or was about to cross the frame's
