@@ -1530,6 +1530,22 @@ def test_interpenetration_when_two_bodies_pass_through_each_other() -> None:
     assert overlaps(f, 28, 32)
 
 
+@pytest.mark.parametrize(("apart", "vb"), [(1.05, 90.0), (15.0, -60.0)])
+def test_a_body_unseen_for_a_moment_does_not_pass_through_another(apart: float,
+                                                                  vb: float) -> None:
+    """Two balls roll on one ground line, ``apart`` body sizes between their centres at
+    1 s (touching, one drawing away from the other; or far apart), and one is unseen for
+    three frames then (behind its neighbour's edge, or the frame's). Unseen, it has no
+    position, but between its sightings it was beside the other, not inside it: no
+    pass-through."""
+    n = 60
+    state = np.full(n, ObsState.MOVING)
+    state[30:33] = ObsState.OCCLUDED
+    a = make_track(0, slide(300.0, 60.0, n))
+    b = make_track(1, slide(300.0 + apart * BODY - (vb - 60.0), vb, n), state=state)
+    assert of_type(run_check("interpenetration", a, b), "interpenetration") == []
+
+
 def test_collision_that_exchanges_velocities_is_not_interpenetration() -> None:
     tracks = _two_on_the_ground(True)
     traj = kinematics(*tracks)

@@ -276,8 +276,13 @@ class InterpenetrationCheck:
             return None
         hidden = (a.track.state[ka] == ObsState.OCCLUDED) | (b.track.state[kb] == ObsState.OCCLUDED)
         d = np.linalg.norm(ca - cb, axis=1)
-        close = np.nan_to_num(d, nan=0.0) < (1 - config.interpenetration_depth_frac) * (
+        overlapping = (1 - config.interpenetration_depth_frac) * (
             a.body_size_px + b.body_size_px) / 2
+        close = np.nan_to_num(d, nan=np.inf) < overlapping
+        # hidden inside or behind the other body, not anything else (the frame's edge, a
+        # third body, or a neighbour it rolls beside): where it would be, between its
+        # sightings, overlaps the other as deeply
+        hidden &= np.linalg.norm(_bridged(ca) - _bridged(cb), axis=1) < overlapping
         overlap = hidden | close
         if overlap.sum() < 2:
             return None
@@ -313,6 +318,16 @@ class InterpenetrationCheck:
 
 
 _LANDING_KINDS = ("floor", "body", "edge", "none")
+
+
+def _bridged(xy: np.ndarray) -> np.ndarray:
+    """(N, 2) positions with the unseen ones interpolated between the sightings around them
+    (held at the first or last sighting beyond them); NaN when none is seen."""
+    ok = np.isfinite(xy).all(axis=1)
+    if not ok.any():
+        return xy
+    i = np.arange(len(xy))
+    return np.c_[np.interp(i, i[ok], xy[ok, 0]), np.interp(i, i[ok], xy[ok, 1])]
 
 
 def _partner_below(tr: Trajectory, traj: Trajectories, c: Contact) -> bool:
