@@ -274,7 +274,7 @@ class MotionAnalyzer:
         assert pos is not None
         cur = self.buf[pos]
         samples: list[np.ndarray] = []
-        valid_count = np.zeros((self.mh, self.mw), np.uint8)
+        seen_boxes: list[tuple[int, int, int, int] | None] = []
         # the nearest five of +-1..5 steps: at a shot's ends, one side supplies them all
         offsets = [k * self.step for k in range(1, _BG_SAMPLES_EACH_SIDE + 1)]
         picks = [p for o in offsets for p in (pos - o, pos + o)
@@ -293,7 +293,7 @@ class MotionAnalyzer:
             if warps[-1] is None:
                 samples.append(s.gray)
                 colors.append(s.rgb)
-                valid_count += 1
+                seen_boxes.append(None)
             else:
                 both = cv2.warpPerspective(s.rgbg(), m, (self.mw, self.mh),
                                            flags=cv2.INTER_LINEAR,
@@ -306,15 +306,21 @@ class MotionAnalyzer:
                 x1 = int(np.floor(min(c[1, 0], c[2, 0], self.mw)))
                 y0 = int(np.ceil(max(c[0, 1], c[1, 1], 0)))
                 y1 = int(np.floor(min(c[2, 1], c[3, 1], self.mh)))
-                if x1 > x0 and y1 > y0:
-                    valid_count[y0:y1, x0:x1] += 1
+                seen_boxes.append((x0, y0, x1, y1))
         self.next_to_process = index + 1
         if not samples:
             self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, [], cur.to_ref, None)
             return
         bg = median_stack(samples)
         any_warp = any(w is not None for w in warps)
-        valid = valid_count * 2 > len(samples) if any_warp else None
+        valid = None
+        if any_warp:
+            # where most samples saw the scene (a still sample saw all of it)
+            valid_count = np.full((self.mh, self.mw), seen_boxes.count(None), np.uint8)
+            for box in seen_boxes:
+                if box is not None and box[2] > box[0] and box[3] > box[1]:
+                    valid_count[box[1]:box[3], box[0]:box[2]] += 1
+            valid = valid_count * 2 > len(samples)
         bg_rgb = median_stack(colors)
         mask, thr, thr_c = foreground_mask(cur.gray, bg, self.config.fg_noise_sigmas, valid,
                                            (cur.rgb, bg_rgb))
