@@ -287,6 +287,8 @@ def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> lis
 
 UNEXPLAINED_KINDS = ("none", "edge", "echo")
 """Contact kinds of breaks nothing explains: a contact-free stretch runs through them."""
+_LOW_RATE_DT = 1 / 15
+"""Frame interval (s) of a generator's low rates (15 fps and below)."""
 _TOUCH_WINDOW_S = 0.05
 """A body touching this one within this time of a break may have caused it."""
 _MAX_FREE_BODY_M = 3.0
@@ -655,7 +657,11 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     contacts = []
     if len(t) > 2 * m:
         vl, vr = side_velocities(t, xy, m)
-    edge = 2 if dt < 1 / 15 else 0
+    # a break within two sightings more than a fit window of a track's end is an 'edge' (its
+    # window may reach an impact just beyond what was seen); at 15 fps and below none is:
+    # the window alone spans a third of a second, and a kick four sightings into a throw
+    # (0.33 s) is as far from the track's start as such a clip allows
+    edge = 2 if dt < _LOW_RATE_DT else 0
     for b in breaks_local:
         kk = int(idx[b])
         before, after = vl[b], vr[b]

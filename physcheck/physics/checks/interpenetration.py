@@ -66,7 +66,7 @@ class InterpenetrationCheck:
     def _sunk_out_of_sight(self, tr: Trajectory, traj: Trajectories, config: Config,
                            inside: np.ndarray) -> Finding | None:
         """A falling body that slows at a ground line and goes on down into it until it is
-        gone: the track's last sightings (four at least, within _STEADY_SINK_S) keep their
+        gone: the track's last sightings (three at least, within _STEADY_SINK_S) keep their
         bottom on one line while the top comes down steadily, at under half the speed the body
         fell at just before (its fall was stopped, not hidden: a body falling behind a
         table's edge or into a bucket keeps falling as fast), and the body vanished there
@@ -92,11 +92,8 @@ class InterpenetrationCheck:
         # line (the last sighting may be a scrap: the run may end one before it)
         for last in (moving[-1], moving[-2]):
             run = moving[(moving <= last) & (t[moving] >= t[last] - _STEADY_SINK_S)]
-            while len(run) >= 3 and not (
-                    _on_ground_line(box[run], body)
-                    and (np.diff(box[run, 1]) >= -0.1 * body).all()
-                    # (each top is a mask's edge: a pixel off either way)
-                    and (np.diff(box[run, 1]) <= _MAX_SINK_STEP * body + 2.0).all()):
+            # (each top is a mask's edge: a pixel off either way)
+            while len(run) >= 3 and not _going_in(box[run], body, slack_px=2.0):
                 run = run[1:]
             if len(run) >= 3:
                 break
@@ -386,13 +383,21 @@ def _steady_sink(tr: Trajectory, ks: np.ndarray, body: float, thr: float) -> boo
     tops, bots = tr.track.bbox_px[win, 1], tr.track.bbox_px[win, 3]
     if not (np.isfinite(tops).all() and np.isfinite(bots).all()):
         return False
-    # a top measured on the motion masks jitters by one of their pixels (0.08 body sizes
-    # for a ball 25 px across at 640 px); a top that drops by half the body between two
-    # sightings is a silhouette that changed (a track taken over by the shadow), not a
-    # body going in
-    steps = np.diff(tops)
-    return bool((steps >= -0.1 * body).all() and (steps <= _MAX_SINK_STEP * body).all()
-                and tops[-1] - tops[0] > thr and _on_ground_line(tr.track.bbox_px[win], body))
+    return bool(tops[-1] - tops[0] > thr) and _going_in(tr.track.bbox_px[win], body)
+
+
+def _going_in(boxes: np.ndarray, body: float, slack_px: float = 0.0) -> bool:
+    """The boxes' top comes down step by step, never back up beyond noise nor down by more
+    than _MAX_SINK_STEP body sizes (plus ``slack_px``) at once, while the bottom stays on its
+    ground line.
+
+    A top measured on the motion masks jitters by one of their pixels (0.08 body sizes for a
+    ball 25 px across at 640 px); a top that drops by half the body between two sightings is
+    a silhouette that changed (a track taken over by the shadow), not a body going in."""
+    steps = np.diff(boxes[:, 1])
+    return bool((steps >= -0.1 * body).all()
+                and (steps <= _MAX_SINK_STEP * body + slack_px).all()
+                and _on_ground_line(boxes, body))
 
 
 def _on_ground_line(boxes: np.ndarray, body: float) -> bool:
