@@ -595,6 +595,14 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     travel = np.abs(np.gradient(track.xy_px[moving], axis=0)) if len(moving) > 1 \
         else np.zeros_like(ext)
     partial |= (ext > 1.4 * local_ext + travel).any(axis=1)
+    # or drawn out far beyond the body's usual shape (a quarter more elongated than its
+    # median, beyond what motion blur could add: a frame's travel, thrice over as the
+    # silhouette's moments weigh its ends): merged with the ghost of where it was for a few
+    # frames, which the local median, itself raised by them, lets pass
+    el = track.elongation[moving]
+    if np.isfinite(el).sum() >= 5:
+        blur = 1.0 + 3.0 * np.hypot(travel[:, 0], travel[:, 1]) / np.maximum(np.sqrt(area), 1.0)
+        partial |= np.nan_to_num(el, nan=0.0) > 1.25 * float(np.nanmedian(el)) * blur
     seen[moving[partial]] = False
     # one or two 'still' sightings between moving ones are an appearance match at the place
     # the body just left (it was missed for a frame), not a stop
