@@ -60,6 +60,16 @@ class _Buffered:
             self._rgbg[..., 3] = self.gray
         return self._rgbg
 
+    def warped(self, m: np.ndarray | None, wh: tuple[int, int]
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """The frame (grey, RGB) warped by homography ``m`` into a ``wh`` frame (as it is
+        where ``m`` is None: the camera did not move)."""
+        if m is None:
+            return self.gray, self.rgb
+        both = cv2.warpPerspective(self.rgbg(), m, wh, flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)
+        return cv2.extractChannel(both, 3), cv2.cvtColor(both, cv2.COLOR_RGBA2RGB)
+
 
 @dataclass(frozen=True)
 class PreparedFrame:
@@ -290,16 +300,12 @@ class MotionAnalyzer:
             s = self.buf[p]
             m = from_ref @ s.to_ref
             warps.append(None if _near_identity(m) else m)
+            gray, rgb = s.warped(warps[-1], (self.mw, self.mh))
+            samples.append(gray)
+            colors.append(rgb)
             if warps[-1] is None:
-                samples.append(s.gray)
-                colors.append(s.rgb)
                 seen_boxes.append(None)
             else:
-                both = cv2.warpPerspective(s.rgbg(), m, (self.mw, self.mh),
-                                           flags=cv2.INTER_LINEAR,
-                                           borderMode=cv2.BORDER_REPLICATE)
-                samples.append(cv2.extractChannel(both, 3))
-                colors.append(cv2.cvtColor(both, cv2.COLOR_RGBA2RGB))
                 # where the sample saw the scene: inner box of its warped frame corners
                 c = apply_h(m, self._corners)
                 x0 = int(np.ceil(max(c[0, 0], c[3, 0], 0)))
@@ -456,14 +462,8 @@ class _Between:
         if q not in self.cache:
             s = self.an.buf[q]
             m = self.from_ref @ s.to_ref
-            if _near_identity(m):
-                self.cache[q] = (s.gray, s.rgb)
-            else:
-                both = cv2.warpPerspective(s.rgbg(), m, (self.an.mw, self.an.mh),
-                                           flags=cv2.INTER_LINEAR,
-                                           borderMode=cv2.BORDER_REPLICATE)
-                self.cache[q] = (cv2.extractChannel(both, 3),
-                                 cv2.cvtColor(both, cv2.COLOR_RGBA2RGB))
+            self.cache[q] = s.warped(None if _near_identity(m) else m,
+                                     (self.an.mw, self.an.mh))
         return self.cache[q]
 
 
