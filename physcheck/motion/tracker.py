@@ -501,6 +501,8 @@ class EntityTracker:
         half_h = (last_box[3] - last_box[1]) / 2
         found = None
         from_ref = np.linalg.inv(to_ref)
+        # where it was last seen and where its motion since would have taken it, in this frame
+        seen_at = apply_h(from_ref, tr.last_xy_ref())[0]
         by_motion = apply_h(from_ref, tr.last_xy_ref()
                             + tr.velocity_ref() * (t_s - tr.last_seen_t))[0]
         step = float(np.hypot(*(by_motion - np.array(tr.cur_xy))))
@@ -524,8 +526,7 @@ class EntityTracker:
                 found = self._template_search(tr, gray, pred, size)
             if found is None and not tr.seen_near_border and not fast:
                 # a body that stopped dead is where it was last seen, not where it was heading
-                last = apply_h(np.linalg.inv(to_ref), tr.last_xy_ref())[0]
-                found = self._template_search(tr, gray, last, size)
+                found = self._template_search(tr, gray, seen_at, size)
         i_last = tr.seen_idx()[-1]
         if found is not None and tr.state.count(ObsState.MOVING) < _MIN_MOVING_TO_HOLD:
             # a blob seen moving once or twice (a flicker of the mask at an edge of the
@@ -544,7 +545,6 @@ class EntityTracker:
         # behind (or merged with) another body where it was heading, or where it was last
         # seen: a body falling fast onto a floor where another rests is 'heading' through
         # the floor, but it is in that body's silhouette
-        seen_at = apply_h(from_ref, tr.last_xy_ref())[0]
         seen_box = (float(seen_at[0]) - half_w, float(seen_at[1]) - half_h,
                     float(seen_at[0]) + half_w, float(seen_at[1]) + half_h)
         for bi, b in enumerate(blobs):
