@@ -53,13 +53,12 @@ class MorphCheck:
             # a rigid body's size is steady most of the time; a swing is an episode on top of
             # that, not a silhouette that never holds still (people, liquids, smoke)
             elong = tr.track.elongation[ks]
-            if (np.mean(np.abs(size / np.median(size) - 1.0) < 0.15) < 0.65
-                    or np.mean(np.abs(elong / np.median(elong) - 1.0) < 0.25) < 0.7):
+            same = np.abs(elong / np.median(elong) - 1.0) < 0.25
+            if np.mean(np.abs(size / np.median(size) - 1.0) < 0.15) < 0.65 or np.mean(same) < 0.7:
                 continue
             # a silhouette stretched far beyond the body's usual shape is merged with
             # something (a neighbour, a shadow, a patch of background): its size is not the
             # body's. A body that grows or shrinks keeps its shape
-            same = np.abs(elong / np.median(elong) - 1.0) < 0.25
             t, size = t[same], size[same]
             ks = ks[same]
             # median of 5: a real change of shape lasts; a mask glitch (a frame or two of the
