@@ -13,7 +13,7 @@ from physcheck.motion.analyzer import MotionAnalyzer, _is_shadow
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob, find_blobs, median_stack
 from physcheck.motion.tracker import ClosedTrack, EntityTracker, _own_color
-from physcheck.motion.types import ObsState
+from physcheck.motion.types import EntityTrack, ObsState
 
 W, H, FPS = 480, 270, 30.0
 
@@ -73,6 +73,18 @@ def _render(bg: np.ndarray, xy: tuple[float, float] | None, r: float = 11.0) -> 
         cv2.circle(im, (round(xy[0] * 16), round(xy[1] * 16)), round(r * 16), (230, 40, 40),
                    -1, cv2.LINE_AA, shift=4)
     return im
+
+
+def _one_ball_across(frame: Callable[[float, float], np.ndarray]
+                     ) -> tuple[EntityTrack, np.ndarray, np.ndarray]:
+    """Run the analyzer on ``frame(x, y)`` for a ball crossing at 200 px/s along y = 130
+    for 40 frames; there must be one track. Returns it, its sightings in motion (bool) and
+    the true centres per frame."""
+    truth = np.array([(60 + 200 * t, 130.0) for t in np.arange(40) / FPS])
+    ts = _run([frame(*p) for p in truth])
+    assert len(ts.tracks) == 1
+    tr = ts.tracks[0]
+    return tr, tr.state == ObsState.MOVING, truth
 
 
 def _run(frames: list[np.ndarray]) -> tuple:
@@ -782,11 +794,7 @@ def test_a_ball_half_as_bright_as_the_wall_is_found_whole_by_its_colour() -> Non
         im[top > 0] = (60, 178, 45)  # grey level 127.5, as the wall
         return im
 
-    truth = [(60 + 200 * t, 130.0) for t in np.arange(40) / FPS]
-    ts = _run([frame(*p) for p in truth])
-    assert len(ts.tracks) == 1
-    tr = ts.tracks[0]
-    seen = tr.state == ObsState.MOVING
+    tr, seen, _ = _one_ball_across(frame)
     heights = tr.bbox_px[seen, 3] - tr.bbox_px[seen, 1]
     assert np.median(heights) > 1.6 * r
     err = np.abs(tr.xy_px[seen, 1] - 130.0)
@@ -903,13 +911,9 @@ def test_a_ball_as_bright_as_the_wall_is_found_by_its_colour_alone() -> None:
                    cv2.LINE_AA, shift=4)  # grey level 127.5
         return im
 
-    truth = [(60 + 200 * t, 130.0) for t in np.arange(40) / FPS]
-    ts = _run([frame(*p) for p in truth])
-    assert len(ts.tracks) == 1
-    tr = ts.tracks[0]
-    seen = tr.state == ObsState.MOVING
+    tr, seen, truth = _one_ball_across(frame)
     assert seen.sum() >= 30
-    assert np.median(np.abs(tr.xy_px[seen, 0] - np.array(truth)[tr.frames[seen], 0])) < 1.5
+    assert np.median(np.abs(tr.xy_px[seen, 0] - truth[tr.frames[seen], 0])) < 1.5
 
 
 def test_a_ball_seen_fading_as_it_vanishes_is_not_held_by_that_ghost() -> None:
