@@ -656,6 +656,24 @@ def test_a_bounce_above_where_a_bigger_ball_bounced_is_off_a_floor() -> None:
     assert of_type(findings, "impulse") == []
 
 
+def test_a_silhouette_cut_by_the_frame_edge_says_nothing_of_the_floor() -> None:
+    """After its bounce the ball rolls towards the camera (lower in the image, larger) and
+    out at the frame's bottom edge. Cut by the edge, its silhouette shrinks back to the size
+    it had at the bounce, with its bottom at the edge: taken for the body, it would put
+    the floor at the bounce's depth 100 px below the bounce, a reversal off nothing."""
+    path, hit = bounce(0.6)
+    last = path[-1]
+    grow = np.linspace(1.0, 1.6, 11)[1:]
+    near = np.c_[last[0] + 8.0 * np.arange(1, 11), last[1] + 9.0 * np.arange(1, 11)]
+    cut = np.full(10, BODY)
+    edge = np.c_[near[-1, 0] + 8.0 * np.arange(1, 11), np.full(10, FRAME[1] - 0.5 - BODY / 2)]
+    ball = make_track(1, np.vstack([path, near, edge]),
+                      sizes=np.r_[np.full(len(path), BODY), grow * BODY, cut], noise=0.0)
+    # (the roll starting where the flight ends is a velocity change of its own)
+    assert [f for f in of_type(run_check("impulse", ball), "impulse")
+            if overlaps(f, hit, hit)] == []
+
+
 # --- teleport -------------------------------------------------------------------------------
 
 

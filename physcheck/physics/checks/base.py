@@ -9,7 +9,13 @@ import numpy as np
 from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding
-from physcheck.physics.kinematics import SupportRef, Trajectories, Trajectory, size_near
+from physcheck.physics.kinematics import (
+    SupportRef,
+    Trajectories,
+    Trajectory,
+    border_mask,
+    size_near,
+)
 
 
 class Check(Protocol):
@@ -108,13 +114,16 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     track indices ``skip0..skip1`` (wherever it went, a floor at its depth is at least that
     low)."""
     t_skip = tr.track.t_s[max(skip0, 0):max(skip1 + 1, 0)]
+    # a silhouette cut by the frame's edge is smaller than the body, which would put it
+    # farther away, where the floor is higher in the image: those sightings say nothing
+    ks = np.flatnonzero(tr.reliable & (tr.track.state == ObsState.MOVING))
+    ks = ks[~border_mask(traj.tracks, tr.track, 2.0 / max(traj.tracks.frame_size), ks,
+                         shake=True)]
     # sizes as the judged moment's: the median of the nearest five (a silhouette's size
     # is noisy by a few per cent)
     own = [SupportRef(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]),
                       size_near(tr, int(k)), tr.entity)
-           for k in np.flatnonzero(tr.reliable)
-           if not skip0 <= k <= skip1 and np.isfinite(tr.size_px[k])
-           and tr.track.state[k] == ObsState.MOVING]
+           for k in ks if not skip0 <= k <= skip1 and np.isfinite(tr.size_px[k])]
     # the shot's supports of this body at the moments skipped are the moment judged
     shot = [r for r in traj.support_refs.get(tr.track.shot, [])
             if (r.entity != tr.entity and others)
