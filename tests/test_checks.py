@@ -1995,6 +1995,19 @@ def test_morph_in_flight_confidence_is_the_size_change_depth_leaves_unexplained(
     assert "acceleration changes by 1.15x" in partly[0].message
 
 
+def test_morph_when_the_fall_slows_where_the_body_looks_larger() -> None:
+    """A 1.5x growth in flight while the fall's acceleration drops to 0.85x: coming nearer
+    would have made it fall faster in the image, not slower. Depth explains none of the
+    growth, however much the two halves' accelerations differ."""
+    k = np.arange(40)
+    sizes = BODY * np.clip(1 + 0.5 * (k - 15) / 9, 1.0, 1.5)
+    found = of_type(run_check("morph", make_track(
+        1, _fall_with_late_accel(40, 20, 0.85), sizes=sizes)), "morph")
+    assert len(found) == 1
+    assert 0.75 < found[0].evidence["fall_accel_ratio"] < 0.95
+    assert score_findings(found, Config()).verdict == "fail"
+
+
 def _bounce_then(acc_after: float, n: int = 50) -> tuple[np.ndarray, int]:
     """Thrown, bounces off the floor (restitution 0.8), then falls at ``acc_after`` x G in
     its next flight; also the contact frame."""

@@ -129,7 +129,8 @@ class MorphCheck:
                 acc.append(2 * float(np.polyfit(t[sl] - t[sl][0], y[sl], 2)[0]))
             if len(acc) < 2 or min(acc) <= 0:
                 continue
-            r_acc = max(acc) / min(acc)
+            # the fall's acceleration where the body looked larger, over where smaller
+            r_acc = acc[1] / acc[0] if s1 > s0 else acc[0] / acc[1]
             depth = _not_depth(r_size, r_acc, config)
             if depth is None:
                 continue
@@ -147,7 +148,7 @@ class MorphCheck:
                 message=(f"entity {tr.entity} changes size by {r_size:.2f}x in free flight "
                          f"between {t0:.2f} s and {t1:.2f} s while its fall's acceleration "
                          f"changes by {r_acc:.2f}x: moving nearer or farther would change "
-                         f"both alike"),
+                         f"both alike, in the same direction"),
             )
         return None
 
@@ -179,7 +180,7 @@ class MorphCheck:
                 continue
             r_size = max(sa, sb) / max(min(sa, sb), 1e-6)
             aa, ab = fa.accel_px_s2[1], fb.accel_px_s2[1]
-            r_acc = max(aa, ab) / min(aa, ab)
+            r_acc = ab / aa if sb > sa else aa / ab
             depth = _not_depth(r_size, r_acc, config)
             if depth is None:
                 continue
@@ -198,7 +199,7 @@ class MorphCheck:
                 message=(f"entity {tr.entity} is {r_size:.2f}x {change} in its flight after "
                          f"the bounce at {between[0].t_s:.2f} s than in the flight before it, "
                          f"while its fall's acceleration changes by {r_acc:.2f}x: moving "
-                         f"nearer or farther would change both alike"),
+                         f"nearer or farther would change both alike, in the same direction"),
             )
         return None
 
@@ -219,18 +220,21 @@ def _fall_samples(tr: Trajectory, f: Flight, g: float, ok: np.ndarray,
 
 
 def _not_depth(r_size: float, r_acc: float, config: Config) -> tuple[float, float] | None:
-    """For a size ratio ``r_size`` and a fall's acceleration ratio ``r_acc`` (both >= 1):
-    the log size change that depth leaves unexplained and its threshold, or None when the
-    size changed less than the morph ratio or depth may explain it.
+    """For a size ratio ``r_size`` (>= 1) and the fall's acceleration where the body looked
+    larger over where it looked smaller, ``r_acc``: the log size change that depth leaves
+    unexplained and its threshold, or None when the size changed less than the morph ratio
+    or depth may explain it.
 
-    Depth scales the size and the fall's acceleration in the image alike; a fall that changed
-    by more than _DEPTH_SHARE of the size change (in log terms) may be depth. Whatever the
-    fall did change may be depth too, so the unexplained part is log r_size - log r_acc; its
-    threshold is where both tests hold with equality.
+    Depth scales the size and the fall's acceleration in the image alike, in the same
+    direction; a fall that grew by more than _DEPTH_SHARE of the size change (in log terms)
+    may be depth. Whatever the fall did grow may be depth too, so the unexplained part is
+    log r_size - log r_acc; a fall that slowed where the body looked larger explains none
+    of it. The threshold is where both tests hold with equality.
     """
-    if r_size < config.morph_size_ratio or np.log(r_acc) > _DEPTH_SHARE * np.log(r_size):
+    explained = max(float(np.log(r_acc)), 0.0)
+    if r_size < config.morph_size_ratio or explained > _DEPTH_SHARE * np.log(r_size):
         return None
-    return (float(np.log(r_size) - np.log(r_acc)),
+    return (float(np.log(r_size)) - explained,
             (1 - _DEPTH_SHARE) * float(np.log(config.morph_size_ratio)))
 
 
