@@ -936,26 +936,3 @@ def test_a_ball_seen_fading_as_it_vanishes_is_not_held_by_that_ghost() -> None:
     tr = ts.tracks[0]
     assert tr.end_reason == "vanished"
     assert int(tr.frames[np.flatnonzero(tr.seen)[-1]]) <= 30
-
-
-def test_a_small_body_come_into_view_on_a_strong_edge_appeared() -> None:
-    """A far ball (8 px) comes into view just above the horizon, a step of 90 grey levels
-    it shares its patch with. The patch now and a background step before correlate through
-    the horizon alone: the ball was not resting there, for its silhouette then looked like
-    the wall, not like the ball."""
-    tracker = _tracker(template_min_ncc=0.75)
-    tracker.first_frame, tracker.first_t = 0, 0.0
-    earlier = np.full((180, 320), 200, np.uint8)
-    earlier[:90] = 110
-    gray = earlier.copy()
-    mask = np.zeros_like(gray)
-    cv2.circle(mask, (160, 86), 4, 1, -1)
-    gray[mask > 0] = 90
-    ys, xs = np.nonzero(mask)
-    ball = Blob(cx=float(xs.mean()), cy=float(ys.mean()), x0=int(xs.min()), y0=int(ys.min()),
-                x1=int(xs.max()) + 1, y1=int(ys.max()) + 1, area=float(mask.sum()),
-                elongation=1.0)
-    assert tracker._start_reason(30, 1.0, ball, gray, earlier, (mask, 12.0)) == "appeared"
-    # the same ball resting there a step before started moving
-    assert tracker._start_reason(30, 1.0, ball, gray, gray.copy(), (mask, 12.0)) \
-        == "started_moving"

@@ -344,20 +344,13 @@ class MotionAnalyzer:
             blobs = _body_silhouettes(blobs, mask, thr, cur.rgb, bg_rgb,
                                       self.min_area, self.max_area)
         earlier = None
-        # pixel by pixel, a frame compares with an earlier one only where the camera stood
-        # still between them: a warp's misregistration on texture exceeds the threshold
-        fg = None
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
             m = from_ref @ e.to_ref
-            if _near_identity(m):
-                earlier, fg = e.gray, (mask, thr)
-            else:
-                earlier = cv2.warpPerspective(e.gray, m, (self.mw, self.mh),
-                                              borderMode=cv2.BORDER_REPLICATE)
+            earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
+                e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier,
-                            lambda box, t_last: self._still_there(pos, box, t_last, thr, thr_c),
-                            fg)
+                            lambda box, t_last: self._still_there(pos, box, t_last, thr, thr_c))
         # drop frames no longer needed as past samples
         while self.buf and self.buf[0].index < self.next_to_process - self.delay - 1:
             self.buf.popleft()

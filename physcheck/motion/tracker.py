@@ -215,12 +215,9 @@ class EntityTracker:
         to_ref: np.ndarray,
         earlier_gray: np.ndarray | None,
         rest_probe: RestProbe | None = None,
-        fg: tuple[np.ndarray, float] | None = None,
     ) -> None:
         """Advance by one frame. ``earlier_gray`` is a frame ~0.25 s before, warped to this one;
-        ``rest_probe`` looks at this frame for bodies lost this frame (see :meth:`_close`);
-        ``fg`` is this frame's foreground mask and the grey threshold that made it, where
-        ``earlier_gray`` is registered with this frame to the pixel (a still camera)."""
+        ``rest_probe`` looks at this frame for bodies lost this frame (see :meth:`_close`)."""
         if self.first_frame is None:
             self.first_frame = frame
             self.first_t = t_s
@@ -267,7 +264,7 @@ class EntityTracker:
         for bi, b in enumerate(blobs):
             if bi in blob_owner:
                 continue
-            reason = self._start_reason(frame, t_s, b, gray, earlier_gray, fg)
+            reason = self._start_reason(frame, t_s, b, gray, earlier_gray)
             tr = _Track(id=self.next_id, first_frame=frame, start_reason=reason)
             self.next_id += 1
             self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
@@ -619,8 +616,7 @@ class EntityTracker:
         return (x0 + loc[0] - offset[0], y0 + loc[1] - offset[1])
 
     def _start_reason(self, frame: int, t_s: float, b: Blob, gray: np.ndarray,
-                      earlier_gray: np.ndarray | None,
-                      fg: tuple[np.ndarray, float] | None = None) -> str:
+                      earlier_gray: np.ndarray | None) -> str:
         if frame == self.first_frame or t_s - self.first_t <= _SHOT_EDGE_S:
             # the background has no past yet at a shot's start: a body can take a few frames
             # to stand out, which is not appearing
@@ -649,7 +645,7 @@ class EntityTracker:
             e = earlier_gray[y0:y1, x0:x1].astype(np.float32)
             if a.size >= 16 and a.std() > 3 and e.std() > 3:
                 ncc = float(((a - a.mean()) * (e - e.mean())).mean() / (a.std() * e.std()))
-                if ncc > self.template_min_ncc and _looked_so_before(b, gray, earlier_gray, fg):
+                if ncc > self.template_min_ncc:
                     return "started_moving"
         return "appeared"
 
@@ -745,20 +741,3 @@ _OWN_DIFF = 30
 """Levels (0-255) by which a pixel in the middle of the body differs from the colour around
 it in some channel to count as the body's (compression noise and a background's own texture
 stay within it, mostly)."""
-
-
-def _looked_so_before(b: Blob, gray: np.ndarray, earlier_gray: np.ndarray,
-                      fg: tuple[np.ndarray, float] | None) -> bool:
-    """Most (half) of the blob's silhouette was as it is now, within the foreground's grey
-    threshold, a background step before: the body was there. The patches' correlation
-    alone also holds for a small body that came into view on a strong edge of the scenery
-    (a horizon, a table's edge), which both patches share. True without ``fg``."""
-    if fg is None:
-        return True
-    mask, thr = fg
-    sl = (slice(b.y0, b.y1), slice(b.x0, b.x1))
-    inside = mask[sl].astype(bool)
-    if not inside.any():
-        return True
-    d = np.abs(gray[sl].astype(np.float32) - earlier_gray[sl].astype(np.float32))[inside]
-    return bool(np.mean(d <= thr) >= 0.5)
