@@ -610,6 +610,28 @@ def test_landing_and_resting_is_not_hover() -> None:
     assert run_check("hover", make_track(1, path)) == []
 
 
+def test_a_bounce_merged_with_its_shadow_does_not_lower_the_floor() -> None:
+    """At the impact the ball's silhouette is one with its shadow: its box reaches 1.5 body
+    sizes below the ball. Taken for the ball's bottom, that would put the floor there, and
+    the ball resting on the real floor after its next landing would 'hover' above it."""
+    y0, vy, floor_y = 400.0, -300.0, FLOOR - BODY / 2
+    tc = (-vy + math.sqrt(vy * vy + 2 * G * (floor_y - y0))) / G
+    v_out = -0.6 * (vy + G * tc)
+    land = tc + 2 * abs(v_out) / G
+    t = times(110)
+    d = t - tc
+    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
+                 np.minimum(floor_y + v_out * d + 0.5 * G * d * d, floor_y))
+    y[t >= land] = floor_y
+    ball = make_track(1, np.c_[200 + 120 * np.minimum(t, land), y], noise=0.0)
+    hit = round(tc * FPS)
+    box, area = ball.bbox_px.copy(), ball.area_px.copy()
+    box[hit, 3] += 1.5 * BODY
+    area[hit] *= 1.8
+    merged = dataclasses.replace(ball, bbox_px=box, area_px=area)
+    assert run_check("hover", merged) == []
+
+
 def test_a_far_body_resting_higher_in_the_image_is_not_hover() -> None:
     """A perspective floor: a body twice as far from the camera looks half as big, falls half
     as many px/s^2 and lands higher in the image than a near one. Resting where it landed is

@@ -683,9 +683,12 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         partners = []
         for kw in sorted(range(max(kk - w, 0), min(kk + w, k - 1) + 1), key=lambda j: abs(j - kk)):
             partners += [p for p in partners_at(tracks, track, kw, reach) if p not in partners]
-        # the impact lies between samples: the lowest bottom of the neighbouring frames
+        # the impact lies between samples: the lowest bottom of the neighbouring frames,
+        # of the silhouettes that are the body's (one merged with its shadow at the impact
+        # reaches the shadow's far edge) where there are any
         lo = max(kk - 1, 0)
-        near = track.bbox_px[lo:kk + 2, 3][seen[lo:kk + 2]]
+        whole = reliable[lo:kk + 2] if reliable[lo:kk + 2].any() else seen[lo:kk + 2]
+        near = track.bbox_px[lo:kk + 2, 3][whole]
         bottom = float(np.nanmax(near)) if np.isfinite(near).any() else float("nan")
         kind = _classify(before, after, partners,
                          near_border(tracks, track, kk, config.border_margin_frac), body)
