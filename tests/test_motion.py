@@ -843,6 +843,22 @@ def test_a_slow_shadow_with_its_trail_in_the_background_is_a_shadow(seed: int) -
 
 
 @pytest.mark.parametrize("seed", range(3))
+def test_a_slow_shadow_in_a_mask_grown_by_its_soft_edge_is_a_shadow(seed: int) -> None:
+    """The same creeping shadow, its mask grown by two pixels of soft edge all round (as
+    closing and a penumbra make it): a third of the blob is floor barely dimmed. The grey
+    levels' first look must leave it to the rule for thin shadows (60 % dimmed alike), not
+    rule it out at the 75 % that a solid shadow meets."""
+    floor = _floor(seed)
+    cur = _dimmed(floor, (82, 60), 0.5)
+    samples = [_dimmed(floor, (72, 60), 0.7)] * 3 + [_dimmed(floor, (20, 20), 0.7)] * 2
+    bg = median_stack(samples)
+    diff = cv2.absdiff(cv2.cvtColor(cur, cv2.COLOR_RGB2GRAY), cv2.cvtColor(bg, cv2.COLOR_RGB2GRAY))
+    mask = cv2.morphologyEx((diff > 12).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3)))
+    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+    assert _lighting_blob(cur, samples, mask) == [True]
+
+
+@pytest.mark.parametrize("seed", range(3))
 def test_a_pale_ball_lit_from_above_on_a_floor_of_its_hue_is_not_a_shadow(seed: int) -> None:
     """Its lit top is brighter than the floor and its underside darker, every channel alike,
     as where a shadow moved on; but no background sample saw the floor that bright."""

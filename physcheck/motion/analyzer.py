@@ -688,7 +688,7 @@ def _is_shadow(b: Blob, mask: np.ndarray, gray: np.ndarray, bg_gray: np.ndarray,
     g_ratio = gray[sl][inside] / np.maximum(g_bg, 1.0)
     g_back = (g_ratio > 1 / _SHADOW_MAX) & (g_ratio < 1 / _SHADOW_MIN)
     g_dark = (g_ratio > _SHADOW_MIN) & (g_ratio < _SHADOW_MAX)
-    if g_dark.sum() < _SHADOW_FRAC * max(n - int(g_back.sum()), 1):
+    if g_dark.sum() < _SHADOW_FRAC_THIN * max(n - int(g_back.sum()), 1):
         return False
     bg = bg_rgb[sl].astype(np.float32)[inside]
     cur = rgb[sl].astype(np.float32)[inside]
