@@ -915,6 +915,24 @@ def test_bounce_on_the_ground_is_not_impulse() -> None:
 # --- energy gain ----------------------------------------------------------------------------
 
 
+def test_energy_gain_off_a_body_at_rest() -> None:
+    """A ball lands on a box lying on the floor and leaves it 1.3x faster than it came. A
+    body that stands still does no work: the gain is energy from nowhere. Struck by a paddle
+    coming up at 400 px/s, the same rebound is the paddle's doing."""
+    path, hit = bounce(1.3)
+    n = len(path)
+    under = np.tile([path[hit, 0], FLOOR + BODY / 2], (n, 1))
+    box = make_track(2, under, state=np.full(n, ObsState.STILL))
+    found = of_type(run_check("energy_gain", make_track(1, path), box), "energy_gain")
+    assert len(found) == 1 and found[0].frames[0] < hit < found[0].frames[1]
+    assert found[0].evidence["partner_speed_px_s"] < 20
+    assert "leaves entity 2" in found[0].message
+    t = times(n)
+    under[:, 1] -= 400 * np.clip(t - t[hit] + 0.1, 0, 0.2)
+    paddle = make_track(2, under)
+    assert run_check("energy_gain", make_track(1, path), paddle) == []
+
+
 def test_a_glitch_at_the_apex_of_a_throw_is_no_bounce_to_gain_energy_at() -> None:
     """A throw as tracked in a rendered clip: its silhouette is off by a few pixels for a
     frame at the apex, and the break there reads as a floor contact between two flights,

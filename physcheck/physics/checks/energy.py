@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
+from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import NEAR_CONTACT_S, judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Flight, Trajectories, Trajectory
+from physcheck.physics.kinematics import Contact, Flight, Trajectories, Trajectory
 
 
 def _apex_y(f: Flight) -> float | None:
@@ -72,12 +73,31 @@ def _pushed_rise(tr: Trajectory, k: int, t_s: float) -> Flight | None:
     return after
 
 
+def _partner_speed(traj: Trajectories, c: Contact) -> float | None:
+    """How fast the body that touched another at contact ``c`` moved within
+    NEAR_CONTACT_S of it, at most (px/s): 0 where it was seen at rest only; None where its
+    motion was never measured."""
+    if c.partner is None:
+        return None
+    try:
+        p = traj.by_entity(c.partner)
+    except KeyError:
+        return None
+    near = np.abs(p.track.t_s - c.t_s) <= NEAR_CONTACT_S
+    v = p.v_px_s[near]
+    v = v[np.isfinite(v).all(axis=1)]
+    if len(v):
+        return float(np.hypot(v[:, 0], v[:, 1]).max())
+    return 0.0 if (p.track.state[near] == ObsState.STILL).any() else None
+
+
 class EnergyGainCheck:
     """Restitution above 1 at a support: rebound speed or height exceeds the impact's.
 
     Heights are compared when both apexes are seen (robust to timing), else speeds at the
-    contact from the parabolas on either side. Bounces off hands or other bodies are skipped:
-    those can add energy. A body pushed up out of a bounce (see :func:`_pushed_rise`) is
+    contact from the parabolas on either side. Off another body (a hand, a box, a ball) the
+    whole speeds are compared, less twice the fastest that body moved around the contact:
+    a body at rest does no work, and one coming at the ball at v adds at most 2 v. A body pushed up out of a bounce (see :func:`_pushed_rise`) is
     judged by the speed its rebound height needs, sqrt(2 g h), against its impact speed.
     """
 
@@ -90,7 +110,11 @@ class EnergyGainCheck:
             if not judged(tr, traj):
                 continue
             for c in tr.contacts:
-                if c.kind != "floor":
+                # off another body: a body that stood still does no work on it, and one
+                # moving at v can add at most 2 v to the speed it leaves with (a wall
+                # coming at it); anything more is energy from nowhere
+                vp = _partner_speed(traj, c) if c.kind == "body" else 0.0
+                if c.kind not in ("floor", "body") or vp is None:
                     continue
                 # the flights on either side end / start within a moment of the contact (in
                 # time, not frames: at 60 fps the fits stay more frames clear of the impact)
@@ -99,7 +123,7 @@ class EnergyGainCheck:
                 after = next((f for f in tr.flights
                               if f.i0 - c.index >= 0 and f.t0_s - c.t_s <= NEAR_CONTACT_S), None)
                 pushed = None
-                if after is None and before is not None:
+                if after is None and before is not None and c.kind == "floor":
                     # pushed up out of the bounce: the rise is no free flight until a break
                     # that nothing explains; the flight after it still shows how high it went
                     pushed = _pushed_rise(tr, c.index, c.t_s)
@@ -115,7 +139,15 @@ class EnergyGainCheck:
                     continue
                 ev = {"speed_in_px_s": float(abs(vin[1]))}
                 ya, yb = _apex_y(before), _apex_y(after)
-                if pushed is None:
+                if c.kind == "body":
+                    # the contact's direction is unknown: whole speeds, not their heights
+                    vout = after.velocity_at(t_hit)
+                    s_in, s_out = float(np.hypot(*vin)), float(np.hypot(*vout))
+                    ratio = (s_out - 2.0 * vp) / max(s_in, 1e-6)
+                    ev = {"speed_in_px_s": s_in, "speed_out_px_s": s_out,
+                          "partner_speed_px_s": vp, "restitution_speed": ratio}
+                    ya = None
+                elif pushed is None:
                     vout = after.velocity_at(t_hit)
                     if vout[1] >= 0:
                         continue  # not a bounce off a support
@@ -154,6 +186,9 @@ class EnergyGainCheck:
                 t0, t1 = before.t0_s, after.t1_s
                 what = (f"rebounds {ev['rebound_px'] / ev['drop_px']:.2f}x as high as it fell"
                         if "drop_px" in ev else
+                        f"leaves entity {c.partner} {ev['speed_out_px_s'] / s_in:.2f}x faster "
+                        f"than it arrived, while that body moved at {vp:.0f} px/s at most"
+                        if c.kind == "body" else
                         f"rises {ev['rebound_px']:.0f} px after it, as high as {ratio:.2f}x its "
                         "impact speed would carry it" if pushed is not None else
                         f"leaves the bounce {ratio:.2f}x faster than it arrived")
