@@ -97,8 +97,9 @@ class EnergyGainCheck:
     Heights are compared when both apexes are seen (robust to timing), else speeds at the
     contact from the parabolas on either side. Off another body (a hand, a box, a ball) the
     whole speeds are compared, less twice the fastest that body moved around the contact:
-    a body at rest does no work, and one coming at the ball at v adds at most 2 v. A body pushed up out of a bounce (see :func:`_pushed_rise`) is
-    judged by the speed its rebound height needs, sqrt(2 g h), against its impact speed.
+    a body at rest does no work, and one coming at the ball at v adds at most 2 v. A body
+    pushed up out of a bounce (see :func:`_pushed_rise`) is judged by the speed its rebound
+    height needs, sqrt(2 g h), against its impact speed.
     """
 
     name = "energy_gain"
