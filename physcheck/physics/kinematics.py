@@ -356,6 +356,13 @@ def _background_shake(tracks: TrackSet, frames: np.ndarray) -> np.ndarray:
     return out
 
 
+def cut_by_frame_edge(tracks: TrackSet, track: EntityTrack, ks: np.ndarray) -> np.ndarray:
+    """For track indices ``ks``: the silhouette may be cut by the frame's edge, so its size
+    and bottom are not the body's: its box within 2 px of the edge, plus how far the camera
+    moved within the background window (see :func:`border_mask`)."""
+    return border_mask(tracks, track, 2.0 / max(tracks.frame_size), ks, shake=True)
+
+
 def near_border(tracks: TrackSet, track: EntityTrack, k: int, margin_frac: float) -> bool:
     """The body's box at track index k is within the border margin of the frame (image coords)."""
     return bool(border_mask(tracks, track, margin_frac, np.array([k]))[0])
@@ -687,8 +694,8 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         # of the silhouettes that are the body's (one merged with its shadow at the impact
         # reaches the shadow's far edge) where there are any
         lo = max(kk - 1, 0)
-        whole = reliable[lo:kk + 2] if reliable[lo:kk + 2].any() else seen[lo:kk + 2]
-        near = track.bbox_px[lo:kk + 2, 3][whole]
+        own = reliable[lo:kk + 2] if reliable[lo:kk + 2].any() else seen[lo:kk + 2]
+        near = track.bbox_px[lo:kk + 2, 3][own]
         bottom = float(np.nanmax(near)) if np.isfinite(near).any() else float("nan")
         kind = _classify(before, after, partners,
                          near_border(tracks, track, kk, config.border_margin_frac), body)

@@ -13,7 +13,7 @@ from physcheck.physics.kinematics import (
     SupportRef,
     Trajectories,
     Trajectory,
-    border_mask,
+    cut_by_frame_edge,
     size_near,
 )
 
@@ -117,8 +117,7 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     # a silhouette cut by the frame's edge is smaller than the body, which would put it
     # farther away, where the floor is higher in the image: those sightings say nothing
     ks = np.flatnonzero(tr.reliable & (tr.track.state == ObsState.MOVING))
-    ks = ks[~border_mask(traj.tracks, tr.track, 2.0 / max(traj.tracks.frame_size), ks,
-                         shake=True)]
+    ks = ks[~cut_by_frame_edge(traj.tracks, tr.track, ks)]
     # sizes as the judged moment's: the median of the nearest five (a silhouette's size
     # is noisy by a few per cent)
     own = [SupportRef(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]),

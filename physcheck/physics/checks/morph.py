@@ -13,7 +13,7 @@ from physcheck.physics.kinematics import (
     Flight,
     Trajectories,
     Trajectory,
-    border_mask,
+    cut_by_frame_edge,
     in_background,
     partners_at,
 )
@@ -246,13 +246,12 @@ def measurable(tr: Trajectory, traj: Trajectories, config: Config, *,
     one's track lost or holding a scrap of it). With ``still_background``, also not where the
     median background holds part of the body (:func:`in_background`: the silhouette's size
     is then not the body's)."""
-    long_side = max(traj.tracks.frame_size)
     gap = config.contact_gap_frac * tr.body_size_px + 2
     t = tr.track.t_s
     touched = t[[k for k in np.flatnonzero(tr.seen)
                  if partners_at(traj.tracks, tr.track, int(k), gap)]]
     moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
-    moving = moving[~border_mask(traj.tracks, tr.track, 2.0 / long_side, moving, shake=True)]
+    moving = moving[~cut_by_frame_edge(traj.tracks, tr.track, moving)]
     if still_background:
         moving = moving[~in_background(tr.track.t_s, tr.track.xy_px, tr.body_size_px, moving)]
     if len(touched):
