@@ -369,14 +369,16 @@ def _square_clip(kind: str, n: int = 90, stop: int = 40) -> list[np.ndarray]:
     return frames
 
 
-@pytest.mark.parametrize(("kind", "end"), [("vanish", "vanished"), ("rest", "stopped"),
+@pytest.mark.parametrize(("kind", "end"), [("vanish", "vanished"), ("rest", "shot_end"),
                                            ("end", "vanished")])
 def test_a_body_lost_where_it_still_is_stopped_there(kind: str, end: str) -> None:
     """The median background takes in a body that comes to rest, and its look from its last
-    motion no longer matches when it turned as it settled (a box landing on another face):
-    the tracker loses it. Where something now is that was not there before the body came,
-    it stopped; where the place is as it was before, it vanished. A body gone in the last
-    frames of a shot is judged when the shot ends."""
+    motion no longer matches when it turned as it settled (a box landing on another face).
+    Arriving, it looks as it will a moment later (the ghost test's tell): such a blob
+    continues the moving body, whose look at rest then holds it to the shot's end. Where
+    the place is as it was before, it vanished. A body gone in the last frames of a shot is
+    judged when the shot ends. (When the tracker does lose a body come to rest, the place
+    tells: see the next test.)"""
     ts = _run(_square_clip(kind))
     assert ts.tracks
     assert {t.end_reason for t in ts.tracks} == {end}
@@ -427,6 +429,33 @@ def test_a_ball_bouncing_through_the_same_place_a_background_step_apart_is_seen(
     (tr,) = [t for t in ts.tracks if len(t.frames) > 10]
     k = {int(f): j for j, f in enumerate(tr.frames)}
     assert all(tr.state[k[f]] == ObsState.MOVING for f in range(8, 20))
+
+
+def test_a_ball_that_stops_dead_in_mid_air_at_12_fps_is_one_body() -> None:
+    """At 12 fps a ball rising 14 px a frame stops dead in mid-air for eight frames (a
+    generator's hover), then falls. Its first frames at rest look as the frames a moment
+    later do, as an absence's would (the ghost test), and its look from its flight, over
+    another background, no longer fits well: it must still be one body throughout, not a
+    body lost in flight and another that appears from nowhere where it then falls."""
+    fps, r = 12.0, 9.0
+    bg = _background(7)
+    frames = []
+    for i in range(30):
+        if i < 4:
+            x, y = 100 + 9 * i, 200 - 14 * i
+        elif i < 12:
+            x, y = 136, 144
+        else:
+            d = (i - 11) / fps
+            x, y = 136 + 9 * (i - 11), 144 + 0.5 * 600 * d * d
+        frames.append(_render(bg, (x, y), r))
+    ma = MotionAnalyzer(Config(), (W, H), fps)
+    for i, im in enumerate(frames):
+        ma.push(i, i / fps, im, False)
+    ts = ma.finish()
+    (tr,) = ts.tracks
+    assert tr.frames[0] <= 1 and tr.frames[-1] >= 16
+    assert tr.seen[(tr.frames >= 4) & (tr.frames < 12)].all()
 
 
 def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:

@@ -332,17 +332,25 @@ class MotionAnalyzer:
                                            (cur.rgb, bg_rgb))
         blobs = find_blobs(mask, self.min_area, self.max_area)
         # the nearest samples in time come first in `picks`
+        ghosts: list[Blob] = []
         if blobs:
             grads = (_grad(cur.gray), _grad(bg))
             between = _Between(self, pos, picks[:2], from_ref)
-            blobs = [b for b in blobs
-                     if not _is_ghost(b, mask, cur.gray, samples[:2], thr, grads,
-                                      (cur.rgb, colors[:2], thr_c), between)]
+            kept: list[Blob] = []
+            for b in blobs:
+                (ghosts if _is_ghost(b, mask, cur.gray, samples[:2], thr, grads,
+                                     (cur.rgb, colors[:2], thr_c), between)
+                 else kept).append(b)
+            blobs = kept
         if blobs:
             blobs = [b for b in blobs
                      if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, colors, bg_rgb)]
             blobs = _body_silhouettes(blobs, mask, thr, cur.rgb, bg_rgb,
                                       self.min_area, self.max_area)
+        # an absence by the ghost test may be a body arriving where it then rests (it looks
+        # as it will a moment later): the tracker takes one only to continue a moving body
+        ghosts = [b for b in ghosts
+                  if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, colors, bg_rgb)]
         earlier = None
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
@@ -350,7 +358,8 @@ class MotionAnalyzer:
             earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
                 e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier,
-                            lambda box, t_last: self._still_there(pos, box, t_last, thr, thr_c))
+                            lambda box, t_last: self._still_there(pos, box, t_last, thr, thr_c),
+                            ghosts)
         # drop frames no longer needed as past samples
         while self.buf and self.buf[0].index < self.next_to_process - self.delay - 1:
             self.buf.popleft()

@@ -215,9 +215,15 @@ class EntityTracker:
         to_ref: np.ndarray,
         earlier_gray: np.ndarray | None,
         rest_probe: RestProbe | None = None,
+        ghosts: list[Blob] | None = None,
     ) -> None:
         """Advance by one frame. ``earlier_gray`` is a frame ~0.25 s before, warped to this one;
-        ``rest_probe`` looks at this frame for bodies lost this frame (see :meth:`_close`)."""
+        ``rest_probe`` looks at this frame for bodies lost this frame (see :meth:`_close`).
+
+        ``ghosts``: blobs the ghost test took for absences (the frame there looks as it does
+        a moment later). A body that comes to rest looks so too, arriving where it will
+        rest: a ghost continues a body seen moving in the previous frame, when no blob
+        does; it never starts a track."""
         if self.first_frame is None:
             self.first_frame = frame
             self.first_t = t_s
@@ -237,6 +243,19 @@ class EntityTracker:
             p_ref = tr.last_xy_ref() + tr.velocity_ref() * dt
             preds.append(apply_h(from_ref, p_ref)[0])
         assigned = self._assign(blobs, preds, t_s, gray)
+        if ghosts:
+            arriving = [ti for ti, tr in enumerate(self.live)
+                        if ti not in assigned and tr.cur_frame == frame - 1 and tr.state
+                        and tr.state[-1] == ObsState.MOVING]
+            for ti, gi in self._assign(ghosts, preds, t_s, gray, arriving).items():
+                # arriving where its motion takes it, whole: within a body size of where it
+                # was heading, its own size (a ghost farther off is where another body was)
+                g, size = ghosts[gi], self.live[ti].last_size()
+                off = float(np.hypot(g.cx - preds[ti][0], g.cy - preds[ti][1]))
+                if off <= max(size, 3.0) and 0.5 <= g.area / max(size * size, 1.0) <= 2.0:
+                    assigned[ti] = len(blobs) + gi
+            blobs = blobs + ghosts
+        n_found = len(blobs) - len(ghosts or [])
         blob_owner: dict[int, int] = {}
         for ti, bi in assigned.items():
             blob_owner[bi] = self.live[ti].id
@@ -261,7 +280,7 @@ class EntityTracker:
                 still_live.append(tr)
         self.live = still_live
         # new tracks
-        for bi, b in enumerate(blobs):
+        for bi, b in enumerate(blobs[:n_found]):
             if bi in blob_owner:
                 continue
             reason = self._start_reason(frame, t_s, b, gray, earlier_gray)
@@ -312,11 +331,14 @@ class EntityTracker:
 
     # ------------------------------------------------------------------ helpers
     def _assign(self, blobs: list[Blob], preds: list[np.ndarray], t_s: float,
-                gray: np.ndarray) -> dict[int, int]:
+                gray: np.ndarray, only: list[int] | None = None) -> dict[int, int]:
+        """Live track index -> blob index; ``only``: these live tracks, the others get none."""
         if not blobs or not self.live:
             return {}
         cost = np.full((len(self.live), len(blobs)), _BIG)
         for ti, tr in enumerate(self.live):
+            if only is not None and ti not in only:
+                continue
             size = tr.last_size()
             dt = max(t_s - tr.last_seen_t, 1e-3)
             speed_cur = float(np.linalg.norm(tr.velocity_ref()))
