@@ -104,6 +104,8 @@ class PermanenceCheck:
             return None  # went into / came out of another body (hand, cup, occluder)
         if _path_meets_body(tr, traj, ref, forward=kind == "vanish", gap=gap):
             return None  # its path leads into (or out of) another body a moment later/earlier
+        if kind == "appear" and _came_back(tr, traj, k, config):
+            return None  # a body that left the frame there a moment before, back in view
         f = int(tr.track.frames[k])
         t = float(tr.track.t_s[k])
         conf = margin_confidence(ratio, config.vanish_min_area_ratio, scale=0.7)
@@ -137,6 +139,31 @@ def _last_own_sighting(tr: Trajectory, moving: np.ndarray) -> int:
     off = float(np.linalg.norm(xy[k] - ahead))
     small = tr.track.area_px[k] < 0.5 * np.nanmedian(tr.track.area_px[moving])
     return j if small and off > tr.body_size_px else k
+
+
+def _came_back(tr: Trajectory, traj: Trajectories, k: int, config: Config) -> bool:
+    """Whether another body that leaves the frame, unseen at sighting ``k``, was seen within
+    ``max_missing_s`` before it, within two body sizes and the border margin of it (it
+    comes back through the margin it left by): the same body back in view (a ball that dropped
+    out at the bottom edge bounces back up; its first silhouette, its shadow carved off,
+    need not reach the edge)."""
+    t, xy = float(tr.track.t_s[k]), tr.track.xy_px[k]
+    for o in traj.tracks.tracks:
+        if o.id == tr.entity or o.shot != tr.track.shot or o.end_reason != "left_frame":
+            continue
+        seen = np.flatnonzero(o.seen & np.isfinite(o.xy_px).all(axis=1))
+        before = seen[o.t_s[seen] < t - 1e-6]
+        if not len(before) or np.any(np.abs(o.t_s[seen] - t) < 1e-6):
+            continue  # not seen before, or seen beside it then: another body
+        j = int(before[-1])
+        if t - float(o.t_s[j]) > config.max_missing_s:
+            continue
+        size = max(tr.body_size_px, float(np.sqrt(np.nanmedian(o.area_px[seen]))))
+        # it comes back through the border margin it left by
+        reach = 2.0 * size + config.border_margin_frac * max(traj.tracks.frame_size)
+        if float(np.linalg.norm(o.xy_px[j] - xy)) <= reach:
+            return True
+    return False
 
 
 _EXTRAPOLATE_S = 0.3
