@@ -18,7 +18,7 @@ import pytest
 from physcheck.config import Config
 from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
 from physcheck.physics.checks import CHECKS
-from physcheck.physics.checks.base import height_above_support
+from physcheck.physics.checks.base import floor_heights, height_above_support
 from physcheck.physics.checks.gravity import swings
 from physcheck.physics.finding import FINDING_TYPES, Finding, margin_confidence
 from physcheck.physics.kinematics import SupportRef, Trajectories, compute_kinematics
@@ -608,6 +608,27 @@ def test_hover_span_is_the_whole_stop(seed: int) -> None:
 def test_landing_and_resting_is_not_hover() -> None:
     path, _ = land_and_rest()
     assert run_check("hover", make_track(1, path)) == []
+
+
+def test_a_bounce_s_slack_reaches_the_next_whole_sighting() -> None:
+    """At 24 fps the two frames after a bounce's last clear sighting show the ball merged
+    with its shadow (no centre, no bottom): the impact falls anywhere before the next whole
+    sighting, three frames on, and the ball's fall over those frames is slack for how far
+    above the floor that last sighting was, not one frame's."""
+    fps = 24.0
+    path, _ = bounce(0.6)
+    t = np.arange(len(path)) / fps
+    traj = compute_kinematics(retimed(t, make_track(1, path)), Config(), 1.0)
+    tr = traj.items[0]
+    (c,) = [c for c in tr.contacts if c.kind == "floor"]
+    _, slack_clear = floor_heights(tr, traj)[c.index]
+    reliable = tr.reliable.copy()
+    reliable[c.index + 1:c.index + 3] = False
+    merged = dataclasses.replace(tr, reliable=reliable)
+    _, slack = floor_heights(merged, dataclasses.replace(traj, items=(merged,)))[c.index]
+    fall = abs(c.v_before_px_s[1])
+    assert slack_clear == pytest.approx(0.6 * tr.body_size_px + fall / fps)
+    assert slack == pytest.approx(0.6 * tr.body_size_px + 3 * fall / fps)
 
 
 def test_a_bounce_merged_with_its_shadow_does_not_lower_the_floor() -> None:
@@ -1699,6 +1720,25 @@ def test_appear_at_full_size_mid_frame() -> None:
     path = parabola(20, x0=400, y0=400, vy=-300.0)
     found = run_check("permanence", make_track(8, path, start_reason="appeared"))
     assert [(f.type, f.entity, f.frames) for f in found] == [("appear", 8, (0, 0))]
+
+
+@pytest.mark.parametrize(("dx", "appears"), [(0.0, False), (400.0, True)])
+def test_a_body_back_in_view_where_one_left_the_frame_did_not_appear(dx: float,
+                                                                      appears: bool) -> None:
+    """A ball drops out of the frame at its bottom edge; 0.4 s later (it bounced below
+    the frame) a ball of its size rises back into view there, its first silhouette clear
+    of the edge (its shadow carved off it). That is the same ball back in view, not one
+    from nowhere; a ball rising 20 body sizes away is not it."""
+    n = 20
+    t = times(n)
+    down = np.c_[600 + 60 * t, 315 + 300 * t + 0.5 * G * t * t]  # at y 705 in frame 19
+    k = n + 12
+    up_t = times(25)
+    up = np.c_[600 + 60 * (k / FPS) + dx + 60 * up_t, 640 - 500 * up_t + 0.5 * G * up_t ** 2]
+    left = make_track(1, down, end_reason="left_frame")
+    back = make_track(2, up, start=k, start_reason="appeared")
+    found = of_type(run_check("permanence", left, back), "appear")
+    assert [(f.entity, f.frames) for f in found] == ([(2, (k, k))] if appears else [])
 
 
 @pytest.mark.parametrize("kind", ["vanish", "appear"])

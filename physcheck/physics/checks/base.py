@@ -91,18 +91,26 @@ def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float |
     it reached: a floor cannot be above where the body went later. Other bodies' are not:
     their size tells their depth only if they are as large as this one, and a bounce judged
     off nothing on that guess (a far, bigger ball landing lower in the image) is a false
-    alarm in every scene of balls of several sizes. The impact falls between frames, so one
-    frame of travel is allowed on top of 0.6 body sizes.
+    alarm in every scene of balls of several sizes. The impact falls between sightings, so
+    the travel up to the next whole sighting (a frame, or up to NEAR_CONTACT_S where the
+    frames after it show the body merged) is allowed on top of 0.6 body sizes.
     """
     floors = [c for c in tr.contacts if c.kind == "floor"]
     if not floors:
         return {}
     frame_dt = tr.track.frame_dt_s
+    t = tr.track.t_s
+    good = np.flatnonzero(tr.reliable & (tr.track.state == ObsState.MOVING))
     out = {}
     for c in floors:
         above = above_own_support(tr, traj, c.t_s, c.bottom_y_px, size_near(tr, c.index),
                                   c.index - 2, c.index + 2, others=False)
-        slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * frame_dt
+        # the impact falls before the next sighting that shows the body whole: frames
+        # between (its silhouette merged with its shadow at the impact) add their travel
+        nxt = good[good > c.index]
+        gap = float(np.clip(t[nxt[0]] - c.t_s, frame_dt, NEAR_CONTACT_S)) if len(nxt) \
+            else frame_dt
+        slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * gap
         out[c.index] = (above, slack)
     return out
 
