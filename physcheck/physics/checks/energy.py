@@ -187,7 +187,8 @@ class EnergyGainCheck:
                 t0, t1 = before.t0_s, after.t1_s
                 what = (f"rebounds {ev['rebound_px'] / ev['drop_px']:.2f}x as high as it fell"
                         if "drop_px" in ev else
-                        f"leaves entity {c.partner} {ev['speed_out_px_s'] / s_in:.2f}x faster "
+                        f"leaves entity {c.partner} "
+                        f"{ev['speed_out_px_s'] / ev['speed_in_px_s']:.2f}x faster "
                         f"than it arrived, while that body moved at {vp:.0f} px/s at most"
                         if c.kind == "body" else
                         f"rises {ev['rebound_px']:.0f} px after it, as high as {ratio:.2f}x its "
