@@ -249,10 +249,13 @@ class EntityTracker:
                         and tr.state[-1] == ObsState.MOVING]
             for ti, gi in self._assign(ghosts, preds, t_s, gray, arriving).items():
                 # arriving where its motion takes it, whole: within a body size of where it
-                # was heading, its own size (a ghost farther off is where another body was)
-                g, size = ghosts[gi], self.live[ti].last_size()
+                # was heading, about its size over its last sightings (a ghost farther off
+                # is where another body was, a smaller one a scrap of a body settling into
+                # the background; landing, it may be one silhouette with its shadow)
+                g, tr = ghosts[gi], self.live[ti]
+                area = statistics.median(tr.area[i] for i in tr.seen_idx()[-5:])
                 off = float(np.hypot(g.cx - preds[ti][0], g.cy - preds[ti][1]))
-                if off <= max(size, 3.0) and 0.5 <= g.area / max(size * size, 1.0) <= 2.0:
+                if off <= max(np.sqrt(area), 3.0) and 0.5 <= g.area / max(area, 1.0) <= 2.5:
                     assigned[ti] = len(blobs) + gi
             blobs = blobs + ghosts
         n_found = len(blobs) - len(ghosts or [])
