@@ -95,6 +95,11 @@ class AntigravityCheck:
                 if dur < config.antigravity_min_s:
                     continue
                 ks = range(k0, k1 + 1)
+                if np.count_nonzero(tr.track.state[k0:k1 + 1] == ObsState.MOVING) \
+                        < 0.5 * (k1 + 1 - k0):
+                    # mostly held by its look: the median background took it in, so it
+                    # stayed put, and the 'acceleration' is the jitter of its look's match
+                    continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in ks):
                     continue  # held, pushed or carried
                 if any(k0 - 1 <= c.index <= k1 + 1 and c.kind in ("body", "floor")
