@@ -244,9 +244,13 @@ class EntityTracker:
             preds.append(apply_h(from_ref, p_ref)[0])
         assigned = self._assign(blobs, preds, t_s, gray)
         if ghosts:
+            # seen moving in the previous frame, faster than a body size per background
+            # step: stopping dead, it is whole in the motion mask (a body settling slowly
+            # is taken into the median background bit by bit: what is left are scraps)
             arriving = [ti for ti, tr in enumerate(self.live)
                         if ti not in assigned and tr.cur_frame == frame - 1 and tr.state
-                        and tr.state[-1] == ObsState.MOVING]
+                        and tr.state[-1] == ObsState.MOVING
+                        and float(np.hypot(*tr.velocity_ref())) * BG_STEP_S > tr.last_size()]
             for ti, gi in self._assign(ghosts, preds, t_s, gray, arriving).items():
                 # arriving where its motion takes it, whole: within a body size of where it
                 # was heading, about its size over its last sightings (a ghost farther off
