@@ -243,6 +243,7 @@ class EntityTracker:
             p_ref = tr.last_xy_ref() + tr.velocity_ref() * dt
             preds.append(apply_h(from_ref, p_ref)[0])
         assigned = self._assign(blobs, preds, t_s, gray)
+        n_found = len(blobs)  # blobs that may start a track; ghosts are appended after them
         if ghosts:
             # seen moving in the previous frame, faster than a body size per background
             # step: stopping dead, it is whole in the motion mask (a body settling slowly
@@ -262,7 +263,6 @@ class EntityTracker:
                 if off <= max(np.sqrt(area), 3.0) and 0.5 <= g.area / max(area, 1.0) <= 2.5:
                     assigned[ti] = len(blobs) + gi
             blobs = blobs + ghosts
-        n_found = len(blobs) - len(ghosts or [])
         blob_owner: dict[int, int] = {}
         for ti, bi in assigned.items():
             blob_owner[bi] = self.live[ti].id

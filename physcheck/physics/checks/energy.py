@@ -140,16 +140,15 @@ class EnergyGainCheck:
                     continue
                 ev = {"speed_in_px_s": float(abs(vin[1]))}
                 ya, yb = _apex_y(before), _apex_y(after)
+                vout = after.velocity_at(t_hit)
                 if c.kind == "body":
                     # the contact's direction is unknown: whole speeds, not their heights
-                    vout = after.velocity_at(t_hit)
                     s_in, s_out = float(np.hypot(*vin)), float(np.hypot(*vout))
                     ratio = (s_out - 2.0 * vp) / max(s_in, 1e-6)
                     ev = {"speed_in_px_s": s_in, "speed_out_px_s": s_out,
                           "partner_speed_px_s": vp, "restitution_speed": ratio}
                     ya = None
                 elif pushed is None:
-                    vout = after.velocity_at(t_hit)
                     if vout[1] >= 0:
                         continue  # not a bounce off a support
                     e_speed = float(abs(vout[1]) / max(abs(vin[1]), 1e-6))
