@@ -667,6 +667,27 @@ def test_a_far_body_resting_higher_in_the_image_is_not_hover() -> None:
     assert of_type(findings, "hover") == []
 
 
+def test_a_body_resting_where_it_landed_is_not_hover_whatever_others_say() -> None:
+    """Its own bounce says where the floor is at its depth. Another body that looks as
+    large but lands far lower in the image is a smaller one nearer the camera: its floor is
+    not this body's."""
+    y0, vy, floor_y = 400.0, -300.0, FLOOR - BODY / 2
+    tc = (-vy + math.sqrt(vy * vy + 2 * G * (floor_y - y0))) / G
+    v_out = -0.5 * (vy + G * tc)
+    land = tc + 2 * abs(v_out) / G
+    t = times(110)
+    d = t - tc
+    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
+                 np.minimum(floor_y + v_out * d + 0.5 * G * d * d, floor_y))
+    y[t >= land] = floor_y
+    ball = make_track(0, np.c_[200 + 120 * np.minimum(t, land), y])
+    near, _ = land_and_rest(110)
+    near[:, 0] += 500
+    near[:, 1] += 5 * BODY
+    assert of_type(run_check("hover", ball), "hover") == []
+    assert of_type(run_check("hover", ball, make_track(1, near)), "hover") == []
+
+
 def test_a_short_pause_is_not_hover() -> None:
     # a 0.1 s hang time at the apex is shorter than hover_min_s
     assert of_type(run_check("hover", make_track(0, stop_at_apex(hold_s=0.1))), "hover") == []

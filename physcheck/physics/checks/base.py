@@ -138,6 +138,18 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     return height_above_support(t_s, bottom, size, shot + own, tr.entity)
 
 
+def above_own_landings(tr: Trajectory, traj: Trajectories, t_s: float, bottom: float,
+                       size: float, skip0: int, skip1: int) -> float | None:
+    """:func:`height_above_support` against only where this body itself was held up (its
+    bounces, landings, rests) outside track indices ``skip0..skip1``: the one support that
+    is known to be at its depth. Another body that looks as large may be a smaller one
+    nearer the camera, lower in the image."""
+    t_skip = tr.track.t_s[max(skip0, 0):max(skip1 + 1, 0)]
+    own = [r for r in traj.support_refs.get(tr.track.shot, [])
+           if r.entity == tr.entity and not np.any(np.abs(t_skip - r.t_s) < 1e-6)]
+    return height_above_support(t_s, bottom, size, own, tr.entity)
+
+
 def floors_off_nothing(tr: Trajectory, traj: Trajectories) -> set[int]:
     """Track indices of 'floor' contacts (down, then up or stopped) far above every support:
     reversals off nothing, which explain nothing."""

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.physics.checks.base import above_own_support, judged, runs, span
+from physcheck.physics.checks.base import (
+    above_own_landings,
+    above_own_support,
+    judged,
+    runs,
+    span,
+)
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import Trajectories, Trajectory, partners_at, size_near
 
@@ -60,8 +66,13 @@ class HoverCheck:
                 # at its depth (its size then): a far floor is higher in the image. With
                 # nothing seen at that size (a box that turned shows another size), against
                 # the lowest of them
-                above = above_own_support(tr, traj, float(np.mean(ts)), bottom,
-                                          size_near(tr, (k0 + k1) // 2), k0 - 2, k1 + 2)
+                size = size_near(tr, (k0 + k1) // 2)
+                own = above_own_landings(tr, traj, float(np.mean(ts)), bottom, size,
+                                         k0 - 2, k1 + 2)
+                if own is not None and own < 1.0 * body:
+                    continue  # at the level where it itself bounced, landed or rested
+                above = above_own_support(tr, traj, float(np.mean(ts)), bottom, size,
+                                          k0 - 2, k1 + 2)
                 if above is None and lowest is not None:
                     above = lowest - bottom
                 falling_fast = v_in[1] > 3.0 * body
