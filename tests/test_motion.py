@@ -757,6 +757,38 @@ def test_a_shaded_ball_is_not_found_in_a_wall_shaded_the_same_way() -> None:
 
 
 
+def _ball_along_a_wall_s_foot(stop: int, n: int = 90) -> list[np.ndarray]:
+    """A shaded red ball rolls at 180 px/s along the line where a grey wall meets a dark
+    floor (its look, padded with the wall and floor around it, is mostly that edge), and is
+    gone from frame ``stop`` on."""
+    rng = np.random.default_rng(0)
+    bg = np.zeros((H, W, 3), np.float32)
+    bg[:150], bg[150:] = 130, (90, 70, 60)
+    yy, xx = np.mgrid[0:H, 0:W]
+    frames = []
+    for i in range(n):
+        im = bg + rng.normal(0, 2, bg.shape)
+        if i < stop:
+            x, y, r = 60 + 6 * i, 146, 11
+            disc = np.zeros((H, W), np.float32)
+            cv2.circle(disc, (x * 16, y * 16), r * 16, 1.0, -1, cv2.LINE_AA, shift=4)
+            shade = 1.1 - 0.3 * np.clip(((xx - x) + (yy - y)) / (2 * r), -1, 1)
+            ball = np.array([200, 60, 60], np.float32) * shade[..., None]
+            im = im * (1 - disc[..., None]) + ball * disc[..., None]
+        frames.append(np.clip(im, 0, 255).astype(np.uint8))
+    return frames
+
+
+def test_a_ball_gone_mid_roll_is_not_held_still_by_a_look_the_empty_place_fits() -> None:
+    """Its look, mostly the wall's foot, fits the empty place where it was: held by it, the
+    ball would have stopped dead there and rested to the shot's end. A body that stops dead
+    after moving fast is where it was not a moment before, and the place must look unlike
+    it did when the body was last clear of it; this one looks the same. It vanished."""
+    ts = _run(_ball_along_a_wall_s_foot(stop=40))
+    assert [t.end_reason for t in ts.tracks] == ["vanished"]
+    assert not (ts.tracks[0].state == ObsState.STILL).any()
+
+
 def test_a_track_hidden_by_the_frame_edge_comes_back_through_it() -> None:
     """A scrap found at the left edge, then hidden by it, must not claim a ball that appears
     mid-frame: what the frame's edge hides comes back through the edge."""

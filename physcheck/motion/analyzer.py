@@ -358,24 +358,30 @@ class MotionAnalyzer:
             earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
                 e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier,
-                            lambda box, t_last: self._still_there(pos, box, t_last, thr, thr_c),
+                            lambda box, t_last, before_s=None: self._still_there(
+                                pos, box, t_last, thr, thr_c, before_s),
                             ghosts)
         # drop frames no longer needed as past samples
         while self.buf and self.buf[0].index < self.next_to_process - self.delay - 1:
             self.buf.popleft()
 
     def _still_there(self, pos: int, box_ref: np.ndarray, t_last: float, thr: float,
-                     thr_c: float) -> bool:
+                     thr_c: float, before_s: float | None = None) -> bool | None:
         """Whether frame ``pos`` shows something in ``box_ref`` (reference coordinates) that
-        the buffered frames from well before ``t_last`` (two background steps) all did not:
+        the buffered frames from well before ``t_last`` all did not (None: no such frame, or
+        the box is off the frame). Well before: by two background steps (the oldest three
+        frames buffered), or by ``before_s`` (the three nearest that far back). Something:
         most of the box differs from each by more than the grey threshold ``thr`` or, in a
         colour channel, by more than ``thr_c`` (a yellow box come to rest on green grass is
         as bright as the grass). A body that vanished leaves the place as it was before it
         came; one at rest does not."""
         cur = self.buf[pos]
-        olds = [b for b in self.buf if b.t_s < t_last - 2 * BG_STEP_S][:3]
+        if before_s is None:
+            olds = [b for b in self.buf if b.t_s < t_last - 2 * BG_STEP_S][:3]
+        else:
+            olds = [b for b in self.buf if b.t_s < t_last - before_s][-3:]
         if not olds:
-            return False
+            return None
         from_ref = np.linalg.inv(cur.to_ref)
         c = apply_h(from_ref, np.array([[box_ref[0], box_ref[1]], [box_ref[2], box_ref[3]]]))
         # the box's own area: rounding out to whole pixels adds rows of whatever is around
@@ -383,7 +389,7 @@ class MotionAnalyzer:
         x0, y0 = max(int(np.floor(c[0, 0])), 0), max(int(np.floor(c[0, 1])), 0)
         x1, y1 = min(int(np.ceil(c[1, 0])), self.mw), min(int(np.ceil(c[1, 1])), self.mh)
         if x1 - x0 < 2 or y1 - y0 < 2:
-            return False
+            return None
         box = Blob(0.0, 0.0, x0, y0, x1, y1, 0.0, 1.0)
         now = cur.gray[y0:y1, x0:x1]
         now_rgb = cur.rgb[y0:y1, x0:x1]

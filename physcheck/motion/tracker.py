@@ -13,9 +13,8 @@ from __future__ import annotations
 import logging
 import math
 import statistics
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -170,10 +169,14 @@ class ClosedTrack:
     """(K, 3) the colour around the body at the same sightings."""
 
 
-RestProbe = Callable[[np.ndarray, float], bool]
-"""Whether the current frame shows something at a reference-coordinates box that was not
-there well before a time: a body that came to rest there, which the background took in and
-whose look changed as it settled."""
+class RestProbe(Protocol):
+    """Whether the current frame shows something at a reference-coordinates box that was not
+    there well before a time (by ``before_s``, or two background steps): a body that came to
+    rest there, which the background took in and whose look changed as it settled (None:
+    unknown, nothing seen from before then)."""
+
+    def __call__(self, box_ref: np.ndarray, t_last: float,
+                 before_s: float | None = None) -> bool | None: ...
 
 
 class EntityTracker:
@@ -277,7 +280,8 @@ class EntityTracker:
                 tr.color_from = (rgb, b)
                 tr.colors[-1], tr.around[-1] = _own_color(rgb, b)
                 continue
-            self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref)
+            self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref,
+                            rest_probe)
         # close stale tracks
         still_live = []
         for tr in self.live:
@@ -523,7 +527,7 @@ class EntityTracker:
 
     def _unmatched(self, tr: _Track, frame: int, t_s: float, gray: np.ndarray,
                    pred: np.ndarray, blobs: list[Blob], blob_owner: dict[int, int],
-                   to_ref: np.ndarray) -> None:
+                   to_ref: np.ndarray, rest_probe: RestProbe | None = None) -> None:
         size = tr.last_size()
         last_box = tr.last_bbox_ref()
         half_w = (last_box[2] - last_box[0]) / 2
@@ -561,6 +565,24 @@ class EntityTracker:
             # a blob seen moving once or twice (a flicker of the mask at an edge of the
             # scenery) is no body yet: nothing came to rest there to be held by its look
             found = None
+        if found is not None:
+            cx, cy = found
+            box = self._template_box(tr, cx, cy)
+            speed = float(np.hypot(*tr.velocity_ref()))
+            if (rest_probe is not None and tr.state[i_last] == ObsState.MOVING
+                    and speed * 2 * BG_STEP_S > size):
+                # stopping dead after moving fast, the body is where it was not a moment
+                # ago: the place must look unlike it did when the body was last clear of
+                # it. A body that vanished leaves it as it was, and its look (padded with
+                # the background around it, at the edge of a wall) can match the empty
+                # place
+                box_ref = apply_h(to_ref, np.array([box[:2], box[2:]], float)).ravel()
+                at = (float(box_ref[0]), float(box_ref[1]), float(box_ref[2]),
+                      float(box_ref[3]))
+                clear = [tr.t[i] for i in tr.seen_idx()
+                         if not _boxes_touch(tr.bbox_ref[i], at, 0.0)]
+                if clear and rest_probe(box_ref, clear[-1], -1e-6) is False:
+                    found = None
         if found is not None:
             cx, cy = found
             box = self._template_box(tr, cx, cy)
