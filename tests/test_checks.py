@@ -1286,6 +1286,22 @@ def test_a_change_of_the_lights_colour_is_no_colour_change() -> None:
     assert run_check("color", body)  # with what is around it unchanged, the body changed
 
 
+def test_a_silhouette_merged_with_something_says_nothing_of_the_body_s_colour() -> None:
+    """At a shot's start a ball rolls out of a silhouette one with a piece of the floor (half
+    as large again, drawn out thrice as long as wide): its middle is the floor's colour. The
+    centroid of such a sighting is not trusted, and neither is its colour."""
+    n, k = 40, 8
+    ball = _ball(3, parabola(n))
+    sizes = np.where(np.arange(n) < k, 1.5 * CBODY, CBODY)
+    merged = make_track(3, parabola(n), sizes=sizes)
+    el = np.where(np.arange(n) < k, 3.3, 1.0)
+    merged = dataclasses.replace(merged, elongation=el)
+    assert not kinematics(merged).items[0].reliable[:k].any()
+    floor_blue = _paint(n, k, BLUE, PINK)
+    assert run_check("color", _painted(ball, floor_blue))  # the same colours, whole: judged
+    assert run_check("color", _painted(merged, floor_blue)) == []
+
+
 def test_a_colour_change_where_another_body_touches_it_is_not_judged() -> None:
     """Where another body meets it the track may have swapped bodies (juggled fruit): a
     colour change there is the tracker's, not the body's."""

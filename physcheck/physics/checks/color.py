@@ -115,7 +115,9 @@ class ColorChangeCheck:
                     _MIN_BODY_FRAC * long_side <= tr.body_size_px <= _MAX_BODY_FRAC * long_side):
                 continue
             ks = measurable(tr, traj, config, still_background=False)
-            ks = ks[np.isfinite(colors[ks, 0])]
+            # a silhouette much larger or smaller than the body's around it is merged with
+            # something or partly hidden: its middle need not be the body's
+            ks = ks[np.isfinite(colors[ks, 0]) & tr.reliable[ks]]
             if len(ks) < 2 * _MIN_SIGHTINGS:
                 continue
             found = _change(tr, ks, colors[ks], _to_lab(around[ks])[:, 1:],
