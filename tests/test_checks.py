@@ -1370,18 +1370,34 @@ def test_a_colour_that_flickers_is_not_a_change() -> None:
 # --- interpenetration -----------------------------------------------------------------------
 
 
-def _landed(sink_px: float, n: int = 70) -> EntityTrack:
+def _landed(sink_px: float, n: int = 70, after: int = 5, frames: int = 20) -> EntityTrack:
+    """Lands and rests; ``after`` frames later its top goes down by ``sink_px`` over
+    ``frames`` frames, its bottom on the ground line."""
     path, land = land_and_rest(n)
-    sink = sink_px * np.clip((np.arange(n) - land - 5) / 20, 0, 1)
+    sink = sink_px * np.clip((np.arange(n) - land - after) / frames, 0, 1)
     return resting_box(make_track(7, path), land, sink)
 
 
 def test_interpenetration_when_a_body_sinks_after_landing() -> None:
-    found = of_type(run_check("interpenetration", _landed(12.0)), "interpenetration")
+    found = of_type(run_check("interpenetration", _landed(12.0, frames=10)), "interpenetration")
     assert len(found) == 1
     f = found[0]
     assert f.entity == 7
     assert f.evidence["sink_body_sizes"] == pytest.approx(0.6, abs=0.1)
+
+
+def test_sinking_is_measured_before_the_background_takes_the_body_in() -> None:
+    """A body resting (or creeping on by less than its size) for two background steps is
+    taken into the median background, from the parts it no longer moves off: its silhouette
+    then loses its top without the body going anywhere. Sinking is measured before that:
+    a slow sinking is found, to the depth it reached by then; a top lost only after two
+    background steps' rest is no sinking."""
+    slow = _landed(16.0, after=2, frames=20)  # 0.8 body sizes in 0.67 s
+    found = of_type(run_check("interpenetration", slow), "interpenetration")
+    assert len(found) == 1
+    assert 0.35 < found[0].evidence["sink_body_sizes"] < 0.65
+    late = _landed(0.8 * BODY, n=90, after=int(0.7 * FPS), frames=3)
+    assert run_check("interpenetration", late) == []
 
 
 def test_sinking_measured_from_where_the_bottom_settles_on_the_ground_line() -> None:
@@ -1409,7 +1425,7 @@ def test_sinking_measured_from_where_the_bottom_settles_on_the_ground_line() -> 
 def test_interpenetration_of_a_body_blurred_before_it_landed() -> None:
     """Motion blur stretched its silhouette as it fell faster (elongation growing with
     speed): it is still a rigid body whose sinking counts."""
-    track = _landed(12.0)
+    track = _landed(12.0, frames=10)
     blur = np.linalg.norm(np.gradient(track.xy_px, 1.0 / FPS, axis=0), axis=1) / FPS / BODY
     # round at the apex, 3.2 as it lands
     track = dataclasses.replace(track, elongation=1.0 + 2.5 * (blur - blur.min()))
@@ -1424,7 +1440,7 @@ def test_sinking_after_landing_on_a_body_or_too_near_the_end_to_classify(kind: s
     going on down through the floor is soon gone, leaving too few sightings after the break
     to classify it), or as no contact at all (falling on into the floor, it only slowed
     down): the sinking after it counts all the same."""
-    ball = _landed(12.0)
+    ball = _landed(12.0, frames=10)
     n = len(ball.frames)
     # what it landed on, when that is a body: a slab whose top is the ground line
     slab = make_track(8, np.tile([330.0, FLOOR + BODY], (n, 1)), sizes=np.full(n, 2 * BODY),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.types import ObsState
+from physcheck.motion.types import BG_STEP_S, ObsState
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
@@ -187,6 +187,11 @@ class InterpenetrationCheck:
         # a sunk body stays sunk: the top of a sighting and the next two (their median), so a
         # one-frame glitch of the silhouette is no sinking
         tops = _held_tops(box[ks, 1])
+        # a body that has lain (or crept on by less than its size) for two background steps
+        # is being taken into the median background, from the parts it no longer moves
+        # off: what then drops out of its silhouette is the background's doing. A body
+        # falling into the floor goes in as it lands
+        absorbed = _taken_in(tr, ks, body)
         # its height before it landed (the least blurred quarter of its flight): a sunk body
         # shows less of itself than that. A box stretched by motion blur or a shadow at the
         # landing whose top then comes down to the body's own height is no sinking
@@ -194,6 +199,8 @@ class InterpenetrationCheck:
         heights = heights[np.isfinite(heights)]
         h_norm = float(np.percentile(heights, 25)) if len(heights) >= 3 else None
         for j, k in enumerate(ks[1:], start=1):
+            if absorbed[j]:
+                continue
             sink = box[k, 1] - top0
             if box[k, 1] - box[ks[j - 1], 1] > _MAX_SINK_STEP * body:
                 continue  # the silhouette changed at once: not the body going in
@@ -234,7 +241,8 @@ class InterpenetrationCheck:
                 if float(np.nanmedian(box[rest, 1])) - top0 <= thr:
                     return None
                 k_end = int(ks[-1])
-                sink_total = float(np.nanmax(tops) - top0)  # a glitch is no deepest point
+                # a glitch is no deepest point
+                sink_total = float(np.nanmax(tops[~absorbed]) - top0)
                 f0, f1 = int(tr.track.frames[k_ref]), int(tr.track.frames[k_end])
                 t0, t1 = float(tr.track.t_s[k_ref]), float(tr.track.t_s[k_end])
                 return Finding(
@@ -358,6 +366,22 @@ def _settled(tr: Trajectory, c: Contact, body: float) -> int:
            and bottom[k + 1] - bottom[k] > 2.0 * body * (tr.track.t_s[k + 1] - tr.track.t_s[k])):
         k += 1
     return k
+
+
+def _taken_in(tr: Trajectory, ks: np.ndarray, body: float) -> np.ndarray:
+    """Per sighting ``ks``, whether every sighting of the body over the two background steps
+    before it was within a body size of where it is (the median background has taken in
+    part of it)."""
+    t, x = tr.track.t_s, tr.track.xy_px
+    seen = np.flatnonzero(tr.seen & np.isfinite(x[:, 0]))
+    out = np.zeros(len(ks), bool)
+    for j, k in enumerate(ks):
+        t0 = t[k] - 2 * BG_STEP_S
+        if t0 < t[seen[0]]:
+            continue
+        back = seen[(t[seen] >= t0) & (seen <= k)]
+        out[j] = bool(np.max(np.hypot(*(x[back] - x[k]).T)) < body)
+    return out
 
 
 def _cap_width(height: float, diameter: float) -> float:
