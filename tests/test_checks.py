@@ -1302,6 +1302,23 @@ def test_a_silhouette_merged_with_something_says_nothing_of_the_body_s_colour() 
     assert run_check("color", _painted(merged, floor_blue)) == []
 
 
+def test_a_touch_found_by_the_fast_body_explains_the_slow_one_s_break() -> None:
+    """A fast body strikes a slow one between frames and flies back. Each break looks for
+    partners within its own body's travel in a frame: the fast one's reach finds the slow
+    one, the slow one's does not find the fast one. A touch is mutual: the slow body's break
+    at that moment is the same contact, not an impulse from nothing."""
+    n, k = 40, 18
+    struck = sideways_kick(n, k, 450.0)
+    bx, by = struck[k]
+    back = 1500.0 * np.abs(times(n) - times(n)[k])  # comes in and flies back at 1500 px/s
+    fast = make_track(1, np.c_[bx - BODY - 35.0 - 0.8 * back, by - 0.6 * back])
+    slow = make_track(2, struck)
+    by_id = {tr.entity: tr for tr in kinematics(fast, slow).items}
+    assert [(c.kind, c.partner) for c in by_id[1].contacts] == [("body", 2)]
+    assert [(c.kind, c.partner) for c in by_id[2].contacts] == [("body", 1)]
+    assert run_check("impulse", fast, slow) == []
+
+
 def test_a_colour_change_where_another_body_touches_it_is_not_judged() -> None:
     """Where another body meets it the track may have swapped bodies (juggled fruit): a
     colour change there is the tracker's, not the body's."""

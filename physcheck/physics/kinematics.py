@@ -375,8 +375,8 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
     ``scale_to_analysis`` converts original-video pixels to analysis pixels (for --px-per-m).
     """
     px_per_m = config.px_per_m * scale_to_analysis
-    raw = _drop_shadow_partners([_analyse_track(tracks, tr, config) for tr in tracks.tracks],
-                                tracks, config)
+    raw = _mutual_contacts(_drop_shadow_partners(
+        [_analyse_track(tracks, tr, config) for tr in tracks.tracks], tracks, config))
     # gravity: given scale, given px/s^2, or the median of this video's ballistic flights
     if px_per_m > 0:
         g, src = G_M_S2 * px_per_m, "px_per_m"
@@ -451,6 +451,35 @@ def _drop_shadow_partners(raw: list[Trajectory], tracks: TrackSet,
                     kind = _classify(np.array(c.v_before_px_s), np.array(c.v_after_px_s), [],
                                      border, r.body_size_px)
                     c = dataclasses.replace(c, kind=kind, partner=None)
+            contacts.append(c)
+        out.append(dataclasses.replace(r, contacts=tuple(contacts)))
+    return out
+
+
+def _mutual_contacts(raw: list[Trajectory]) -> list[Trajectory]:
+    """A touch is mutual: where a body's break was found touching another body, the other's
+    unexplained break at the same moment (within a frame and a half) touched it too. Each
+    break looks for partners within its own body's travel per frame; a slow body struck by
+    a fast one between frames can miss the fast one that found it."""
+    by_id = {r.entity: r for r in raw}
+    claims: dict[int, list[tuple[float, int]]] = {}
+    for r in raw:
+        for c in r.contacts:
+            if c.kind == "body" and c.partner in by_id and c.partner != r.entity:
+                claims.setdefault(int(c.partner), []).append((c.t_s, r.entity))
+    out = []
+    for r in raw:
+        mine = claims.get(r.entity)
+        if not mine:
+            out.append(r)
+            continue
+        reach = 1.5 * r.track.frame_dt_s + 1e-6
+        contacts = []
+        for c in r.contacts:
+            if c.kind in ("none", "edge", "hidden"):
+                near = [(abs(t - c.t_s), e) for t, e in mine if abs(t - c.t_s) <= reach]
+                if near:
+                    c = dataclasses.replace(c, kind="body", partner=min(near)[1])
             contacts.append(c)
         out.append(dataclasses.replace(r, contacts=tuple(contacts)))
     return out
