@@ -568,9 +568,8 @@ class EntityTracker:
         if found is not None:
             cx, cy = found
             box = self._template_box(tr, cx, cy)
-            speed = float(np.hypot(*tr.velocity_ref()))
             if (rest_probe is not None and tr.state[i_last] == ObsState.MOVING
-                    and speed * 2 * BG_STEP_S > size):
+                    and float(np.hypot(*tr.velocity_ref())) * 2 * BG_STEP_S > size):
                 # stopping dead after moving fast, the body is where it was not a moment
                 # ago: the place must look unlike it did when the body was last clear of
                 # it. A body that vanished leaves it as it was, and its look (padded with
@@ -584,8 +583,6 @@ class EntityTracker:
                 if clear and rest_probe(box_ref, clear[-1], -1e-6) is False:
                     found = None
         if found is not None:
-            cx, cy = found
-            box = self._template_box(tr, cx, cy)
             self._record(tr, frame, t_s, (cx, cy), box, tr.area[i_last], tr.elong[i_last],
                          ObsState.STILL, to_ref)
             return

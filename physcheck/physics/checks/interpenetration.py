@@ -375,6 +375,8 @@ def _taken_in(tr: Trajectory, ks: np.ndarray, body: float) -> np.ndarray:
     t, x = tr.track.t_s, tr.track.xy_px
     seen = np.flatnonzero(tr.seen & np.isfinite(x[:, 0]))
     out = np.zeros(len(ks), bool)
+    if not len(seen):
+        return out
     for j, k in enumerate(ks):
         t0 = t[k] - 2 * BG_STEP_S
         if t0 < t[seen[0]]:
