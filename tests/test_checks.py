@@ -957,6 +957,24 @@ def test_bounce_on_the_ground_is_not_impulse() -> None:
 # --- energy gain ----------------------------------------------------------------------------
 
 
+def test_a_body_held_by_its_look_at_the_contact_stood_still() -> None:
+    """The box slid into place and stopped dead four frames before the ball landed on it;
+    from then on the tracker holds it by its look, where it is. Smoothing its positions
+    across the stop gives it a velocity at the contact that it did not have: only its
+    sightings in motion say how fast it moved."""
+    path, hit = bounce(1.3)
+    n = len(path)
+    t = times(n)
+    stop = hit - 4
+    x = path[hit, 0] - 300.0 * np.clip(t[stop] - t, 0, None)
+    under = np.c_[x, np.full(n, FLOOR + BODY / 2)]
+    state = np.where(np.arange(n) < stop, ObsState.MOVING, ObsState.STILL)
+    box = make_track(2, under, state=state)
+    found = of_type(run_check("energy_gain", make_track(1, path), box), "energy_gain")
+    assert len(found) == 1
+    assert found[0].evidence["partner_speed_px_s"] == 0.0
+
+
 def test_energy_gain_off_a_body_at_rest() -> None:
     """A ball lands on a box lying on the floor and leaves it 1.3x faster than it came. A
     body that stands still does no work: the gain is energy from nowhere. Struck by a paddle

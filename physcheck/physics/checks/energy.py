@@ -84,7 +84,9 @@ def _partner_speed(traj: Trajectories, c: Contact) -> float | None:
     except KeyError:
         return None
     near = np.abs(p.track.t_s - c.t_s) <= NEAR_CONTACT_S
-    v = p.v_px_s[near]
+    # where it was held by its look it stood still: the smoothed velocity there is the
+    # fit's drift between its sightings in motion, not motion
+    v = p.v_px_s[near & (p.track.state == ObsState.MOVING)]
     v = v[np.isfinite(v).all(axis=1)]
     if len(v):
         return float(np.hypot(v[:, 0], v[:, 1]).max())
