@@ -157,6 +157,21 @@ def bounce(e: float) -> tuple[np.ndarray, int]:
     return np.c_[200 + 120 * t, y], round(tc * FPS)
 
 
+def bounce_and_rest(e: float, n: int = 110) -> tuple[np.ndarray, int]:
+    """Thrown, bounces once with restitution ``e``, lands again and rests on the ground
+    line (no second bounce); also the first contact's frame."""
+    y0, vy, floor_y = 400.0, -300.0, FLOOR - BODY / 2
+    tc = (-vy + math.sqrt(vy * vy + 2 * G * (floor_y - y0))) / G
+    v_out = -e * (vy + G * tc)
+    land = tc + 2 * abs(v_out) / G
+    t = times(n)
+    d = t - tc
+    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
+                 np.minimum(floor_y + v_out * d + 0.5 * G * d * d, floor_y))
+    y[t >= land] = floor_y
+    return np.c_[200 + 120 * np.minimum(t, land), y], round(tc * FPS)
+
+
 def sideways_kick(n: int = 40, k: int = 18, dvx: float = 450.0) -> np.ndarray:
     p = parabola(n, vx=100.0)
     p[:, 0] += dvx * np.maximum(times(n) - k / FPS, 0.0)
@@ -635,17 +650,8 @@ def test_a_bounce_merged_with_its_shadow_does_not_lower_the_floor() -> None:
     """At the impact the ball's silhouette is one with its shadow: its box reaches 1.5 body
     sizes below the ball. Taken for the ball's bottom, that would put the floor there, and
     the ball resting on the real floor after its next landing would 'hover' above it."""
-    y0, vy, floor_y = 400.0, -300.0, FLOOR - BODY / 2
-    tc = (-vy + math.sqrt(vy * vy + 2 * G * (floor_y - y0))) / G
-    v_out = -0.6 * (vy + G * tc)
-    land = tc + 2 * abs(v_out) / G
-    t = times(110)
-    d = t - tc
-    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
-                 np.minimum(floor_y + v_out * d + 0.5 * G * d * d, floor_y))
-    y[t >= land] = floor_y
-    ball = make_track(1, np.c_[200 + 120 * np.minimum(t, land), y], noise=0.0)
-    hit = round(tc * FPS)
+    path, hit = bounce_and_rest(0.6)
+    ball = make_track(1, path, noise=0.0)
     box, area = ball.bbox_px.copy(), ball.area_px.copy()
     box[hit, 3] += 1.5 * BODY
     area[hit] *= 1.8
@@ -671,16 +677,7 @@ def test_a_body_resting_where_it_landed_is_not_hover_whatever_others_say() -> No
     """Its own bounce says where the floor is at its depth. Another body that looks as
     large but lands far lower in the image is a smaller one nearer the camera: its floor is
     not this body's."""
-    y0, vy, floor_y = 400.0, -300.0, FLOOR - BODY / 2
-    tc = (-vy + math.sqrt(vy * vy + 2 * G * (floor_y - y0))) / G
-    v_out = -0.5 * (vy + G * tc)
-    land = tc + 2 * abs(v_out) / G
-    t = times(110)
-    d = t - tc
-    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
-                 np.minimum(floor_y + v_out * d + 0.5 * G * d * d, floor_y))
-    y[t >= land] = floor_y
-    ball = make_track(0, np.c_[200 + 120 * np.minimum(t, land), y])
+    ball = make_track(0, bounce_and_rest(0.5)[0])
     near, _ = land_and_rest(110)
     near[:, 0] += 500
     near[:, 1] += 5 * BODY

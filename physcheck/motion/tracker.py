@@ -580,6 +580,7 @@ class EntityTracker:
                       float(box_ref[3]))
                 clear = [tr.t[i] for i in tr.seen_idx()
                          if not _boxes_touch(tr.bbox_ref[i], at, 0.0)]
+                # (before_s just under 0: up to and including that sighting's frame)
                 if clear and rest_probe(box_ref, clear[-1], -1e-6) is False:
                     found = None
         if found is not None:

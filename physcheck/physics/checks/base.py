@@ -121,7 +121,6 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     its own with ``others`` False) and every reliable sighting of the body in motion outside
     track indices ``skip0..skip1`` (wherever it went, a floor at its depth is at least that
     low)."""
-    t_skip = tr.track.t_s[max(skip0, 0):max(skip1 + 1, 0)]
     # a silhouette cut by the frame's edge is smaller than the body, which would put it
     # farther away, where the floor is higher in the image: those sightings say nothing
     ks = np.flatnonzero(tr.reliable & (tr.track.state == ObsState.MOVING))
@@ -131,11 +130,11 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     own = [SupportRef(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]),
                       size_near(tr, int(k)), tr.entity)
            for k in ks if not skip0 <= k <= skip1 and np.isfinite(tr.size_px[k])]
-    # the shot's supports of this body at the moments skipped are the moment judged
-    shot = [r for r in traj.support_refs.get(tr.track.shot, [])
-            if (r.entity != tr.entity and others)
-            or (r.entity == tr.entity and not np.any(np.abs(t_skip - r.t_s) < 1e-6))]
-    return height_above_support(t_s, bottom, size, shot + own, tr.entity)
+    others_refs = [r for r in traj.support_refs.get(tr.track.shot, [])
+                   if r.entity != tr.entity] if others else []
+    return height_above_support(t_s, bottom, size,
+                                others_refs + _own_refs(tr, traj, skip0, skip1) + own,
+                                tr.entity)
 
 
 def above_own_landings(tr: Trajectory, traj: Trajectories, t_s: float, bottom: float,
@@ -144,10 +143,17 @@ def above_own_landings(tr: Trajectory, traj: Trajectories, t_s: float, bottom: f
     bounces, landings, rests) outside track indices ``skip0..skip1``: the one support that
     is known to be at its depth. Another body that looks as large may be a smaller one
     nearer the camera, lower in the image."""
+    return height_above_support(t_s, bottom, size, _own_refs(tr, traj, skip0, skip1),
+                                tr.entity)
+
+
+def _own_refs(tr: Trajectory, traj: Trajectories, skip0: int, skip1: int
+              ) -> list[SupportRef]:
+    """The shot's supports of this body, less those at track indices ``skip0..skip1`` (a
+    support at the moment judged is that moment itself)."""
     t_skip = tr.track.t_s[max(skip0, 0):max(skip1 + 1, 0)]
-    own = [r for r in traj.support_refs.get(tr.track.shot, [])
-           if r.entity == tr.entity and not np.any(np.abs(t_skip - r.t_s) < 1e-6)]
-    return height_above_support(t_s, bottom, size, own, tr.entity)
+    return [r for r in traj.support_refs.get(tr.track.shot, [])
+            if r.entity == tr.entity and not np.any(np.abs(t_skip - r.t_s) < 1e-6)]
 
 
 def floors_off_nothing(tr: Trajectory, traj: Trajectories) -> set[int]:

@@ -66,13 +66,11 @@ class HoverCheck:
                 # at its depth (its size then): a far floor is higher in the image. With
                 # nothing seen at that size (a box that turned shows another size), against
                 # the lowest of them
-                size = size_near(tr, (k0 + k1) // 2)
-                own = above_own_landings(tr, traj, float(np.mean(ts)), bottom, size,
-                                         k0 - 2, k1 + 2)
+                t_mid, size = float(np.mean(ts)), size_near(tr, (k0 + k1) // 2)
+                own = above_own_landings(tr, traj, t_mid, bottom, size, k0 - 2, k1 + 2)
                 if own is not None and own < 1.0 * body:
                     continue  # at the level where it itself bounced, landed or rested
-                above = above_own_support(tr, traj, float(np.mean(ts)), bottom, size,
-                                          k0 - 2, k1 + 2)
+                above = above_own_support(tr, traj, t_mid, bottom, size, k0 - 2, k1 + 2)
                 if above is None and lowest is not None:
                     above = lowest - bottom
                 falling_fast = v_in[1] > 3.0 * body
