@@ -523,17 +523,28 @@ def save_truth(path: Path, name: str, seed: int, fps: float, shaky: bool,
     return truth
 
 
-def resampled(path: Path, truth: dict, fps: float) -> tuple[Path, dict]:
-    """The clip at ``fps`` (ffmpeg's fps filter keeps the frame nearest each output time;
-    cached next to the clip) and its truth with frame spans at that rate."""
+def resampled(path: Path, truth: dict, fps: float | None,
+              height: int | None = None) -> tuple[Path, dict]:
+    """The clip at ``fps`` (ffmpeg's fps filter keeps the frame nearest each output time)
+    and/or scaled to ``height`` rows (area-averaged, as a generator's small output or a
+    thumbnail), cached next to the clip, and its truth with frame spans at that rate."""
     from imageio_ffmpeg import get_ffmpeg_exe
 
-    dst = path.parent / f"fps{fps:g}" / path.name
+    filters, tags = [], []
+    if fps:
+        filters.append(f"fps={fps:g}")
+        tags.append(f"fps{fps:g}")
+    if height:
+        filters.append(f"scale=-2:{height}:flags=area")
+        tags.append(f"h{height}")
+    dst = path.parent / "_".join(tags) / path.name
     if not dst.exists():
         dst.parent.mkdir(exist_ok=True)
         subprocess.run([get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(path), "-vf",
-                        f"fps={fps:g}", "-c:v", "libx264", "-crf", "23", "-pix_fmt", "yuv420p",
-                        str(dst)], check=True)
+                        ",".join(filters), "-c:v", "libx264", "-crf", "23",
+                        "-pix_fmt", "yuv420p", str(dst)], check=True)
+    if not fps:
+        return dst, truth
     truth = dict(truth, fps=fps, violations=[
         dict(v, frames=[math.floor(v["t_s"][0] * fps), math.ceil(v["t_s"][1] * fps)])
         for v in truth["violations"]])
@@ -543,7 +554,7 @@ def resampled(path: Path, truth: dict, fps: float) -> tuple[Path, dict]:
 def evaluate_set(scenes: list[str], write: Callable[[str, int, Path], dict],
                  args: argparse.Namespace) -> int:
     """Render what is missing (``write(name, seed, out)``), check every clip and print a line
-    each and the totals. ``args``: out, seeds, only, rebuild, fps."""
+    each and the totals. ``args``: out, seeds, only, rebuild, fps, height."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     names = args.only or scenes
@@ -555,8 +566,8 @@ def evaluate_set(scenes: list[str], write: Callable[[str, int, Path], dict],
             if args.rebuild or not path.exists() or not path.with_suffix(".json").exists():
                 write(name, seed, out)
             truth = json.loads(path.with_suffix(".json").read_text())
-            if args.fps:
-                path, truth = resampled(path, truth, args.fps)
+            if args.fps or args.height:
+                path, truth = resampled(path, truth, args.fps, args.height)
             d = check_video(path, Config()).to_dict()
             found = [v["type"] for v in truth["violations"]
                      if any(f["type"] == v["type"] and overlaps(f["frames"], v["frames"])
@@ -591,6 +602,9 @@ def set_args(doc: str, out: Path) -> argparse.Namespace:
     ap.add_argument("--fps", type=float, default=None,
                     help="analyse the clips resampled to this frame rate (many generators "
                          "output 8-16 fps); truth spans are converted from their times")
+    ap.add_argument("--height", type=int, default=None,
+                    help="analyse the clips scaled to this many rows (a generator's small "
+                         "output: 256 or fewer)")
     return ap.parse_args()
 
 
