@@ -541,6 +541,31 @@ def test_a_body_appearing_far_from_a_small_held_track_is_a_new_track() -> None:
     assert big[0].frames[0] == 12
 
 
+def test_a_body_lost_at_rest_does_not_take_a_scrap_of_a_neighbour_far_off() -> None:
+    """A small ball bouncing in place far from the camera (8 px) is lost for a third of a
+    second; a large ball near it (30 px, seen every frame) then splits into two scraps. The
+    scrap eight of the small ball's sizes away lies in the large ball's box of the frame
+    before: the large ball's, not the small one's come back there."""
+    fps = 24.0
+
+    def box(x: float, y: float, half: float) -> Blob:
+        return Blob(cx=x, cy=y, x0=int(x - half), y0=int(y - half), x1=int(x + half),
+                    y1=int(y + half), area=(2 * half) ** 2, elongation=1.0)
+
+    def blobs_at(f: int) -> list[Blob]:
+        out = [box(180.0, 95.0 + (f % 3), 4.0)] if f < 10 else []
+        if f < 18:
+            out.append(box(122.0, 158.0, 15.0))
+        else:  # the large ball in two pieces
+            out += [box(128.0, 165.0, 8.5), box(125.0, 150.0, 4.5)]
+        return out
+
+    tracks = _tracked_on_plain_frames(blobs_at, 22, fps)
+    (small,) = [ct for ct in tracks if ct.frames[0] == 0 and np.nanmax(ct.area) < 100]
+    seen = small.frames[small.state <= ObsState.STILL]
+    assert seen.max() < 10
+
+
 def test_a_flicker_of_the_mask_is_not_held_to_take_a_body_that_appears_later() -> None:
     """A floor line stirred for one frame by a shaking camera is one blob, once. Held by
     its look (the line is still there), it was a track that took in a ball appearing near

@@ -347,9 +347,14 @@ class EntityTracker:
         if not blobs or not self.live:
             return {}
         cost = np.full((len(self.live), len(blobs)), _BIG)
+        # the boxes of the bodies seen in the previous frame: a blob there is one of them
+        # (a scrap of its silhouette) before it is a body unseen for a while and far off
+        here = [(tr.id, tr.cur_box) for tr in self.live
+                if 0 < t_s - tr.last_seen_t <= 1.5 * self.frame_dt]
         for ti, tr in enumerate(self.live):
             if only is not None and ti not in only:
                 continue
+            lost = t_s - tr.last_seen_t > 1.5 * self.frame_dt
             size = tr.last_size()
             dt = max(t_s - tr.last_seen_t, 1e-3)
             speed_cur = float(np.linalg.norm(tr.velocity_ref()))
@@ -381,6 +386,12 @@ class EntityTracker:
                 if (d > unlike_gate and max((b.x1 - b.x0) / tw, (b.y1 - b.y0) / th) > 2.5
                         and not self._look_inside(tr, gray, b)):
                     continue
+                if lost and d > unlike_gate and any(
+                        oid != tr.id and ob[0] <= b.cx <= ob[2] and ob[1] <= b.cy <= ob[3]
+                        for oid, ob in here):
+                    continue  # beyond where it could be had it been seen a frame ago, in
+                    # the box of a body that was: that body's, split (a body lost at rest
+                    # took a scrap of a neighbour 9 of its sizes off, and its place there)
                 ratio = max(b.area, 1.0) / max(size * size, 1.0)
                 if ratio > 4.0 and dist / max(size, 3.0) > gate:
                     # a blob over twice its size and far off by its own size: another body
