@@ -406,9 +406,11 @@ SCENES: dict[str, Callable[[Scene, np.random.Generator], None]] = {
 }
 
 
-def write(name: str, seed: int, out: Path) -> dict:
+def write(name: str, seed: int, out: Path, fps: float | None = None) -> dict:
+    """Render scene ``name`` for ``seed`` into ``out`` at the seed's frame rate (24, 30 or 60
+    fps) or at ``fps``; returns its truth."""
     rng = np.random.default_rng([seed, list(SCENES).index(name), 3])
-    fps = [30.0, 24.0, 60.0][seed % 3]
+    fps = fps or [30.0, 24.0, 60.0][seed % 3]
     moving = seed % 2 == 1
     path = out / f"{name}_s{seed}.mp4"
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,6 +19,7 @@ violation counts as found when a finding of its type overlaps the span (3 frames
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import subprocess
@@ -466,9 +467,11 @@ def draw_static(img: np.ndarray, sc: Scene) -> None:
                       (90, 60, 40), -1, cv2.LINE_AA)
 
 
-def write(name: str, seed: int, out: Path) -> dict:
+def write(name: str, seed: int, out: Path, fps: float | None = None) -> dict:
+    """Render scene ``name`` for ``seed`` into ``out`` at the seed's frame rate (24, 30 or 60
+    fps) or at ``fps``; returns its truth."""
     rng = np.random.default_rng([seed, list(SCENES).index(name)])
-    fps = [30.0, 24.0, 60.0][seed % 3]
+    fps = fps or [30.0, 24.0, 60.0][seed % 3]
     sc = SCENES[name](rng)
     bg = background(rng)
     draw_static(bg, sc)
@@ -554,8 +557,14 @@ def resampled(path: Path, truth: dict, fps: float | None,
 def evaluate_set(scenes: list[str], write: Callable[[str, int, Path], dict],
                  args: argparse.Namespace) -> int:
     """Render what is missing (``write(name, seed, out)``), check every clip and print a line
-    each and the totals. ``args``: out, seeds, only, rebuild, fps, height."""
+    each and the totals. ``args``: out, seeds, only, rebuild, fps, height, render_fps."""
     out = Path(args.out)
+    if args.render_fps:
+        # rendered at that rate: frames at uniform times, as a renderer or a generator makes
+        # them (--fps keeps the nearest of the 24/30/60 fps frames instead: at 12 fps a 2-3
+        # cadence, each frame up to a quarter of a source frame off its time)
+        out = out / f"render{args.render_fps:g}"
+        write = functools.partial(write, fps=args.render_fps)
     out.mkdir(parents=True, exist_ok=True)
     names = args.only or scenes
     rows = []
@@ -602,6 +611,9 @@ def set_args(doc: str, out: Path) -> argparse.Namespace:
     ap.add_argument("--fps", type=float, default=None,
                     help="analyse the clips resampled to this frame rate (many generators "
                          "output 8-16 fps); truth spans are converted from their times")
+    ap.add_argument("--render-fps", type=float, default=None,
+                    help="render the clips at this frame rate (cached apart), each frame "
+                         "at its own time")
     ap.add_argument("--height", type=int, default=None,
                     help="analyse the clips scaled to this many rows (a generator's small "
                          "output: 256 or fewer)")
