@@ -1015,13 +1015,14 @@ def test_energy_gain_on_a_bounce_with_restitution_above_one() -> None:
     assert f.evidence["restitution"] == pytest.approx(1.3, abs=0.1)
 
 
-@pytest.mark.parametrize(("start_reason", "found"), [("shot_start", 1), ("appeared", 0)])
+@pytest.mark.parametrize(("start_reason", "found"), [("shot_start", 1), ("appeared", 1)])
 def test_energy_gain_on_a_ball_dropped_as_a_12_fps_clip_begins(start_reason: str,
                                                                 found: int) -> None:
     """A generator's clip opens on a ball dropped from rest that bounces at 0.32 s, 1.3x
     faster than it arrived: four sightings before the bounce. The one on the shot's first
     frame shows the ball whole, and with it they are a flight; a track's first sighting of
-    a body coming into view may be a scrap, and without it three are too few."""
+    a body coming into view may be a scrap, and without it three are left: too few for a
+    flight, enough for a fall under the gravity known (:func:`_short_fall`)."""
     fps, e = 12.0, 1.3
     floor_y, tc = FLOOR - BODY / 2, 0.32
     y0 = floor_y - 0.5 * G * tc * tc
@@ -1034,6 +1035,60 @@ def test_energy_gain_on_a_ball_dropped_as_a_12_fps_clip_begins(start_reason: str
     got = of_type(CHECKS["energy_gain"]().run(
         compute_kinematics(retimed(t, track), config, 1.0), config), "energy_gain")
     assert len(got) == found
+
+
+def _dropped_at_12_fps(e: float, tc: float = 0.23) -> tuple[np.ndarray, np.ndarray]:
+    """Times and path at a renderer's 12 fps of a ball dropped from rest as the clip begins,
+    bouncing at ``tc`` with restitution ``e`` (three sightings before the bounce)."""
+    floor_y = FLOOR - BODY / 2
+    y0 = floor_y - 0.5 * G * tc * tc
+    t = np.arange(int(1.6 * 12)) / 12.0
+    d = t - tc
+    y = np.where(t <= tc, y0 + 0.5 * G * t * t, floor_y - e * G * tc * d + 0.5 * G * d * d)
+    return t, np.c_[300 + 80 * t, np.minimum(y, floor_y)]
+
+
+def test_a_bounce_three_frames_into_a_12_fps_clip_is_a_contact() -> None:
+    """At 12 fps the fits beside a moment take four sightings a side: a bounce at the fourth
+    sighting went unseen (a third of a second of every clip's start and end). Near the ends
+    three sightings a side are enough."""
+    t, path = _dropped_at_12_fps(0.8)
+    traj = compute_kinematics(retimed(t, make_track(5, path)), Config(), 1.0)
+    assert [(c.kind, c.index) for c in traj.items[0].contacts][:1] == [("floor", 3)]
+
+
+@pytest.mark.parametrize(("e", "found"), [(1.3, 1), (0.8, 0)])
+def test_energy_gain_on_a_bounce_three_frames_into_a_12_fps_clip(e: float, found: int) -> None:
+    """Three sightings of the fall are too few for a flight of its own; under the gravity the
+    video's other flights show they fix it: the rebound is compared with the impact."""
+    t, path = _dropped_at_12_fps(e)
+    config = Config(gravity_px_s2=G)
+    traj = compute_kinematics(retimed(t, make_track(5, path)), config, 1.0)
+    got = of_type(CHECKS["energy_gain"]().run(traj, config), "energy_gain")
+    assert len(got) == found
+    if found:
+        assert got[0].evidence["restitution"] == pytest.approx(e, abs=0.15)
+
+
+def test_impulse_four_frames_before_a_bounce_at_12_fps() -> None:
+    """At 12 fps a sideways kick lands four sightings before a bounce: within the fit window
+    of the stronger bounce, it was taken for the bounce seen through the window's edge. Fitted
+    over a window that stops short of the bounce, it stands: a kick of its own."""
+    fps, n = 12.0, 22
+    t = np.arange(n) / fps
+    floor_y = FLOOR - BODY / 2
+    y0, vy = 400.0, -280.0
+    tc = (-vy + math.sqrt(vy * vy + 2 * G * (floor_y - y0))) / G
+    t_kick = (math.floor(tc * fps) - 3.05) / fps  # just before the fourth sighting before
+    d = t - tc
+    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
+                 floor_y - 0.7 * (vy + G * tc) * d + 0.5 * G * d * d)
+    x = 200 + 150 * t + 450 * np.maximum(t - t_kick, 0)
+    traj = compute_kinematics(retimed(t, make_track(1, np.c_[x, np.minimum(y, floor_y)])),
+                              Config(), 1.0)
+    assert [c.kind for c in traj.items[0].contacts] == ["none", "floor"]
+    found = CHECKS["impulse"]().run(traj, Config())
+    assert [(f.type, f.frames) for f in found] == [("impulse", (7, 9))]
 
 
 def _out_of_a_bounce(hold_s: float = 0.0) -> tuple[np.ndarray, int]:
@@ -2130,6 +2185,23 @@ def test_morph_when_a_body_grows_in_free_flight() -> None:
     assert len(found) == 1
     assert found[0].evidence["size_ratio"] == pytest.approx(1.7, abs=0.1)
     assert found[0].evidence["fall_accel_ratio"] < 1.1
+
+
+@pytest.mark.parametrize(("grow", "found"), [(1.6, 1), (1.0, 0)])
+def test_morph_when_a_body_grows_in_a_12_fps_flight(grow: float, found: int) -> None:
+    """A renderer's 12 fps throw seen nine times (0.67 s) grows 1.6x in its second half
+    while its fall keeps its acceleration, then lands: each half of the flight, four
+    sightings and more, shows its fall (at 30 fps five are asked for)."""
+    t = np.arange(20) / 12.0
+    t_land = 8.5 / 12.0
+    y = 300 - 0.5 * G * t_land * t + 0.5 * G * t * t
+    path = np.c_[200 + 150 * t, np.where(t <= t_land, y, 300)]
+    sizes = BODY * np.clip(1 + (grow - 1) * (np.arange(20) - 3) / 4, 1.0, grow)
+    traj = compute_kinematics(retimed(t, make_track(1, path, sizes=sizes)), Config(), 1.0)
+    got = of_type(CHECKS["morph"]().run(traj, Config()), "morph")
+    assert [f.frames for f in got] == [(0, 8)] * found
+    if found:
+        assert got[0].evidence["size_ratio"] == pytest.approx(grow, abs=0.15)
 
 
 def _fall_with_late_accel(n: int, k: int, factor: float) -> np.ndarray:

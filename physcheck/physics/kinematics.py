@@ -166,41 +166,48 @@ def _windows(n: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(idx, 0, n - 1), w
 
 
-def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int, short: int | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Velocity jump at every sample and its standard error.
 
     Around sample i, each axis is fitted over the m samples on either side with one parabola
     plus hinges ``d * max(t - t_i, 0) + e * max(t - t_i, 0)^2``: the parabola absorbs gravity,
     ``e`` a change of acceleration (a time warp changes both), so ``d`` is the velocity change
-    at t_i alone. Returns (dv (N, 2), se (N,)) with NaN where a side has fewer than m samples.
+    at t_i alone. Near the ends a side may have as few as ``short`` samples (default m).
+    Returns (dv (N, 2), se (N,)) with NaN where a side has fewer.
     """
     n = len(t)
+    short = m if short is None else min(short, m)
     dv = np.full((n, 2), np.nan)
     se = np.full(n, np.nan)
-    if n < 2 * m + 1:
+    if n < 2 * short + 1:
         return dv, se
-    centre = np.arange(m, n - m)
-    idx = centre[:, None] + np.arange(-m, m + 1)[None, :]
+    centre = np.arange(short, n - short)
+    idx, w = _windows(n, -m, m)
+    idx, w = idx[centre], w[centre]
     tau = t[idx] - t[centre][:, None]
     hinge = np.maximum(tau, 0.0)
     x = np.stack([np.ones_like(tau), tau, tau**2, hinge, hinge**2], axis=2)
-    coef, cov, var = _batched_lstsq(x, xy[idx], np.ones_like(tau))
+    coef, cov, var = _batched_lstsq(x, xy[idx], w)
     dv[centre] = coef[:, 3, :]
     se[centre] = np.sqrt(np.maximum(var * cov[:, 3, 3], 0.0))
     return dv, se
 
 
-def side_velocities(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+def side_velocities(t: np.ndarray, xy: np.ndarray, m: int, short: int | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """Velocity at every sample from the m samples before it and the m after it.
 
-    Each side is one parabola. NaN where a side lacks samples.
+    Each side is one parabola, on as few as ``short`` samples near the ends (default m).
+    NaN where a side lacks samples.
     """
     n = len(t)
+    short = m if short is None else min(short, m)
     out = []
     for lo, hi in ((-m, 0), (0, m)):
         v = np.full((n, 2), np.nan)
         idx, w = _windows(n, lo, hi)
-        full = w.sum(axis=1) == m + 1
+        full = w.sum(axis=1) >= short + 1
         if full.any():
             tau = t[idx[full]] - t[full][:, None]
             x = np.stack([np.ones_like(tau), tau, tau**2], axis=2)
@@ -211,14 +218,16 @@ def side_velocities(t: np.ndarray, xy: np.ndarray, m: int) -> tuple[np.ndarray, 
 
 
 def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
-                n_sigma: float = 4.0) -> tuple[list[int], np.ndarray]:
-    """Sample indices where the velocity jumps by more than ``min_dv`` and ``n_sigma`` noise.
+                n_sigma: float = 4.0, short: int | None = None) -> tuple[list[int], np.ndarray]:
+    """Sample indices where the velocity jumps by more than ``min_dv`` and ``n_sigma`` noise
+    (fits of m samples a side, of ``short`` near the ends: :func:`velocity_jumps`).
 
     Also returns the (N, 2) velocity jumps of every sample.
     """
-    if len(t) < 2 * m + 1:
+    short = m if short is None else min(short, m)
+    if len(t) < 2 * short + 1:
         return [], np.full((len(t), 2), np.nan)
-    dv, se = velocity_jumps(t, xy, m)
+    dv, se = velocity_jumps(t, xy, m, short)
     mag = np.linalg.norm(dv, axis=1)
     strong = np.nan_to_num(mag, nan=0.0) > np.maximum(min_dv, n_sigma * np.nan_to_num(se,
                                                                                    nan=np.inf))
@@ -230,10 +239,31 @@ def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
             continue
         # within a fit window of a much stronger break, a jump is that break seen through the
         # window's edge (the estimator's side lobes point either way), not a contact of its own
-        if any(abs(int(i) - j) <= m and mag[i] < 0.6 * mag[j] for j in out):
+        # unless it stands in a fit that stops short of the stronger break (where ``short``
+        # samples a side allow it: a kick four frames before a bounce at 12 fps)
+        stronger = [j for j in out if abs(int(i) - j) <= m and mag[i] < 0.6 * mag[j]]
+        if stronger and not _stands_apart(t, xy, int(i), stronger, m, short, min_dv, n_sigma):
             continue
         out.append(int(i))
     return sorted(out), dv
+
+
+def _stands_apart(t: np.ndarray, xy: np.ndarray, i: int, others: list[int], m: int,
+                  short: int, min_dv: float, n_sigma: float) -> bool:
+    """Whether the velocity jump at sample ``i``, fitted as in :func:`velocity_jumps` over a
+    window that stops short of the breaks ``others`` (at least ``short`` samples a side), is
+    still over ``min_dv`` and ``n_sigma`` noise."""
+    lo = max([i - m, 0, *(j + 1 for j in others if j < i)])
+    hi = min([i + m, len(t) - 1, *(j - 1 for j in others if j > i)])
+    if i - lo < short or hi - i < short:
+        return False
+    tau = t[lo:hi + 1] - t[i]
+    hinge = np.maximum(tau, 0.0)
+    x = np.stack([np.ones_like(tau), tau, tau**2, hinge, hinge**2], axis=1)[None]
+    coef, cov, var = _batched_lstsq(x, xy[None, lo:hi + 1], np.ones((1, len(tau))))
+    dv = float(np.linalg.norm(coef[0, 3]))
+    se = float(np.sqrt(max(var[0] * cov[0, 3, 3], 0.0)))
+    return bool(np.isfinite(dv) and np.isfinite(se) and dv > max(min_dv, n_sigma * se))
 
 
 def _smooth_segment(t: np.ndarray, xy: np.ndarray, half_s: float) -> tuple[np.ndarray, ...]:
@@ -289,6 +319,8 @@ UNEXPLAINED_KINDS = ("none", "edge", "echo")
 """Contact kinds of breaks nothing explains: a contact-free stretch runs through them."""
 _LOW_RATE_DT = 1 / 15
 """Frame interval (s) of a generator's low rates (15 fps and below)."""
+_SHORT_SIDE = 3
+"""Fewest samples on one side of a break near a track's end (at low frame rates)."""
 _TOUCH_WINDOW_S = 0.05
 """A body touching this one within this time of a break may have caused it."""
 _MAX_FREE_BODY_M = 3.0
@@ -676,8 +708,12 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     body = float(np.nanmedian(size)) if np.isfinite(size).any() else 1.0
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
     m = _break_window(dt, config.smooth_window_s)
+    # at 15 fps and below the m samples a side span a third of a second: a bounce in a
+    # clip's first or last third of a second would go unseen (a generator's 2 s clip is a
+    # third blind). There a side may have three samples, what a parabola needs and one more
+    short = min(m, _SHORT_SIDE) if dt >= _LOW_RATE_DT - 1e-9 else m
     # a velocity jump smaller than ~1.5 body sizes/s is within what tracking noise produces
-    breaks_local, jumps = find_breaks(t, xy, m, min_dv=1.5 * body)
+    breaks_local, jumps = find_breaks(t, xy, m, min_dv=1.5 * body, short=short)
     x_s = np.full((k, 2), np.nan)
     v_s = np.full((k, 2), np.nan)
     a_s = np.full((k, 2), np.nan)
@@ -699,8 +735,8 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         jerk[idx] = np.gradient(a_s[idx], t, axis=0)
     gap = config.contact_gap_frac * body + 2
     contacts = []
-    if len(t) > 2 * m:
-        vl, vr = side_velocities(t, xy, m)
+    if len(t) > 2 * short:
+        vl, vr = side_velocities(t, xy, m, short)
     # a break within two sightings more than a fit window of a track's end is an 'edge' (its
     # window may reach an impact just beyond what was seen); at 15 fps and below none is:
     # the window alone spans a third of a second, and a kick four sightings into a throw
@@ -742,9 +778,11 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     # a break whose fit window straddles an explained contact is that contact's echo
     explained = [b for b, c in zip(breaks_local, contacts, strict=True)
                  if c.kind not in ("none", "echo")]
+    # (unless it stands in a fit that stops short of that contact: see find_breaks)
     contacts = [
         dataclasses.replace(c, kind="echo")
-        if c.kind == "none" and any(0 < abs(b - e) <= m for e in explained) else c
+        if c.kind == "none" and (near := [e for e in explained if 0 < abs(b - e) <= m])
+        and not _stands_apart(t, xy, b, near, m, short, 1.5 * body, 4.0) else c
         for b, c in zip(breaks_local, contacts, strict=True)
     ]
     # a break nothing explains, which one parabola fits through within tracking noise, is a

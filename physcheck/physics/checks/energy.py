@@ -93,6 +93,36 @@ def _partner_speed(traj: Trajectories, c: Contact) -> float | None:
     return 0.0 if (p.track.state[near] == ObsState.STILL).any() else None
 
 
+def _short_fall(tr: Trajectory, c: Contact, g_px_s2: float) -> Flight | None:
+    """The fall into bounce ``c`` as a parabola of the video's gravity ``g_px_s2`` through
+    the body's sightings before it (since its last contact or the track's start), where
+    they are too few or too short for a flight of their own (under four, or under 0.2 s: a
+    bounce in the first third of a second at 12 fps): with the acceleration known, three
+    sightings fix the rest and test it. None where they do not fit within tracking noise
+    (as a flight must) or the body was not coming down."""
+    lo = max((d.index for d in tr.contacts if d.index < c.index), default=-1) + 1
+    if lo == 0 and tr.track.start_reason != "shot_start":
+        lo = 1  # the first sighting of a body coming into view may be a scrap of it
+    ks = np.arange(lo, c.index)
+    ks = ks[tr.reliable[ks] & (tr.track.state[ks] == ObsState.MOVING)]
+    if len(ks) < 3:
+        return None
+    t = tr.track.t_s[ks]
+    if len(ks) >= 4 and t[-1] - t[0] >= 0.2:
+        return None  # long enough to be a flight: where none was found, it was not free
+    tau = t - t[0]
+    xy = tr.track.xy_px[ks]
+    a = np.c_[np.ones_like(tau), tau]
+    (x0, vx), *_ = np.linalg.lstsq(a, xy[:, 0], rcond=None)
+    (y0, vy), *_ = np.linalg.lstsq(a, xy[:, 1] - 0.5 * g_px_s2 * tau**2, rcond=None)
+    res = np.c_[xy[:, 0] - (x0 + vx * tau), xy[:, 1] - (y0 + vy * tau + 0.5 * g_px_s2 * tau**2)]
+    rmse = float(np.sqrt(np.mean(res**2)))
+    if rmse >= 0.1 * tr.body_size_px + 1.0 or vy + g_px_s2 * tau[-1] <= 0:
+        return None
+    return Flight(int(ks[0]), int(ks[-1]), float(t[0]), float(t[-1]), (0.0, g_px_s2), rmse,
+                  (0.0, float(vx), float(x0)), (0.5 * g_px_s2, float(vy), float(y0)))
+
+
 class EnergyGainCheck:
     """Restitution above 1 at a support: rebound speed or height exceeds the impact's.
 
@@ -125,6 +155,10 @@ class EnergyGainCheck:
                                if c.index - f.i1 >= 0 and c.t_s - f.t1_s <= NEAR_CONTACT_S), None)
                 after = next((f for f in tr.flights
                               if f.i0 - c.index >= 0 and f.t0_s - c.t_s <= NEAR_CONTACT_S), None)
+                if before is None and c.kind == "floor" and traj.g_px_s2 > 0:
+                    # a bounce a few frames into the clip: too short a fall for a flight of
+                    # its own, but gravity is known from the video's other flights
+                    before = _short_fall(tr, c, traj.g_px_s2)
                 pushed = None
                 if after is None and before is not None and c.kind == "floor":
                     # pushed up out of the bounce: the rise is no free flight until a break

@@ -19,6 +19,8 @@ from physcheck.physics.kinematics import (
 )
 
 _WINDOW_S = 1.2
+_LOW_RATE_DT = 1 / 15
+"""Frame interval (s) of a generator's low rates (15 fps and below)."""
 
 
 class MorphCheck:
@@ -110,9 +112,12 @@ class MorphCheck:
         g = traj.g_px_s2
         if g <= 0:
             return None
+        # each half's fall is a parabola fitted to five sightings; at 15 fps and below four
+        # (a third of a second: a generator's 12 fps flight is seldom ten sightings long)
+        half_min = 4 if tr.track.frame_dt_s >= _LOW_RATE_DT - 1e-9 else 5
         for f in tr.flights:
             ks = _fall_samples(tr, f, g, ok, 0.3)
-            if len(ks) < 10:
+            if len(ks) < 2 * half_min:
                 continue
             size = np.sqrt(tr.track.area_px[ks])
             s0, s1 = float(np.median(size[:4])), float(np.median(size[-4:]))
@@ -124,7 +129,7 @@ class MorphCheck:
             half = len(ks) // 2
             acc = []
             for sl in (slice(0, half), slice(half, len(ks))):
-                if len(t[sl]) < 5 or t[sl][-1] - t[sl][0] < 0.12:
+                if len(t[sl]) < half_min or t[sl][-1] - t[sl][0] < 0.12:
                     break
                 acc.append(2 * float(np.polyfit(t[sl] - t[sl][0], y[sl], 2)[0]))
             if len(acc) < 2 or min(acc) <= 0:
