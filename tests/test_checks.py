@@ -459,6 +459,20 @@ def test_a_bounce_at_a_generators_frame_rate_is_not_antigravity(after: int,
     assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
 
 
+def test_antigravity_in_a_12_fps_flight_seen_nine_times() -> None:
+    """A renderer's 12 fps throw is lifted (0.8 g net upward) from its fifth sighting and
+    leaves through the frame's top four sightings later: nine sightings in all, two thirds
+    of a second. Ten were asked for to fit an acceleration that changes; at 12 fps eight
+    do."""
+    t = np.arange(9) / 12.0
+    y = 300 - 350 * t + 0.5 * G * t * t - 0.5 * 1.8 * G * np.maximum(t - 4 / 12.0, 0) ** 2
+    track = make_track(1, np.c_[200 + 200 * t, y], end_reason="left_frame")
+    config = Config(gravity_px_s2=G)
+    found = CHECKS["antigravity"]().run(compute_kinematics(retimed(t, track), config, 1.0),
+                                        config)
+    assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 8))]
+
+
 def test_a_weak_lift_a_third_of_a_second_long_fails_the_video() -> None:
     """0.3 g upward for 0.3 s takes the body ~3 body sizes off its free fall (more than one
     over the part the finding spans): an unmistakable violation, whose confidence must fail

@@ -317,7 +317,7 @@ def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> lis
 
 UNEXPLAINED_KINDS = ("none", "edge", "echo")
 """Contact kinds of breaks nothing explains: a contact-free stretch runs through them."""
-_LOW_RATE_DT = 1 / 15
+LOW_RATE_DT = 1 / 15
 """Frame interval (s) of a generator's low rates (15 fps and below)."""
 _SHORT_SIDE = 3
 """Fewest samples on one side of a break near a track's end (at low frame rates)."""
@@ -717,7 +717,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     # at 15 fps and below the m samples a side span a third of a second: a bounce in a
     # clip's first or last third of a second would go unseen (a generator's 2 s clip is a
     # third blind). There a side may have three samples, what a parabola needs and one more
-    short = min(m, _SHORT_SIDE) if dt >= _LOW_RATE_DT - 1e-9 else m
+    short = min(m, _SHORT_SIDE) if dt >= LOW_RATE_DT - 1e-9 else m
     # a velocity jump smaller than ~1.5 body sizes/s is within what tracking noise produces
     breaks_local, jumps = find_breaks(t, xy, m, min_dv=1.5 * body, short=short)
     x_s = np.full((k, 2), np.nan)
@@ -747,7 +747,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     # window may reach an impact just beyond what was seen); at 15 fps and below none is:
     # the window alone spans a third of a second, and a kick four sightings into a throw
     # (0.33 s) is as far from the track's start as such a clip allows
-    edge = 2 if dt < _LOW_RATE_DT else 0
+    edge = 2 if dt < LOW_RATE_DT else 0
     for b in breaks_local:
         kk = int(idx[b])
         before, after = vl[b], vr[b]

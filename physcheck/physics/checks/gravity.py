@@ -18,6 +18,7 @@ from physcheck.physics.checks.base import (
 )
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
+    LOW_RATE_DT,
     UNEXPLAINED_KINDS,
     Trajectories,
     Trajectory,
@@ -159,8 +160,11 @@ class AntigravityCheck:
                     ks = ks[::-(-len(ks) // _KNOT_MAX_SAMPLES)]
                 if not windows or not np.array_equal(windows[-1], ks):
                     windows.append(ks)
+        # ten sightings to fit an acceleration that changes; at 15 fps and below eight (two
+        # thirds of a second: a flight cut short by the frame's edge is seldom longer)
+        need = 8 if tr.track.frame_dt_s >= LOW_RATE_DT - 1e-9 else 10
         for ks in windows:
-            if len(ks) < 10:
+            if len(ks) < need:
                 continue
             fit = _best_knots(t_all[ks] - t_all[ks[0]], y_all[ks])
             if fit is None:
