@@ -452,13 +452,10 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
             shot_refs.append(SupportRef(*level, r.entity))
         still = r.track.state == ObsState.STILL
         if still.sum() >= 3:
-            # its size where it came to rest (held by its look it has none of its own): a
-            # body that rolled nearer the camera first rests lower in the image, in
-            # proportion to its size there, not to its usual size
             k = int(np.flatnonzero(still)[0])
             shot_refs.append(SupportRef(float(r.track.t_s[k]),
                                         float(np.nanmedian(r.track.bbox_px[still, 3])),
-                                        size_near(r, k), r.entity))
+                                        r.body_size_px, r.entity))
         ys = [ref.bottom_y_px for ref in shot_refs]
         if ys:
             supports[r.track.shot] = max(supports.get(r.track.shot, -np.inf), max(ys))
@@ -593,10 +590,7 @@ def _rolling_level(tr: Trajectory) -> tuple[float, float, float] | None:
     if best is None:
         return None
     _, i, j = best
-    size = tr.size_px[ok[i:j + 1]]
-    size = size[np.isfinite(size)]
-    return (float(t[i]), float(np.median(bottom[i:j + 1])),
-            float(np.median(size)) if len(size) else tr.body_size_px)
+    return (float(t[i]), float(np.median(bottom[i:j + 1])), tr.body_size_px)
 
 
 def size_near(tr: Trajectory, k: int) -> float:
