@@ -347,14 +347,11 @@ class EntityTracker:
         if not blobs or not self.live:
             return {}
         cost = np.full((len(self.live), len(blobs)), _BIG)
-        # the boxes of the bodies seen in the previous frame: a blob there is one of them
-        # (a scrap of its silhouette) before it is a body unseen for a while and far off
-        here = [(tr.id, tr.cur_box) for tr in self.live
-                if 0 < t_s - tr.last_seen_t <= 1.5 * self.frame_dt]
+        # blobs beyond where a track's body could be had it been seen a frame ago
+        far = np.zeros(cost.shape, bool)
         for ti, tr in enumerate(self.live):
             if only is not None and ti not in only:
                 continue
-            lost = t_s - tr.last_seen_t > 1.5 * self.frame_dt
             size = tr.last_size()
             dt = max(t_s - tr.last_seen_t, 1e-3)
             speed_cur = float(np.linalg.norm(tr.velocity_ref()))
@@ -386,12 +383,7 @@ class EntityTracker:
                 if (d > unlike_gate and max((b.x1 - b.x0) / tw, (b.y1 - b.y0) / th) > 2.5
                         and not self._look_inside(tr, gray, b)):
                     continue
-                if lost and d > unlike_gate and any(
-                        oid != tr.id and ob[0] <= b.cx <= ob[2] and ob[1] <= b.cy <= ob[3]
-                        for oid, ob in here):
-                    continue  # beyond where it could be had it been seen a frame ago, in
-                    # the box of a body that was: that body's, split (a body lost at rest
-                    # took a scrap of a neighbour 9 of its sizes off, and its place there)
+                far[ti, bi] = d > unlike_gate
                 ratio = max(b.area, 1.0) / max(size * size, 1.0)
                 if ratio > 4.0 and dist / max(size, 3.0) > gate:
                     # a blob over twice its size and far off by its own size: another body
@@ -404,7 +396,22 @@ class EntityTracker:
             rows, cols = np.nonzero(gated)
         else:
             rows, cols = assign(cost)
-        return {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BIG}
+        out = {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BIG}
+        # a track unseen for a while that got a blob beyond where its body could be had it
+        # been seen a frame ago, inside the box of a body that was seen then: the blob is
+        # that body's, split (a ball lost at rest took a scrap of its neighbour nine of its
+        # sizes off, and its place there). Judged after the matching, which it leaves as it
+        # is for the other tracks (forbidding the pair in the costs can push the matching
+        # into swapping two others' bodies)
+        here = [(tr.id, tr.cur_box) for tr in self.live
+                if 0 < t_s - tr.last_seen_t <= 1.5 * self.frame_dt]
+        for ti, bi in list(out.items()):
+            tr, b = self.live[ti], blobs[bi]
+            if far[ti, bi] and t_s - tr.last_seen_t > 1.5 * self.frame_dt and any(
+                    oid != tr.id and ob[0] <= b.cx <= ob[2] and ob[1] <= b.cy <= ob[3]
+                    for oid, ob in here):
+                del out[ti]
+        return out
 
     def _look_inside(self, tr: _Track, gray: np.ndarray, b: Blob) -> bool:
         """Whether the track's look (its template) is found within the blob's box."""
