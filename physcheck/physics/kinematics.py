@@ -166,6 +166,13 @@ def _windows(n: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(idx, 0, n - 1), w
 
 
+def _hinge_design(tau: np.ndarray) -> np.ndarray:
+    """Design matrix (..., S, 5) of :func:`velocity_jumps`' fit at times ``tau`` (..., S)
+    from the moment: a parabola plus a velocity and an acceleration hinge at 0."""
+    hinge = np.maximum(tau, 0.0)
+    return np.stack([np.ones_like(tau), tau, tau**2, hinge, hinge**2], axis=-1)
+
+
 def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int, short: int | None = None
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Velocity jump at every sample and its standard error.
@@ -185,10 +192,7 @@ def velocity_jumps(t: np.ndarray, xy: np.ndarray, m: int, short: int | None = No
     centre = np.arange(short, n - short)
     idx, w = _windows(n, -m, m)
     idx, w = idx[centre], w[centre]
-    tau = t[idx] - t[centre][:, None]
-    hinge = np.maximum(tau, 0.0)
-    x = np.stack([np.ones_like(tau), tau, tau**2, hinge, hinge**2], axis=2)
-    coef, cov, var = _batched_lstsq(x, xy[idx], w)
+    coef, cov, var = _batched_lstsq(_hinge_design(t[idx] - t[centre][:, None]), xy[idx], w)
     dv[centre] = coef[:, 3, :]
     se[centre] = np.sqrt(np.maximum(var * cov[:, 3, 3], 0.0))
     return dv, se
@@ -257,10 +261,8 @@ def _stands_apart(t: np.ndarray, xy: np.ndarray, i: int, others: list[int], m: i
     hi = min([i + m, len(t) - 1, *(j - 1 for j in others if j > i)])
     if i - lo < short or hi - i < short:
         return False
-    tau = t[lo:hi + 1] - t[i]
-    hinge = np.maximum(tau, 0.0)
-    x = np.stack([np.ones_like(tau), tau, tau**2, hinge, hinge**2], axis=1)[None]
-    coef, cov, var = _batched_lstsq(x, xy[None, lo:hi + 1], np.ones((1, len(tau))))
+    tau = t[None, lo:hi + 1] - t[i]
+    coef, cov, var = _batched_lstsq(_hinge_design(tau), xy[None, lo:hi + 1], np.ones_like(tau))
     dv = float(np.linalg.norm(coef[0, 3]))
     se = float(np.sqrt(max(var[0] * cov[0, 3, 3], 0.0)))
     return bool(np.isfinite(dv) and np.isfinite(se) and dv > max(min_dv, n_sigma * se))
@@ -319,6 +321,11 @@ UNEXPLAINED_KINDS = ("none", "edge", "echo")
 """Contact kinds of breaks nothing explains: a contact-free stretch runs through them."""
 LOW_RATE_DT = 1 / 15
 """Frame interval (s) of a generator's low rates (15 fps and below)."""
+
+
+def low_rate(dt: float) -> bool:
+    """Whether frame interval ``dt`` (s) is a low rate: 15 fps and below."""
+    return dt >= LOW_RATE_DT - 1e-9
 _SHORT_SIDE = 3
 """Fewest samples on one side of a break near a track's end (at low frame rates)."""
 _TOUCH_WINDOW_S = 0.05
@@ -710,8 +717,9 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     m = _break_window(dt, config.smooth_window_s)
     # at 15 fps and below the m samples a side span a third of a second: a bounce in a
     # clip's first or last third of a second would go unseen (a generator's 2 s clip is a
-    # third blind). There a side may have three samples, what a parabola needs and one more
-    short = min(m, _SHORT_SIDE) if dt >= LOW_RATE_DT - 1e-9 else m
+    # third blind). There a side may have three samples besides the moment itself: a
+    # parabola, and one sample to test it
+    short = min(m, _SHORT_SIDE) if low_rate(dt) else m
     # a velocity jump smaller than ~1.5 body sizes/s is within what tracking noise produces
     breaks_local, jumps = find_breaks(t, xy, m, min_dv=1.5 * body, short=short)
     x_s = np.full((k, 2), np.nan)

@@ -18,11 +18,11 @@ from physcheck.physics.checks.base import (
 )
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
-    LOW_RATE_DT,
     UNEXPLAINED_KINDS,
     Trajectories,
     Trajectory,
     border_mask,
+    low_rate,
     partners_at,
 )
 
@@ -162,7 +162,7 @@ class AntigravityCheck:
                     windows.append(ks)
         # ten sightings to fit an acceleration that changes; at 15 fps and below eight (two
         # thirds of a second: a flight cut short by the frame's edge is seldom longer)
-        need = 8 if tr.track.frame_dt_s >= LOW_RATE_DT - 1e-9 else 10
+        need = 8 if low_rate(tr.track.frame_dt_s) else 10
         for ks in windows:
             if len(ks) < need:
                 continue

@@ -10,12 +10,12 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
-    LOW_RATE_DT,
     Flight,
     Trajectories,
     Trajectory,
     cut_by_frame_edge,
     in_background,
+    low_rate,
     partners_at,
 )
 
@@ -113,7 +113,7 @@ class MorphCheck:
             return None
         # each half's fall is a parabola fitted to five sightings; at 15 fps and below four
         # (a third of a second: a generator's 12 fps flight is seldom ten sightings long)
-        half_min = 4 if tr.track.frame_dt_s >= LOW_RATE_DT - 1e-9 else 5
+        half_min = 4 if low_rate(tr.track.frame_dt_s) else 5
         for f in tr.flights:
             ks = _fall_samples(tr, f, g, ok, 0.3)
             if len(ks) < 2 * half_min:
