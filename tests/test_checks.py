@@ -1029,6 +1029,19 @@ def test_energy_gain_on_a_bounce_with_restitution_above_one() -> None:
     assert f.evidence["restitution"] == pytest.approx(1.3, abs=0.1)
 
 
+def _dropped_at_12_fps(e: float, tc: float = 0.23, duration_s: float = 1.6
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Times and path at a generator's or renderer's 12 fps of a ball dropped from rest as the
+    clip begins, bouncing at ``tc`` with restitution ``e`` (at 0.23 s three sightings come
+    before the bounce, at 0.32 s four)."""
+    floor_y = FLOOR - BODY / 2
+    y0 = floor_y - 0.5 * G * tc * tc
+    t = np.arange(int(duration_s * 12.0)) / 12.0
+    d = t - tc
+    y = np.where(t <= tc, y0 + 0.5 * G * t * t, floor_y - e * G * tc * d + 0.5 * G * d * d)
+    return t, np.c_[300 + 80 * t, np.minimum(y, floor_y)]
+
+
 @pytest.mark.parametrize(("start_reason", "found"), [("shot_start", 1), ("appeared", 1)])
 def test_energy_gain_on_a_ball_dropped_as_a_12_fps_clip_begins(start_reason: str,
                                                                 found: int) -> None:
@@ -1037,29 +1050,12 @@ def test_energy_gain_on_a_ball_dropped_as_a_12_fps_clip_begins(start_reason: str
     frame shows the ball whole, and with it they are a flight; a track's first sighting of
     a body coming into view may be a scrap, and without it three are left: too few for a
     flight, enough for a fall under the gravity known (:func:`_short_fall`)."""
-    fps, e = 12.0, 1.3
-    floor_y, tc = FLOOR - BODY / 2, 0.32
-    y0 = floor_y - 0.5 * G * tc * tc
-    t = np.arange(int(1.4 * fps)) / fps
-    d = t - tc
-    y = np.where(t <= tc, y0 + 0.5 * G * t * t, floor_y - e * G * tc * d + 0.5 * G * d * d)
-    track = make_track(5, np.c_[300 + 80 * t, np.minimum(y, floor_y)],
-                       start_reason=start_reason)
+    t, path = _dropped_at_12_fps(1.3, tc=0.32, duration_s=1.4)
+    track = make_track(5, path, start_reason=start_reason)
     config = Config(gravity_px_s2=G)
     got = of_type(CHECKS["energy_gain"]().run(
         compute_kinematics(retimed(t, track), config, 1.0), config), "energy_gain")
     assert len(got) == found
-
-
-def _dropped_at_12_fps(e: float, tc: float = 0.23) -> tuple[np.ndarray, np.ndarray]:
-    """Times and path at a renderer's 12 fps of a ball dropped from rest as the clip begins,
-    bouncing at ``tc`` with restitution ``e`` (three sightings before the bounce)."""
-    floor_y = FLOOR - BODY / 2
-    y0 = floor_y - 0.5 * G * tc * tc
-    t = np.arange(int(1.6 * 12)) / 12.0
-    d = t - tc
-    y = np.where(t <= tc, y0 + 0.5 * G * t * t, floor_y - e * G * tc * d + 0.5 * G * d * d)
-    return t, np.c_[300 + 80 * t, np.minimum(y, floor_y)]
 
 
 def test_a_bounce_three_frames_into_a_12_fps_clip_is_a_contact() -> None:

@@ -166,6 +166,10 @@ def _windows(n: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(idx, 0, n - 1), w
 
 
+_BREAK_SIGMAS = 4.0
+"""A velocity jump is a break when it exceeds this many standard errors of its fit."""
+
+
 def _hinge_design(tau: np.ndarray) -> np.ndarray:
     """Design matrix (..., S, 5) of :func:`velocity_jumps`' fit at times ``tau`` (..., S)
     from the moment: a parabola plus a velocity and an acceleration hinge at 0."""
@@ -222,7 +226,8 @@ def side_velocities(t: np.ndarray, xy: np.ndarray, m: int, short: int | None = N
 
 
 def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
-                n_sigma: float = 4.0, short: int | None = None) -> tuple[list[int], np.ndarray]:
+                n_sigma: float = _BREAK_SIGMAS, short: int | None = None
+                ) -> tuple[list[int], np.ndarray]:
     """Sample indices where the velocity jumps by more than ``min_dv`` and ``n_sigma`` noise
     (fits of m samples a side, of ``short`` near the ends: :func:`velocity_jumps`).
 
@@ -721,7 +726,8 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     # parabola, and one sample to test it
     short = min(m, _SHORT_SIDE) if low_rate(dt) else m
     # a velocity jump smaller than ~1.5 body sizes/s is within what tracking noise produces
-    breaks_local, jumps = find_breaks(t, xy, m, min_dv=1.5 * body, short=short)
+    min_dv = 1.5 * body
+    breaks_local, jumps = find_breaks(t, xy, m, min_dv=min_dv, short=short)
     x_s = np.full((k, 2), np.nan)
     v_s = np.full((k, 2), np.nan)
     a_s = np.full((k, 2), np.nan)
@@ -790,7 +796,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     contacts = [
         dataclasses.replace(c, kind="echo")
         if c.kind == "none" and (near := [e for e in explained if 0 < abs(b - e) <= m])
-        and not _stands_apart(t, xy, b, near, m, short, 1.5 * body, 4.0) else c
+        and not _stands_apart(t, xy, b, near, m, short, min_dv, _BREAK_SIGMAS) else c
         for b, c in zip(breaks_local, contacts, strict=True)
     ]
     # a break nothing explains, which one parabola fits through within tracking noise, is a
