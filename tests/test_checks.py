@@ -473,6 +473,40 @@ def test_antigravity_in_a_12_fps_flight_seen_nine_times() -> None:
     assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 8))]
 
 
+def test_a_lift_of_four_sightings_at_12_fps_lasts_its_quarter_second() -> None:
+    """Four sightings at 12 fps span three frame intervals, 0.25 s, the shortest lift
+    judged. Timestamps are float32: frames 4 and 7 are 0.24999997 s apart, and the lift of a
+    throw seen eight times (lifted from its fourth sighting, then out through the frame's
+    top) was dropped as too short."""
+    t = np.arange(8) / 12.0
+    y = 300 - 350 * t + 0.5 * G * t * t - 0.5 * 1.5 * G * np.maximum(t - 3 / 12.0, 0) ** 2
+    track = make_track(1, np.c_[200 + 200 * t, y], end_reason="left_frame")
+    config = Config(gravity_px_s2=G)
+    ts = retimed(t.astype(np.float32), track)
+    found = CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config)
+    assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 7))]
+
+
+@pytest.mark.parametrize(("fps", "brake_s"), [(30.0, 0.3), (30.0, 0.4), (12.0, 0.25),
+                                              (12.0, 0.34)])
+def test_a_fall_braked_by_what_the_body_goes_down_into_is_not_antigravity(
+        fps: float, brake_s: float) -> None:
+    """A falling body meets something it goes into (it sinks through a floor, into water or
+    sand) and brakes to a fifth of its speed, still going down, until it is gone mid-frame.
+    The braking is what it went into: the sinking and permanence checks judge that, and no
+    lift shows."""
+    tb = 0.5
+    t = np.arange(round((tb + brake_s) * fps) + 1) / fps
+    vb = 300 + G * tb
+    d = np.maximum(t - tb, 0)
+    y = np.where(t <= tb, 200 + 300 * t + 0.5 * G * t * t,
+                 200 + 300 * tb + 0.5 * G * tb * tb + vb * d - 0.4 * vb / brake_s * d * d)
+    track = make_track(1, np.c_[300 + 100 * t, y], end_reason="vanished")
+    config = Config(gravity_px_s2=G)
+    ts = retimed(t.astype(np.float32), track)
+    assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
+
+
 def test_a_weak_lift_a_third_of_a_second_long_fails_the_video() -> None:
     """0.3 g upward for 0.3 s takes the body ~3 body sizes off its free fall (more than one
     over the part the finding spans): an unmistakable violation, whose confidence must fail

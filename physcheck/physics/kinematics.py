@@ -563,6 +563,16 @@ _SHADOW_FIT = 0.35
 size (a faint shadow is often held by its look, which lags it in steps)."""
 
 
+_SPAN_TOL_S = 1e-3
+"""Timestamps are float32: a span of whole frame intervals equal to a duration (three at 12
+fps: 0.25 s; three at 15 fps: 0.2 s) can fall short of it by rounding (0.24999997 s)."""
+
+
+def lasts(span_s: float, min_s: float) -> bool:
+    """Whether a time span lasts ``min_s`` or more, up to the timestamps' rounding."""
+    return span_s >= min_s - _SPAN_TOL_S
+
+
 _LEVEL_MIN_S = 0.5
 """A body moving this long at the lowest level it reaches is held up there (rolling, sliding)."""
 
@@ -594,7 +604,7 @@ def _rolling_level(tr: Trajectory) -> tuple[float, float, float] | None:
                 and ok[j + 1] - ok[j] <= 2:
             j += 1
         dur = float(t[j] - t[i])
-        if j - i + 1 >= 5 and dur >= _LEVEL_MIN_S \
+        if j - i + 1 >= 5 and lasts(dur, _LEVEL_MIN_S) \
                 and float(np.median(bottom[i:j + 1])) >= lowest - tol \
                 and (best is None or dur > best[0]):
             best = (dur, i, j)
@@ -687,7 +697,7 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     # one or two 'still' sightings between moving ones are an appearance match at the place
     # the body just left (it was missed for a frame), not a stop
     still = track.state == ObsState.STILL
-    for lo, hi in _runs(still):
+    for lo, hi in runs(still):
         if hi - lo < 2 and lo > 0 and hi < len(still) - 1 and \
                 track.state[lo - 1] == ObsState.MOVING and track.state[hi + 1] == ObsState.MOVING:
             seen[lo:hi + 1] = False
@@ -702,8 +712,8 @@ def _running_median(x: np.ndarray, half: int) -> np.ndarray:
     return np.nanmedian(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1), axis=1)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Inclusive (start, end) pairs of the True runs."""
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (start, end) index pairs of the True runs of a boolean array."""
     edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
     return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
@@ -933,7 +943,7 @@ def _fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int
 
     At least 0.2 s and four sightings (at 15 fps and below, many generators' rate, four span
     the 0.2 s; a throw between two contacts may be seen only that often)."""
-    if a1 - a0 + 1 < 4 or t[a1] - t[a0] < 0.2:
+    if a1 - a0 + 1 < 4 or not lasts(float(t[a1] - t[a0]), 0.2):
         return None
     tt = t[a0:a1 + 1] - t[a0]
     cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2)

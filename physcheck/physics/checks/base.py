@@ -39,21 +39,6 @@ def span(tr: Trajectory, k0: int, k1: int) -> tuple[tuple[int, int], tuple[float
     return (int(f[k0]), int(f[k1])), (float(t[k0]), float(t[k1]))
 
 
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Inclusive (start, end) index pairs of the True runs of a boolean array."""
-    out = []
-    start = None
-    for i, v in enumerate(mask):
-        if v and start is None:
-            start = i
-        elif not v and start is not None:
-            out.append((start, i - 1))
-            start = None
-    if start is not None:
-        out.append((start, len(mask) - 1))
-    return out
-
-
 def in_contact(tr: Trajectory, k0: int, k1: int, window: int = 2) -> bool:
     """A contact (other than 'none') lies within [k0 - window, k1 + window]."""
     return any(k0 - window <= c.index <= k1 + window and c.kind != "none" for c in tr.contacts)

@@ -13,7 +13,6 @@ from physcheck.physics.checks.base import (
     floors_off_nothing,
     height_above_support,
     judged,
-    runs,
     span,
 )
 from physcheck.physics.finding import Finding, margin_confidence
@@ -22,8 +21,10 @@ from physcheck.physics.kinematics import (
     Trajectories,
     Trajectory,
     border_mask,
+    lasts,
     low_rate,
     partners_at,
+    runs,
 )
 
 _TRACK_NOISE_PX = 0.5
@@ -92,8 +93,7 @@ class AntigravityCheck:
             off = floors_off_nothing(tr, traj)  # 'bounces' off nothing explain nothing
             for k0, k1 in runs(up):
                 frames, ts = span(tr, k0, k1)
-                dur = ts[1] - ts[0]
-                if dur < config.antigravity_min_s:
+                if not lasts(ts[1] - ts[0], config.antigravity_min_s):
                     continue
                 ks = range(k0, k1 + 1)
                 if np.count_nonzero(tr.track.state[k0:k1 + 1] == ObsState.MOVING) \
@@ -111,7 +111,7 @@ class AntigravityCheck:
                     # bouncing or rolling on the floor (its bounces too small to see), or a
                     # bounce whose contact went unseen, smoothed into a lift
                     continue
-                if _mostly_at_border(edge, k0, k1):
+                if _mostly_at_border(edge, k0, k1) or _brakes_into_its_end(tr, k0, k1):
                     continue
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
                 out.append(_finding(tr, traj, frames, ts, up_acc, thr))
@@ -179,7 +179,7 @@ class AntigravityCheck:
                 up_acc = -a
                 k0, k1 = int(ks[bounds[piece]]), int(ks[bounds[piece + 1]])
                 frames, ts = span(tr, k0, k1)
-                if up_acc <= thr or ts[1] - ts[0] < config.antigravity_min_s:
+                if up_acc <= thr or not lasts(ts[1] - ts[0], config.antigravity_min_s):
                     continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
@@ -189,7 +189,7 @@ class AntigravityCheck:
                     # merged with its shadow there, or the track ends just after it) for a
                     # short, strong lift
                     continue
-                if _mostly_at_border(edge, k0, k1):
+                if _mostly_at_border(edge, k0, k1) or _brakes_into_its_end(tr, k0, k1):
                     continue
                 fall = max(a for a in acc[:piece]) if piece else None
                 lead = (f"falls at {fall / g:.2f} g, then " if fall is not None and fall >= 0.5 * g
@@ -198,6 +198,21 @@ class AntigravityCheck:
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+def _brakes_into_its_end(tr: Trajectory, k0: int, k1: int) -> bool:
+    """Whether track indices [k0, k1] brake a fall that goes on down until the body is gone:
+    it still descends at every sighting from k0 to its last, which comes within
+    NEAR_CONTACT_S of k1, and the track ends mid-frame (vanished, occluded, come to rest).
+    The braking is what it went down into (a floor it sinks through, water, sand, something
+    in front), which the sinking and permanence checks judge, not a lift."""
+    if tr.track.end_reason not in ("vanished", "occluded", "stopped"):
+        return False
+    seen = np.flatnonzero(np.isfinite(tr.track.xy_px[:, 1]))
+    if not len(seen) or tr.track.t_s[seen[-1]] - tr.track.t_s[k1] > NEAR_CONTACT_S:
+        return False
+    ys = tr.track.xy_px[seen[seen >= k0], 1]
+    return len(ys) >= 2 and bool(np.all(np.diff(ys) > 0))
 
 
 def _mostly_at_border(edge: np.ndarray, k0: int, k1: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from physcheck.config import Config
 from physcheck.physics.checks.base import judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import G_M_S2, Trajectories
+from physcheck.physics.kinematics import G_M_S2, Trajectories, lasts
 
 
 class GravityMagnitudeCheck:
@@ -22,7 +22,7 @@ class GravityMagnitudeCheck:
             if not judged(tr, traj):
                 continue
             for fl in tr.flights:
-                if fl.t1_s - fl.t0_s < 0.25:
+                if not lasts(fl.t1_s - fl.t0_s, 0.25):
                     continue
                 g = fl.accel_px_s2[1] / traj.px_per_m
                 err = abs(g - G_M_S2) / G_M_S2

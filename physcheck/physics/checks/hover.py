@@ -9,11 +9,17 @@ from physcheck.physics.checks.base import (
     above_own_landings,
     above_own_support,
     judged,
-    runs,
     span,
 )
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Trajectories, Trajectory, partners_at, size_near
+from physcheck.physics.kinematics import (
+    Trajectories,
+    Trajectory,
+    lasts,
+    partners_at,
+    runs,
+    size_near,
+)
 
 
 class HoverCheck:
@@ -48,7 +54,7 @@ class HoverCheck:
                 reach = k1
                 frames, ts = span(tr, k0, k1)
                 dur = ts[1] - ts[0]
-                if dur < config.hover_min_s:
+                if not lasts(dur, config.hover_min_s):
                     continue
                 # it must come to a stop out of motion, not rest from its first frame
                 before = [k for k in range(max(k0 - 6, 0), k0) if tr.seen[k]]

@@ -15,6 +15,7 @@ from physcheck.physics.kinematics import (
     Trajectory,
     cut_by_frame_edge,
     in_background,
+    lasts,
     low_rate,
     partners_at,
 )
@@ -128,7 +129,7 @@ class MorphCheck:
             half = len(ks) // 2
             acc = []
             for sl in (slice(0, half), slice(half, len(ks))):
-                if len(t[sl]) < half_min or t[sl][-1] - t[sl][0] < 0.12:
+                if len(t[sl]) < half_min or not lasts(float(t[sl][-1] - t[sl][0]), 0.12):
                     break
                 acc.append(2 * float(np.polyfit(t[sl] - t[sl][0], y[sl], 2)[0]))
             if len(acc) < 2 or min(acc) <= 0:
@@ -217,7 +218,7 @@ def _fall_samples(tr: Trajectory, f: Flight, g: float, ok: np.ndarray,
     """The measurable samples ``ok`` of flight ``f`` with a silhouette area; none when the
     flight is shorter than ``min_s`` (too short to weigh its fall) or not clearly a free fall
     at this video's gravity ``g``."""
-    if f.t1_s - f.t0_s < min_s or not 0.6 * g <= f.accel_px_s2[1] <= 1.6 * g:
+    if not lasts(f.t1_s - f.t0_s, min_s) or not 0.6 * g <= f.accel_px_s2[1] <= 1.6 * g:
         return ok[:0]
     ks = ok[(ok >= f.i0) & (ok <= f.i1)]
     return ks[np.isfinite(tr.track.area_px[ks])]
