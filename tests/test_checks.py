@@ -733,6 +733,58 @@ def test_a_body_resting_where_it_landed_is_not_hover_whatever_others_say() -> No
     assert of_type(run_check("hover", ball, make_track(1, near)), "hover") == []
 
 
+def _creeps_to_rest(seed: int) -> tuple[EntityTrack, EntityTrack]:
+    """A small body (12 px) thrown, out of sight for a second, then seen creeping 24 px along
+    a row, slowing to a stop there, its silhouette jittering by a pixel (a small body at a
+    low resolution); a body as large rests 40 px lower."""
+    n, s, row = 140, 12.0, 420.0
+    t = times(n)
+    t_hid, t_creep, t_rest = 0.5, 1.5, 2.7
+    fly = np.c_[300 + 150 * t, 300 - 400 * t + 0.5 * G * t * t]
+    tc = np.clip(t - t_creep, 0, t_rest - t_creep)
+    v0 = 2 * 24.0 / (t_rest - t_creep)
+    creep = np.c_[500 + v0 * tc - 0.5 * v0 / (t_rest - t_creep) * tc ** 2, np.full(n, row)]
+    state = np.full(n, ObsState.MOVING)
+    state[(t >= t_hid) & (t < t_creep)] = ObsState.MISSING
+    state[t >= t_rest] = ObsState.STILL
+    body = make_track(1, np.where((t < t_hid)[:, None], fly, creep), sizes=np.full(n, s),
+                      state=state, noise=1.0, seed=seed)
+    other_state = np.full(n, ObsState.STILL)
+    other_state[:10] = ObsState.MOVING
+    other = make_track(2, np.c_[np.full(n, 800.0), np.full(n, row + 40)],
+                       sizes=np.full(n, s), state=other_state, seed=seed)
+    return body, other
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_body_that_creeps_into_its_stop_does_not_hover(seed: int) -> None:
+    """Over the sightings before a stop out of a free flight the body moves at g T / 2 or
+    faster (T their span). This one crept in at a fraction of that: it rolled or slid on
+    something, whatever another body's rest says about the floor at its size."""
+    assert of_type(run_check("hover", *_creeps_to_rest(seed)), "hover") == []
+
+
+def test_a_body_that_rolled_nearer_before_resting_rests_as_large_as_it_looks_there() -> None:
+    """A ball (20 px) bounces, lands, rolls towards the camera growing to 27 px and lower in
+    the image (a floor row in proportion to size), and rests there, held by its look. Its
+    rest is a support of a 27 px body: taken at its usual size, the floor 'under' the
+    bounce would be 100 px lower, and the bounce a reversal off nothing."""
+    k_floor = 22.0  # a body of size s on the floor has its bottom at k_floor * s
+    t = times(96)
+    y0, vy = 300.0, -200.0
+    tc = (-vy + math.sqrt(vy * vy + 2 * G * (k_floor * BODY - BODY / 2 - y0))) / G
+    v_out = 0.5 * (vy + G * tc)
+    land = tc + 2 * v_out / G
+    d = t - tc
+    y = np.where(t <= tc, y0 + vy * t + 0.5 * G * t * t,
+                 k_floor * BODY - BODY / 2 - v_out * d + 0.5 * G * d * d)
+    size = BODY * (1 + 0.35 * np.clip((t - land) / 1.2, 0, 1))
+    y = np.where(t > land, k_floor * size - size / 2, y)
+    state = np.where(t > land + 1.4, ObsState.STILL, ObsState.MOVING)
+    ball = make_track(1, np.c_[300 + 100 * t, y], sizes=size, state=state, noise=0.2)
+    assert run_check("impulse", ball) == []
+
+
 def test_a_short_pause_is_not_hover() -> None:
     # a 0.1 s hang time at the apex is shorter than hover_min_s
     assert of_type(run_check("hover", make_track(0, stop_at_apex(hold_s=0.1))), "hover") == []

@@ -462,12 +462,7 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
         level = _rolling_level(r)
         if level is not None:
             shot_refs.append(SupportRef(*level, r.entity))
-        still = r.track.state == ObsState.STILL
-        if still.sum() >= 3:
-            k = int(np.flatnonzero(still)[0])
-            shot_refs.append(SupportRef(float(r.track.t_s[k]),
-                                        float(np.nanmedian(r.track.bbox_px[still, 3])),
-                                        r.body_size_px, r.entity))
+        shot_refs.extend(_rests(r))
         ys = [ref.bottom_y_px for ref in shot_refs]
         if ys:
             supports[r.track.shot] = max(supports.get(r.track.shot, -np.inf), max(ys))
@@ -613,6 +608,31 @@ def _rolling_level(tr: Trajectory) -> tuple[float, float, float] | None:
         return None
     _, i, j = best
     return (float(t[i]), float(np.median(bottom[i:j + 1])), tr.body_size_px)
+
+
+_REST_SIGHTINGS = 3
+"""A stop held by the body's look this many sightings or more is a rest on a support."""
+
+
+def _rests(tr: Trajectory) -> list[SupportRef]:
+    """Where the body came to rest, one support per stop: the bottom of its first sightings
+    there, at its size there.
+
+    A body at rest is held by its look (it has no silhouette of its own, so no size): its
+    size is that of its last sightings in motion, and its bottom that of its first sightings
+    at rest. A body that rolled nearer the camera rests lower in the image in proportion to
+    its size there; one that creeps on while held (a slow roll) reaches lower rows later at
+    a larger size, which its last moving size does not describe.
+    """
+    still = tr.track.state == ObsState.STILL
+    out = []
+    for k0, k1 in runs(still):
+        if k1 + 1 - k0 < _REST_SIGHTINGS:
+            continue
+        first = tr.track.bbox_px[k0:k0 + _REST_SIGHTINGS, 3]
+        out.append(SupportRef(float(tr.track.t_s[k0]), float(np.nanmedian(first)),
+                              size_near(tr, k0), tr.entity))
+    return out
 
 
 def size_near(tr: Trajectory, k: int) -> float:

@@ -64,6 +64,8 @@ class HoverCheck:
                     continue
                 v_before = tr.v_px_s[before]
                 v_before = v_before[np.isfinite(v_before).all(axis=1)]
+                if _creeps(tr, before, v_before, traj.g_px_s2):
+                    continue
                 # no measured entry velocity (every sighting before it unreliable): unknown
                 v_in = (np.median(v_before, axis=0) if len(v_before)
                         else np.full(2, np.nan))
@@ -99,6 +101,21 @@ class HoverCheck:
                              f"holding it"),
                 ))
         return out
+
+
+def _creeps(tr: Trajectory, before: list[int], v_before: np.ndarray, g: float) -> bool:
+    """Whether the body crept into its stop rather than came out of a flight.
+
+    Over sightings spanning T seconds of free flight the vertical velocity changes by g T,
+    so the body moves at g T / 2 or faster at one of them (at a vertical throw's apex
+    too). A body far slower than that over the sightings before its stop (a quarter of it)
+    was not flying: it rolled or slid on a support, or sat on one while its silhouette
+    jittered.
+    """
+    if g <= 0 or len(v_before) < 2:
+        return False
+    span_s = float(tr.track.t_s[before[-1]] - tr.track.t_s[before[0]])
+    return float(np.max(np.linalg.norm(v_before, axis=1))) < 0.25 * g * span_s
 
 
 def _stop_extent(tr: Trajectory, k0: int, k1: int) -> tuple[int, int]:
