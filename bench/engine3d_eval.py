@@ -13,6 +13,12 @@ at CRF 23 with sensor noise. Bodies cast blob shadows: the floor right below
 them dimmed in the image, its texture kept, fainter and softer the higher the body
 (TinyRenderer's own shadow maps are broken).
 
+Two plausible scenes film bodies that are not balls: a cylinder tossed with spin
+(``cyl_tumble``: its silhouette a disc end-on, a long rectangle side-on) and a cube, a
+cylinder and a ball tossed together (``shapes``, as in MOVi-like sets). They come last in
+the scene list, so the others keep their random streams; ``--only cyl_tumble shapes`` runs
+them alone.
+
 Plausible scenes must get no finding; each violation scene has one violation, injected into
 the simulation (teleport, hover, antigravity, impulse, energy gain, falling through the
 floor) or into the rendering (vanish, appear, morph), with its frame span as ground truth,
@@ -124,6 +130,24 @@ def add_box(sc: Scene, rng: np.random.Generator, pos: tuple[float, float, float]
     return b
 
 
+def add_cylinder(sc: Scene, rng: np.random.Generator, pos: tuple[float, float, float],
+                 vel: tuple[float, float, float], r: float, length: float,
+                 spin: tuple[float, float, float], e: float = 0.4, mass: float = 0.5) -> Body:
+    """A solid cylinder (a can, a log): its silhouette changes with the way it faces the
+    camera (a disc end-on, a rectangle side-on) while it tumbles, as no ball's does."""
+    col = _color(rng)
+    orn = pb.getQuaternionFromEuler(rng.uniform(0, 3, 3).tolist())
+    uid = pb.createMultiBody(mass, pb.createCollisionShape(pb.GEOM_CYLINDER, radius=r,
+                                                           height=length),
+                             pb.createVisualShape(pb.GEOM_CYLINDER, radius=r, length=length,
+                                                  rgbaColor=[*col, 1]),
+                             basePosition=pos, baseOrientation=orn)
+    # the shadow and the height above the floor take the cylinder's half length as its size
+    b = _added(sc, uid, max(r, length / 2), mass, col, vel, e, friction=0.6)
+    pb.resetBaseVelocity(uid, vel, spin)
+    return b
+
+
 def _added(sc: Scene, uid: int, r: float, mass: float, col: tuple[float, float, float],
            vel: tuple[float, float, float], e: float, friction: float) -> Body:
     pb.changeDynamics(uid, -1, restitution=e, lateralFriction=friction, rollingFriction=0.002,
@@ -221,6 +245,30 @@ def sc_box_tumble(sc: Scene, rng: np.random.Generator) -> None:
     add_box(sc, rng, (-1.0, rng.uniform(0.5, 1.5), 0.5),
             (rng.uniform(1.8, 2.6), rng.uniform(-0.5, 0.5), rng.uniform(1.5, 2.5)), 0.1,
             spin=tuple(rng.uniform(-6, 6, 3).tolist()))
+
+
+def sc_cyl_tumble(sc: Scene, rng: np.random.Generator) -> None:
+    """A cylinder tossed with spin: it lands on its rim or its side, rolls and settles."""
+    add_cylinder(sc, rng, (-1.0, rng.uniform(0.5, 1.5), 0.5),
+                 (rng.uniform(1.6, 2.4), rng.uniform(-0.5, 0.5), rng.uniform(1.5, 2.5)),
+                 rng.uniform(0.05, 0.07), rng.uniform(0.2, 0.3),
+                 spin=tuple(rng.uniform(-8, 8, 3).tolist()))
+
+
+def sc_shapes(sc: Scene, rng: np.random.Generator) -> None:
+    """A cube, a cylinder and a ball tossed together with spin (as in MOVi-like sets): they
+    land, bounce, may knock each other, and settle."""
+    xs = rng.permutation([-0.9, -0.2, 0.5])
+    add_box(sc, rng, (xs[0], rng.uniform(0.5, 2.0), rng.uniform(0.4, 1.0)),
+            (rng.uniform(-0.6, 0.6), rng.uniform(-0.6, 0.6), rng.uniform(0.5, 2.0)),
+            rng.uniform(0.07, 0.11), spin=tuple(rng.uniform(-6, 6, 3).tolist()))
+    add_cylinder(sc, rng, (xs[1], rng.uniform(0.5, 2.0), rng.uniform(0.4, 1.0)),
+                 (rng.uniform(-0.6, 0.6), rng.uniform(-0.6, 0.6), rng.uniform(0.5, 2.0)),
+                 rng.uniform(0.05, 0.07), rng.uniform(0.18, 0.28),
+                 spin=tuple(rng.uniform(-6, 6, 3).tolist()))
+    add_ball(sc, rng, (xs[2], rng.uniform(0.5, 2.0), rng.uniform(0.4, 1.0)),
+             (rng.uniform(-0.6, 0.6), rng.uniform(-0.6, 0.6), rng.uniform(0.5, 2.0)),
+             rng.uniform(0.07, 0.12), e=rng.uniform(0.5, 0.8))
 
 
 def sc_collide(sc: Scene, rng: np.random.Generator) -> None:
@@ -403,6 +451,10 @@ SCENES: dict[str, Callable[[Scene, np.random.Generator], None]] = {
     "appear": sc_appear,
     "morph": sc_morph,
     "fall_through": sc_fall_through,
+    # added later (the sixteenth session); at the end, so that the scenes above keep their
+    # random streams: bodies that are not balls or cubes
+    "cyl_tumble": sc_cyl_tumble,
+    "shapes": sc_shapes,
 }
 
 
