@@ -785,6 +785,29 @@ def test_a_body_that_rolled_nearer_before_resting_rests_as_large_as_it_looks_the
     assert run_check("impulse", ball) == []
 
 
+def test_a_body_that_lands_turns_and_settles_does_not_hover() -> None:
+    """A box lands, slides and turns onto a face (its silhouette 30 px across in the air, 21
+    px at rest) and settles 0.3 s later on the row where it landed. At 21 px another body
+    rests 40 px lower, and the box's own landing was at another size: by sizes the box
+    rests above the floor. It settled where it came down, a moment before: in that time it
+    went nowhere in depth, whatever its size says."""
+    n, floor_b, s_fly, s_rest, slide = 90, 500.0, 30.0, 21.0, 0.3
+    t = times(n)
+    y0, vy = 300.0, -200.0
+    tl = (-vy + math.sqrt(vy * vy + 2 * G * (floor_b - s_fly / 2 - y0))) / G
+    d = np.clip(t - tl, 0, slide)
+    x = np.where(t <= tl, 200 + 150 * t, 200 + 150 * tl + 150 * d - 0.5 * 150 / slide * d * d)
+    size = np.where(t <= tl, s_fly, s_fly + (s_rest - s_fly) * d / slide)
+    y = np.where(t <= tl, y0 + vy * t + 0.5 * G * t * t, floor_b - size / 2)
+    state = np.where(t > tl + slide + 0.4, ObsState.STILL, ObsState.MOVING)
+    box = make_track(1, np.c_[x, y], sizes=size, state=state)
+    other_state = np.full(n, ObsState.STILL)
+    other_state[:8] = ObsState.MOVING
+    other = make_track(2, np.c_[np.full(n, 900.0), np.full(n, floor_b + 40 - s_rest / 2)],
+                       sizes=np.full(n, s_rest), state=other_state)
+    assert of_type(run_check("hover", box, other), "hover") == []
+
+
 def test_a_short_pause_is_not_hover() -> None:
     # a 0.1 s hang time at the apex is shorter than hover_min_s
     assert of_type(run_check("hover", make_track(0, stop_at_apex(hold_s=0.1))), "hover") == []
@@ -1274,6 +1297,17 @@ def test_bounce_with_restitution_below_one_keeps_energy() -> None:
 
 
 # --- morph ----------------------------------------------------------------------------------
+
+
+def test_a_cylinder_turning_side_on_in_flight_is_not_a_morph() -> None:
+    """A thrown cylinder turns from end-on (a disc) to side-on (a long rectangle): its
+    silhouette's size grows 1.6x in flight while its fall stays the same, which would be a
+    morph, but its width across its long axis stays: a body turning, not growing."""
+    t = times(30)
+    sizes = BODY * (1 + 0.6 * t / t[-1])
+    track = make_track(1, np.c_[200 + 150 * t, 300 - 500 * t + 0.5 * G * t * t], sizes=sizes)
+    track = dataclasses.replace(track, elongation=(sizes / BODY) ** 2)
+    assert run_check("morph", track) == []
 
 
 def test_morph_on_a_size_that_swells_and_comes_back() -> None:

@@ -78,6 +78,8 @@ class HoverCheck:
                 own = above_own_landings(tr, traj, t_mid, bottom, size, k0 - 2, k1 + 2)
                 if own is not None and own < 1.0 * body:
                     continue  # at the level where it itself bounced, landed or rested
+                if _settles(tr, k0, bottom, config.hover_max_speed_sizes_s * body):
+                    continue
                 above = above_own_support(tr, traj, t_mid, bottom, size, k0 - 2, k1 + 2)
                 if above is None and lowest is not None:
                     above = lowest - bottom
@@ -101,6 +103,33 @@ class HoverCheck:
                              f"holding it"),
                 ))
         return out
+
+
+_SETTLE_S = 0.5
+"""A stop this soon after the body came down onto something is it settling there."""
+
+
+def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
+    """Whether the stop starting at track index ``k0`` (its bottom at row ``bottom``) is the
+    body settling where it came down shortly before.
+
+    A contact within _SETTLE_S before the stop, coming down onto it and moving on after it
+    (bouncing, sliding, tumbling: faster than ``still_px_s``), with the stop's bottom less
+    than a body size above the contact's, is a landing the body settled from. In that time
+    it cannot have gone far in depth, so the floor there is the floor under it, whatever
+    its size says: a cube or a cylinder shows other sizes as it turns, and a size that
+    puts it at another depth compares it with other floors. A stop straight out of a flight
+    (a hover) has no such contact: the break at its start leaves the body still.
+    """
+    t0 = float(tr.track.t_s[k0])
+    for c in tr.contacts:
+        if not 0 < t0 - c.t_s <= _SETTLE_S or c.index >= k0:
+            continue
+        if c.v_before_px_s[1] <= 0 or float(np.hypot(*c.v_after_px_s)) <= still_px_s:
+            continue
+        if c.bottom_y_px - bottom < tr.body_size_px:
+            return True
+    return False
 
 
 def _creeps(tr: Trajectory, before: list[int], v_before: np.ndarray, g: float) -> bool:

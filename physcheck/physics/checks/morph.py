@@ -66,6 +66,8 @@ class MorphCheck:
             # median of 5: a real change of shape lasts; a mask glitch (a frame or two of the
             # silhouette merging with or losing part to the background) does not
             sm = np.array([np.median(size[max(i - 2, 0):i + 3]) for i in range(len(size))])
+            width = _width(tr, ks)
+            wm = np.array([np.median(width[max(i - 2, 0):i + 3]) for i in range(len(width))])
             best = None
             for i in range(len(sm)):
                 w = (t >= t[i]) & (t <= t[i] + _WINDOW_S)
@@ -78,8 +80,11 @@ class MorphCheck:
                 peak = seg[j]
                 # a round trip: both ends differ from the peak/trough by the ratio
                 r = min(max(peak, e) / min(peak, e) for e in ends)
-                if r >= config.morph_size_ratio and 0 < j < len(seg) - 1 and (
-                        best is None or r > best[0]):
+                wseg = wm[w]
+                r_w = min((wseg[j] / e if peak > s else e / wseg[j])
+                          for e, s in ((wseg[0], seg[0]), (wseg[-1], seg[-1])))
+                if r >= config.morph_size_ratio and 0 < j < len(seg) - 1 and not _turns(
+                        r, r_w) and (best is None or r > best[0]):
                     idx = np.flatnonzero(w)
                     best = (r, int(ks[idx[0]]), int(ks[idx[-1]]), float(seg.min()),
                             float(seg.max()))
@@ -123,6 +128,10 @@ class MorphCheck:
             s0, s1 = float(np.median(size[:4])), float(np.median(size[-4:]))
             r_size = max(s0, s1) / max(min(s0, s1), 1e-6)
             if r_size < config.morph_size_ratio:
+                continue
+            width = _width(tr, ks)
+            w0, w1 = float(np.median(width[:4])), float(np.median(width[-4:]))
+            if _turns(r_size, w1 / w0 if s1 > s0 else w0 / w1):
                 continue
             t = tr.track.t_s[ks]
             y = tr.track.xy_px[ks, 1]
@@ -177,13 +186,16 @@ class MorphCheck:
         for f in tr.flights:
             ks = _fall_samples(tr, f, g, ok, _MIN_FLIGHT_S)
             if len(ks) >= 5:
-                fls.append((f, float(np.median(np.sqrt(tr.track.area_px[ks])))))
-        for (fa, sa), (fb, sb) in itertools.pairwise(fls):
+                fls.append((f, float(np.median(np.sqrt(tr.track.area_px[ks]))),
+                            float(np.median(_width(tr, ks)))))
+        for (fa, sa, wa), (fb, sb, wb) in itertools.pairwise(fls):
             between = [c for c in tr.contacts if fa.i1 <= c.index <= fb.i0]
             if (len(between) != 1 or between[0].kind not in ("floor", "wall", "ceiling")
                     or fb.t0_s - fa.t1_s > config.max_missing_s):
                 continue
             r_size = max(sa, sb) / max(min(sa, sb), 1e-6)
+            if _turns(r_size, wb / wa if sb > sa else wa / wb):
+                continue
             aa, ab = fa.accel_px_s2[1], fb.accel_px_s2[1]
             r_acc = ab / aa if sb > sa else aa / ab
             depth = _not_depth(r_size, r_acc, config)
@@ -207,6 +219,25 @@ class MorphCheck:
                          f"nearer or farther would change both alike, in the same direction"),
             )
         return None
+
+
+def _width(tr: Trajectory, ks: np.ndarray) -> np.ndarray:
+    """The silhouettes' widths across their long axes at track indices ``ks`` (in proportion
+    to the minor axis: an ellipse's area over its elongation is pi b^2). Motion blur draws a
+    silhouette out along its motion and leaves its width."""
+    return np.sqrt(tr.track.area_px[ks] / np.maximum(tr.track.elongation[ks], 1.0))
+
+
+def _turns(r_size: float, r_width: float) -> bool:
+    """Whether a size change by ``r_size`` (>= 1), with the width changing by ``r_width`` in
+    the same direction (its ratio where the size was larger to where smaller), is a body
+    turning rather than changing size.
+
+    A body that grows or shrinks, or comes nearer or goes away, changes its width with its
+    size. A body that is not round shows another outline as it turns: a cylinder's is a disc
+    end-on and a long rectangle side-on, 1.6x the size, and about as wide. A size change
+    its width does not share (half of it or less, in log terms) is the body turning."""
+    return float(np.log(max(r_width, 1e-6))) <= 0.5 * float(np.log(r_size))
 
 
 _MIN_FLIGHT_S = 0.25
