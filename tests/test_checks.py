@@ -808,6 +808,20 @@ def test_a_body_that_lands_turns_and_settles_does_not_hover() -> None:
     assert of_type(run_check("hover", box, other), "hover") == []
 
 
+@pytest.mark.parametrize("stop_s", [0.43, 0.55])
+def test_a_stop_out_of_a_fall_between_frames_is_hover(stop_s: float) -> None:
+    """At 24 fps a body stops dead in mid-air between two frames while falling. The break
+    at the stop's start, smoothed, shows some speed after it, and the stop's first still
+    sighting comes a frame later: that is no landing the body moved on from and settled."""
+    fps = 24.0
+    t = np.arange(int(1.6 * fps)) / fps
+    tt = np.where(t < stop_s, t, np.where(t < stop_s + 0.6, stop_s, t - 0.6))
+    track = make_track(1, np.c_[200 + 150 * tt, 300 - 300 * tt + 0.5 * G * tt * tt])
+    found = CHECKS["hover"]().run(compute_kinematics(retimed(t, track), Config(), 1.0),
+                                  Config())
+    assert [f.type for f in found] == ["hover"]
+
+
 def test_a_short_pause_is_not_hover() -> None:
     # a 0.1 s hang time at the apex is shorter than hover_min_s
     assert of_type(run_check("hover", make_track(0, stop_at_apex(hold_s=0.1))), "hover") == []

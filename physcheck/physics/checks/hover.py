@@ -114,8 +114,9 @@ def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
     body settling where it came down shortly before.
 
     A contact within _SETTLE_S before the stop, coming down onto it and moving on after it
-    (bouncing, sliding, tumbling: faster than ``still_px_s``), with the stop's bottom less
-    than a body size above the contact's, is a landing the body settled from. In that time
+    (bouncing, sliding, tumbling: faster than ``still_px_s``, and half its size or more
+    before it stops), with the stop's bottom less than a body size above the contact's, is
+    a landing the body settled from. In that time
     it cannot have gone far in depth, so the floor there is the floor under it, whatever
     its size says: a cube or a cylinder shows other sizes as it turns, and a size that
     puts it at another depth compares it with other floors. A stop straight out of a flight
@@ -127,7 +128,12 @@ def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
             continue
         if c.v_before_px_s[1] <= 0 or float(np.hypot(*c.v_after_px_s)) <= still_px_s:
             continue
-        if c.bottom_y_px - bottom < tr.body_size_px:
+        # the break that starts a stop in mid-air, smoothed, also shows some speed after it:
+        # a body that moved on went half its size or more from it before stopping
+        ks = [k for k in range(c.index, k0 + 1) if np.isfinite(tr.track.xy_px[k, 0])]
+        path = float(np.sum(np.hypot(*np.diff(tr.track.xy_px[ks], axis=0).T))) \
+            if len(ks) >= 2 else 0.0
+        if path >= 0.5 * tr.body_size_px and c.bottom_y_px - bottom < tr.body_size_px:
             return True
     return False
 
