@@ -499,11 +499,22 @@ def test_a_fall_braked_by_what_the_body_goes_down_into_is_not_antigravity(
     t = np.arange(round((tb + brake_s) * fps) + 1) / fps
     vb = 300 + G * tb
     d = np.maximum(t - tb, 0)
-    y = np.where(t <= tb, 200 + 300 * t + 0.5 * G * t * t,
-                 200 + 300 * tb + 0.5 * G * tb * tb + vb * d - 0.4 * vb / brake_s * d * d)
+    y = np.where(t <= tb, 100 + 300 * t + 0.5 * G * t * t,
+                 100 + 300 * tb + 0.5 * G * tb * tb + vb * d - 0.4 * vb / brake_s * d * d)
     track = make_track(1, np.c_[300 + 100 * t, y], end_reason="vanished")
     config = Config(gravity_px_s2=G)
     ts = retimed(t.astype(np.float32), track)
+    assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
+    # the same, the track holding on to a scrap at the frame's edge half a second later
+    n_gap = round(0.5 * fps)
+    t2 = np.arange(len(t) + n_gap + 1) / fps
+    xy = np.r_[np.c_[300 + 100 * t, y], np.full((n_gap, 2), np.nan),
+               [[FRAME[0] - 5.0, 400.0]]]
+    state = np.r_[np.full(len(t), ObsState.MOVING), np.full(n_gap, ObsState.MISSING),
+                  [ObsState.MOVING]]
+    scrap = make_track(1, np.nan_to_num(xy), state=state, end_reason="left_frame")
+    scrap = dataclasses.replace(scrap, xy_px=np.where(np.isnan(xy), np.nan, scrap.xy_px))
+    ts = retimed(t2.astype(np.float32), scrap)
     assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
 
 

@@ -111,7 +111,7 @@ class AntigravityCheck:
                     # bouncing or rolling on the floor (its bounces too small to see), or a
                     # bounce whose contact went unseen, smoothed into a lift
                     continue
-                if _mostly_at_border(edge, k0, k1) or _brakes_into_its_end(tr, k0, k1):
+                if _mostly_at_border(edge, k0, k1) or _brakes_into_its_end(tr, edge, k0, k1):
                     continue
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
                 out.append(_finding(tr, traj, frames, ts, up_acc, thr))
@@ -189,7 +189,7 @@ class AntigravityCheck:
                     # merged with its shadow there, or the track ends just after it) for a
                     # short, strong lift
                     continue
-                if _mostly_at_border(edge, k0, k1) or _brakes_into_its_end(tr, k0, k1):
+                if _mostly_at_border(edge, k0, k1) or _brakes_into_its_end(tr, edge, k0, k1):
                     continue
                 fall = max(a for a in acc[:piece]) if piece else None
                 lead = (f"falls at {fall / g:.2f} g, then " if fall is not None and fall >= 0.5 * g
@@ -200,18 +200,24 @@ class AntigravityCheck:
         return None
 
 
-def _brakes_into_its_end(tr: Trajectory, k0: int, k1: int) -> bool:
+def _brakes_into_its_end(tr: Trajectory, edge: np.ndarray, k0: int, k1: int) -> bool:
     """Whether track indices [k0, k1] brake a fall that goes on down until the body is gone:
-    it still descends at every sighting from k0 to its last, which comes within
-    NEAR_CONTACT_S of k1, and the track ends mid-frame (vanished, occluded, come to rest).
+    it still descends at every sighting from k0 to its last before it goes unseen (for
+    longer than NEAR_CONTACT_S, or for good before the shot ends), which comes within
+    NEAR_CONTACT_S of k1, away from the frame's border (``edge`` marks the sightings at it).
     The braking is what it went down into (a floor it sinks through, water, sand, something
     in front), which the sinking and permanence checks judge, not a lift."""
-    if tr.track.end_reason not in ("vanished", "occluded", "stopped"):
-        return False
+    t = tr.track.t_s
     seen = np.flatnonzero(np.isfinite(tr.track.xy_px[:, 1]))
-    if not len(seen) or tr.track.t_s[seen[-1]] - tr.track.t_s[k1] > NEAR_CONTACT_S:
+    seen = seen[seen >= k0]
+    if len(seen) < 2:
         return False
-    ys = tr.track.xy_px[seen[seen >= k0], 1]
+    gaps = np.flatnonzero(np.diff(t[seen]) > NEAR_CONTACT_S)
+    last = int(seen[gaps[0]]) if len(gaps) else int(seen[-1])
+    if (not len(gaps) and tr.track.end_reason == "shot_end") or edge[last] \
+            or t[last] - t[k1] > NEAR_CONTACT_S:
+        return False
+    ys = tr.track.xy_px[seen[seen <= last], 1]
     return len(ys) >= 2 and bool(np.all(np.diff(ys) > 0))
 
 
