@@ -1620,6 +1620,32 @@ def _landed(sink_px: float, n: int = 70, after: int = 5, frames: int = 20) -> En
     return resting_box(make_track(7, path), land, sink)
 
 
+def _lies_down(keep_area: bool) -> EntityTrack:
+    """A box (30 px) lands, and a tenth of a second later its top comes down 12 px over 0.4
+    s, its bottom on the floor's line. With ``keep_area`` it gets wider as it gets lower
+    (it topples onto a side: the silhouette keeps its area); without, it keeps its width
+    (it goes into the floor)."""
+    n, floor_b, s0 = 60, 500.0, 30.0
+    t = times(n)
+    y0, vy = 300.0, -100.0
+    tl = (-vy + math.sqrt(vy * vy + 2 * G * (floor_b - s0 / 2 - y0))) / G
+    h = s0 - 12 * np.clip((t - tl - 0.1) / 0.4, 0, 1)
+    w = s0 * s0 / h if keep_area else np.full(n, s0)
+    x = 300 + 100 * np.minimum(t, tl)
+    yc = np.where(t <= tl, y0 + vy * t + 0.5 * G * t * t, floor_b - h / 2)
+    track = make_track(1, np.c_[x, yc], sizes=np.full(n, s0), noise=0.0)
+    return dataclasses.replace(track, bbox_px=np.c_[x - w / 2, yc - h / 2, x + w / 2, yc + h / 2],
+                               area_px=w * h, elongation=np.maximum(w / h, h / w))
+
+
+def test_a_box_toppling_onto_its_side_does_not_sink() -> None:
+    """Its top comes down with its bottom on the floor's line, as a sinking body's does, but
+    its silhouette keeps its area (wider as it gets lower): nothing went below the floor.
+    The same top going down with the width kept is a sinking."""
+    assert of_type(run_check("interpenetration", _lies_down(True)), "interpenetration") == []
+    assert of_type(run_check("interpenetration", _lies_down(False)), "interpenetration")
+
+
 def test_interpenetration_when_a_body_sinks_after_landing() -> None:
     found = of_type(run_check("interpenetration", _landed(12.0, frames=10)), "interpenetration")
     assert len(found) == 1

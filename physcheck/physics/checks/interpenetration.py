@@ -232,6 +232,11 @@ class InterpenetrationCheck:
                 # by a neighbour or taken into the background), not its top
                 if width < 0.7 * _cap_width(box[k, 3] - box[k, 1], width0):
                     continue
+                # what sinks loses the part below the floor from its silhouette: a top that
+                # comes down while the silhouette keeps its area is a body lying down (a
+                # cylinder or a box toppling onto its side, wider as it gets lower)
+                if tr.track.area_px[k] >= _KEPT_AREA * tr.track.area_px[k_ref]:
+                    continue
                 if any(f.i0 >= k_ref for f in tr.flights):
                     return None
                 # a sunk body stays sunk: over the rest of the track, still or moving, its
@@ -323,6 +328,11 @@ class InterpenetrationCheck:
 
 
 _LANDING_KINDS = ("floor", "body", "edge", "none")
+
+
+_KEPT_AREA = 0.9
+"""A silhouette with this share of its area where the body landed, or more, has lost nothing
+below the floor."""
 
 
 def _bridged(xy: np.ndarray) -> np.ndarray:
