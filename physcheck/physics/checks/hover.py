@@ -116,11 +116,11 @@ def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
     A contact within _SETTLE_S before the stop, coming down onto it and moving on after it
     (bouncing, sliding, tumbling: faster than ``still_px_s``, and half its size or more
     before it stops), with the stop's bottom less than a body size above the contact's, is
-    a landing the body settled from. In that time
-    it cannot have gone far in depth, so the floor there is the floor under it, whatever
-    its size says: a cube or a cylinder shows other sizes as it turns, and a size that
-    puts it at another depth compares it with other floors. A stop straight out of a flight
-    (a hover) has no such contact: the break at its start leaves the body still.
+    a landing the body settled from. In that time it cannot have gone far in depth, so the
+    floor there is the floor under it, whatever its size says: a cube or a cylinder shows
+    other sizes as it turns, and a size that puts it at another depth compares it with
+    other floors. A stop straight out of a flight (a hover) has no such contact: the break
+    at its start leaves the body still, or all but.
     """
     t0 = float(tr.track.t_s[k0])
     for c in tr.contacts:

@@ -28,7 +28,9 @@ class MorphCheck:
 
     Approach and recession change the apparent size monotonically over such a short time (depth
     changes smoothly); a round trip of the size is not depth. Frames where the body touches
-    another body or the border (partial occlusion, merged silhouettes) are not measured.
+    another body or the border (partial occlusion, merged silhouettes) are not measured. A
+    size change that the silhouette's width does not share is a body that is not round
+    turning (:func:`_turns`), in every test here.
     """
 
     name = "morph"
