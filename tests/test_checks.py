@@ -2043,6 +2043,27 @@ def test_appear_at_full_size_mid_frame() -> None:
     assert [(f.type, f.entity, f.frames) for f in found] == [("appear", 8, (0, 0))]
 
 
+@pytest.mark.parametrize(("motion", "appears"), [("thrown", True), ("dropped", False),
+                                                ("slides", False)])
+def test_a_body_seen_first_in_a_sideways_flight_did_not_start_moving_there(
+        motion: str, appears: bool) -> None:
+    """The tracker says 'started moving' when the place where a body is first seen looked
+    the same a quarter second before (an edge behind it can make it so). From rest, gravity
+    only pulls a body down: one first seen flying sideways at 7 sizes a second, touching
+    nothing, was pushed by nothing there; it appeared. One dropped from rest was there; one
+    sliding along the floor (no flight anywhere: it may push itself) is not judged so."""
+    t = times(30)
+    if motion == "thrown":
+        path = np.c_[400 + 150 * t, 300 - 300 * t + 0.5 * G * t * t]
+    elif motion == "dropped":
+        path = np.c_[np.full(len(t), 400.0), 300 + 0.5 * G * t * t]
+    else:
+        path = np.c_[400 + 150 * t, np.full(len(t), FLOOR - BODY / 2)]
+    found = run_check("permanence", make_track(8, path, start=10,
+                                               start_reason="started_moving"))
+    assert [f.type for f in found] == (["appear"] if appears else [])
+
+
 @pytest.mark.parametrize(("dx", "appears"), [(0.0, False), (400.0, True)])
 def test_a_body_back_in_view_where_one_left_the_frame_did_not_appear(dx: float,
                                                                       appears: bool) -> None:

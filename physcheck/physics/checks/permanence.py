@@ -30,6 +30,24 @@ generators' rate: eight frames take most of a second), the frames in this time s
 never fewer than _MIN_FEW_SIGHTINGS."""
 
 
+def _pushed(tr: Trajectory, k: int) -> bool:
+    """Whether a body that looked as if it had been at rest where it was first seen (it
+    'started moving'), at track index ``k``, moves there sideways or upward faster than two
+    of its sizes a second.
+
+    From rest, gravity alone only pulls a body down; anything else is a push, and what
+    pushes touches it (``_edge`` asks that nothing did). Only a body that flies freely
+    somewhere in its track is judged so (the ballistic evidence the other checks ask):
+    people, animals and vehicles push themselves, and do not fly."""
+    if not tr.flights:
+        return False
+    v = tr.v_px_s[k]
+    if not np.isfinite(v).all():
+        return False
+    return bool(max(abs(float(v[0])), -float(v[1])) > 2.0 * tr.body_size_px)
+
+
+
 class PermanenceCheck:
     """Object permanence.
 
@@ -62,7 +80,9 @@ class PermanenceCheck:
                                moving[moving <= last][-_MIN_SIGHTINGS:], "vanish")
                 if f:
                     out.append(f)
-            if tr.track.start_reason == "appeared" and tr.entity not in skip_start:
+            if (tr.track.start_reason == "appeared" or (
+                    tr.track.start_reason == "started_moving" and _pushed(tr, moving[0]))) \
+                    and tr.entity not in skip_start:
                 f = self._edge(tr, traj, config, moving[0], moving[:_MIN_SIGHTINGS], "appear")
                 if f:
                     out.append(f)
