@@ -251,15 +251,15 @@ def test_a_silhouette_drawn_out_for_three_frames_is_not_a_reliable_centre() -> N
 
 @pytest.mark.parametrize("n", [1, 2, 14, 15, 16, 200])
 def test_running_median_truncates_its_window_at_the_ends(n: int) -> None:
-    from physcheck.physics.kinematics import _running_median
+    from physcheck.physics.kinematics import running_median
 
     x = np.random.default_rng(n).uniform(0.0, 10.0, n)
     want = np.array([np.median(x[max(i - 7, 0):i + 8]) for i in range(n)])
-    assert np.array_equal(_running_median(x, 7), want)
+    assert np.array_equal(running_median(x, 7), want)
     if n > 4:
         x[3] = np.nan  # NaNs stay NaNs of their own windows
         want = np.array([np.median(x[max(i - 7, 0):i + 8]) for i in range(n)])
-        assert np.array_equal(_running_median(x, 7), want, equal_nan=True)
+        assert np.array_equal(running_median(x, 7), want, equal_nan=True)
 
 
 def test_registry_and_check_protocol() -> None:

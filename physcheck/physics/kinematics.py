@@ -331,6 +331,8 @@ LOW_RATE_DT = 1 / 15
 def low_rate(dt: float) -> bool:
     """Whether frame interval ``dt`` (s) is a low rate: 15 fps and below."""
     return dt >= LOW_RATE_DT - 1e-9
+
+
 _SHORT_SIDE = 3
 """Fewest samples on one side of a break near a track's end (at low frame rates)."""
 _TOUCH_WINDOW_S = 0.05
@@ -692,7 +694,7 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     if len(moving) < 5:
         return seen
     area = track.area_px[moving]
-    local = _running_median(area, 7)
+    local = running_median(area, 7)
     # much smaller: partly hidden; much larger: merged with a shadow, a reflection or a
     # neighbour. Either way the centroid is not the body's centre.
     partial = (area < 0.7 * local) | (area > 1.4 * local)
@@ -701,7 +703,7 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     # the area alone stays within bounds
     box = track.bbox_px[moving]
     ext = np.c_[box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]]
-    local_ext = np.stack([_running_median(ext[:, 0], 7), _running_median(ext[:, 1], 7)], axis=1)
+    local_ext = np.stack([running_median(ext[:, 0], 7), running_median(ext[:, 1], 7)], axis=1)
     travel = np.abs(np.gradient(track.xy_px[moving], axis=0)) if len(moving) > 1 \
         else np.zeros_like(ext)
     partial |= (ext > 1.4 * local_ext + travel).any(axis=1)
@@ -724,7 +726,7 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     return seen
 
 
-def _running_median(x: np.ndarray, half: int) -> np.ndarray:
+def running_median(x: np.ndarray, half: int) -> np.ndarray:
     """Median of x[i-half : i+half+1] for every i, the window truncated at the ends."""
     if not np.isfinite(x).all():  # NaN padding marks the ends below: keep NaNs apart
         return np.array([np.median(x[max(i - half, 0):i + half + 1]) for i in range(len(x))])
@@ -956,14 +958,20 @@ def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border
     return "none"
 
 
+def long_enough_for_flight(t: np.ndarray) -> bool:
+    """Whether sightings at times ``t`` are enough to fit a flight on: at least 0.2 s and
+    four sightings (at 15 fps and below, many generators' rate, four span the 0.2 s; a throw
+    between two contacts may be seen only that often)."""
+    return len(t) >= 4 and lasts(float(t[-1] - t[0]), 0.2)
+
+
 def _fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
                 body: float) -> Flight | None:
     """One parabola over samples [a0, a1] if it is ballistic: downward constant acceleration,
     little sideways acceleration, a fit within tracking noise, and enough fall to measure.
 
-    At least 0.2 s and four sightings (at 15 fps and below, many generators' rate, four span
-    the 0.2 s; a throw between two contacts may be seen only that often)."""
-    if a1 - a0 + 1 < 4 or not lasts(float(t[a1] - t[a0]), 0.2):
+    Only over samples :func:`long_enough_for_flight`."""
+    if not long_enough_for_flight(t[a0:a1 + 1]):
         return None
     tt = t[a0:a1 + 1] - t[a0]
     cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2)

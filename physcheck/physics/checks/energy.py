@@ -8,7 +8,13 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import NEAR_CONTACT_S, judged
 from physcheck.physics.finding import Finding, margin_confidence
-from physcheck.physics.kinematics import Contact, Flight, Trajectories, Trajectory, lasts
+from physcheck.physics.kinematics import (
+    Contact,
+    Flight,
+    Trajectories,
+    Trajectory,
+    long_enough_for_flight,
+)
 
 
 def _apex_y(f: Flight) -> float | None:
@@ -108,7 +114,7 @@ def _short_fall(tr: Trajectory, c: Contact, g_px_s2: float) -> Flight | None:
     if len(ks) < 3:
         return None
     t = tr.track.t_s[ks]
-    if len(ks) >= 4 and lasts(float(t[-1] - t[0]), 0.2):
+    if long_enough_for_flight(t):
         return None  # long enough to be a flight: where none was found, it was not free
     tau = t - t[0]
     xy = tr.track.xy_px[ks]

@@ -18,6 +18,7 @@ from physcheck.physics.kinematics import (
     lasts,
     low_rate,
     partners_at,
+    running_median,
 )
 
 _WINDOW_S = 1.2
@@ -67,9 +68,8 @@ class MorphCheck:
             ks = ks[same]
             # median of 5: a real change of shape lasts; a mask glitch (a frame or two of the
             # silhouette merging with or losing part to the background) does not
-            sm = np.array([np.median(size[max(i - 2, 0):i + 3]) for i in range(len(size))])
-            width = _width(tr, ks)
-            wm = np.array([np.median(width[max(i - 2, 0):i + 3]) for i in range(len(width))])
+            sm = running_median(size, 2)
+            wm = running_median(_width(tr, ks), 2)
             best = None
             for i in range(len(sm)):
                 w = (t >= t[i]) & (t <= t[i] + _WINDOW_S)

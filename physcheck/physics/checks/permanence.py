@@ -47,7 +47,6 @@ def _pushed(tr: Trajectory, k: int) -> bool:
     return bool(max(abs(float(v[0])), -float(v[1])) > 2.0 * tr.body_size_px)
 
 
-
 class PermanenceCheck:
     """Object permanence.
 
