@@ -21,7 +21,12 @@ from physcheck.physics.checks import CHECKS
 from physcheck.physics.checks.base import floor_heights, height_above_support
 from physcheck.physics.checks.gravity import swings
 from physcheck.physics.finding import FINDING_TYPES, Finding, margin_confidence
-from physcheck.physics.kinematics import SupportRef, Trajectories, compute_kinematics
+from physcheck.physics.kinematics import (
+    SupportRef,
+    Trajectories,
+    compute_kinematics,
+    low_rate,
+)
 from physcheck.verdict.score import TYPE_WEIGHTS, score_findings
 
 FPS = 30.0
@@ -485,6 +490,17 @@ def test_a_lift_of_four_sightings_at_12_fps_lasts_its_quarter_second() -> None:
     ts = retimed(t.astype(np.float32), track)
     found = CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config)
     assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 7))]
+
+
+@pytest.mark.parametrize(("fps", "low"), [(15.0, True), (12.0, True), (8.0, True),
+                                         (16.0, False), (24.0, False), (30.0, False)])
+def test_a_rate_is_low_as_the_clip_was_made_despite_float32_timestamps(fps: float,
+                                                                      low: bool) -> None:
+    """15 fps and below is a low rate (a generator's); tracks measure their frame interval
+    as the median step between float32 timestamps, which at 15 fps over 20 s is 6e-8 s
+    short of 1/15: such clips were judged as if filmed at a camera's rate."""
+    t = (np.arange(300) / fps).astype(np.float32)
+    assert low_rate(float(np.median(np.diff(t)))) == low
 
 
 @pytest.mark.parametrize(("fps", "brake_s"), [(30.0, 0.3), (30.0, 0.4), (12.0, 0.25),

@@ -329,8 +329,9 @@ LOW_RATE_DT = 1 / 15
 
 
 def low_rate(dt: float) -> bool:
-    """Whether frame interval ``dt`` (s) is a low rate: 15 fps and below."""
-    return dt >= LOW_RATE_DT - 1e-9
+    """Whether frame interval ``dt`` (s) is a low rate: 15 fps and below (up to float32
+    timestamps' rounding: a median step between them is off by up to ~1e-6 s)."""
+    return dt >= LOW_RATE_DT * (1 - 1e-4)
 
 
 _SHORT_SIDE = 3
@@ -787,7 +788,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     # window may reach an impact just beyond what was seen); at 15 fps and below none is:
     # the window alone spans a third of a second, and a kick four sightings into a throw
     # (0.33 s) is as far from the track's start as such a clip allows
-    edge = 2 if dt < LOW_RATE_DT else 0
+    edge = 0 if low_rate(dt) else 2
     for b in breaks_local:
         kk = int(idx[b])
         before, after = vl[b], vr[b]
