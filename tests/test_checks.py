@@ -1811,11 +1811,12 @@ def test_a_body_merged_with_one_resting_on_it_does_not_sink_when_they_part() -> 
 
 
 def _fall_into(fps: float, sink_speed: float | None, end_reason: str = "vanished",
-               held: int = 0) -> TrackSet:
+               held: int = 0, keep_area: bool = False) -> TrackSet:
     """A ball dropped at ``fps``: it falls at g until its bottom reaches the floor's line,
     then goes on down at ``sink_speed`` (px/s; None: on falling at g), its bottom cut at that
     line, while a tenth of it shows; then the track ends (``held``: held by its look that
-    many frames)."""
+    many frames). With ``keep_area`` its silhouette widens as its top comes down, keeping its
+    area (a body lying down, not going in)."""
     t_hit = math.sqrt(2 * (FLOOR - BODY / 2 - 300.0) / G)
     t = np.arange(0.0, 3.0, 1 / fps)
     y = 300.0 + 0.5 * G * t * t
@@ -1830,6 +1831,10 @@ def _fall_into(fps: float, sink_speed: float | None, end_reason: str = "vanished
     bb = track.bbox_px.copy()
     bb[:, 3] = np.minimum(bb[:, 3], FLOOR)
     area = BODY * (bb[:, 3] - bb[:, 1])
+    if keep_area:
+        half = 0.5 * BODY * BODY / np.maximum(bb[:, 3] - bb[:, 1], 1.0)
+        bb[:, 0], bb[:, 2] = track.xy_px[:, 0] - half, track.xy_px[:, 0] + half
+        area = np.full(n, BODY * BODY)
     xy = np.c_[track.xy_px[:, 0], (bb[:, 1] + bb[:, 3]) / 2]
     track = dataclasses.replace(track, bbox_px=bb, area_px=area, xy_px=xy)
     return retimed(t, track)
@@ -1848,6 +1853,19 @@ def test_a_ball_that_sinks_out_of_sight_at_a_generators_frame_rate(fps: float,
                                                      config), "interpenetration")
     assert len(found) == 1
     assert found[0].evidence["sink_body_sizes"] > 0.5
+
+
+@pytest.mark.parametrize("held", [0, 15])
+def test_a_body_lying_down_at_a_generators_frame_rate_has_not_sunk_out_of_sight(
+        held: int) -> None:
+    """The same fall at 12 fps, the top coming down as fast after the impact, but the
+    silhouette keeps its area (a cylinder toppling onto its side, wider as it gets lower),
+    then the body is no longer seen moving: what sinks loses the part below the floor."""
+    config = Config(gravity_px_s2=G)
+    ts = _fall_into(12.0, 4.0 * BODY, "shot_end" if held else "vanished", held,
+                    keep_area=True)
+    assert of_type(CHECKS["interpenetration"]().run(compute_kinematics(ts, config, 1.0),
+                                                    config), "interpenetration") == []
 
 
 def test_a_box_settling_after_a_merge_does_not_sink_out_of_sight() -> None:

@@ -112,6 +112,10 @@ class InterpenetrationCheck:
         h0 = float(np.median(heights[moving[moving < k0]]))
         if h0 - float(heights[k1]) <= thr or heights[k0] > 1.25 * h0 + 2.0:
             return None
+        # what sinks loses the part below the floor from its silhouette; one that keeps its
+        # area as its top comes down is a body lying down (as in _sink_after)
+        if tr.track.area_px[k1] >= _KEPT_AREA * tr.track.area_px[k0]:
+            return None
         fall = float(np.polyfit(t[[*before, k0]], tr.track.xy_px[[*before, k0], 1], 1)[0])
         rate = sink / max(float(t[k1] - t[k0]), 1e-6)
         if fall < 2.0 * body or rate > 0.5 * fall:
