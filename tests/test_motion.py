@@ -1038,3 +1038,31 @@ def test_a_ball_seen_fading_as_it_vanishes_is_not_held_by_that_ghost() -> None:
     tr = ts.tracks[0]
     assert tr.end_reason == "vanished"
     assert int(tr.frames[np.flatnonzero(tr.seen)[-1]]) <= 30
+
+
+def test_a_shadow_joining_where_a_body_rests_later_does_not_take_the_ball() -> None:
+    """A ball flies low over the floor, its shadow below it; where the shadow passes, a box
+    will rest from frame 20 on. Before that, the background samples (most of them later)
+    hold the box there: an absence, larger than the ball, joined to the ball's silhouette by
+    the shadow. With the shadow carved off, the ball is the piece that is present, not the
+    larger piece."""
+    bg = _floor_scene(4)
+    r = 11.0
+    frames, truth = [], []
+    for i in range(45):
+        x, y = 60 + 8.0 * i, 222.0
+        im = bg.copy()
+        if i >= 20:
+            im[240:262, 120:160] = (120, 40, 160)
+        shadow = np.zeros(im.shape[:2], np.uint8)
+        cv2.ellipse(shadow, (round(x), round(y + r + 4)), (16, 6), 0, 0, 360, 255, -1,
+                    cv2.LINE_AA)
+        a = shadow[..., None].astype(np.float32) / 255 * 0.45
+        frames.append(_render((im * (1 - a)).astype(np.uint8), (x, y), r))
+        truth.append((x, y))
+    ts = _run(frames)
+    tr = max(ts.tracks, key=lambda k: int((k.state == ObsState.MOVING).sum()))
+    seen = tr.state == ObsState.MOVING
+    err = np.hypot(*(tr.xy_px[seen] - np.array(truth)[tr.frames[seen]]).T)
+    assert seen.sum() >= 40
+    assert err.max() < 4

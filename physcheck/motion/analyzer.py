@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -203,6 +204,8 @@ class MotionAnalyzer:
         self.track_shot: list[int] = []
         self.next_id = 0
         self.tracker = self._new_tracker()
+        self._ghosts: tuple[int, list[Blob]] = (-1, [])
+        """(frame index, its ghost blobs): the absences of the frame processed last."""
         area = self.mw * self.mh
         self.min_area = config.min_entity_area_frac * area
         self.max_area = config.max_entity_area_frac * area
@@ -278,6 +281,7 @@ class MotionAnalyzer:
         self.buf.clear()
         self.next_to_process = end
         self.tracker = self._new_tracker()
+        self._ghosts = (-1, [])
 
     def _process(self, index: int) -> None:
         pos = self._pos(index)
@@ -333,6 +337,7 @@ class MotionAnalyzer:
         blobs = find_blobs(mask, self.min_area, self.max_area)
         # the nearest samples in time come first in `picks`
         ghosts: list[Blob] = []
+        joined: list[Blob] = []  # absences found joined to a body
         if blobs:
             grads = (_grad(cur.gray), _grad(bg))
             between = _Between(self, pos, picks[:2], from_ref)
@@ -345,8 +350,18 @@ class MotionAnalyzer:
         if blobs:
             blobs = [b for b in blobs
                      if not _is_shadow(b, mask, cur.gray, bg, cur.rgb, colors, bg_rgb)]
-            blobs = _body_silhouettes(blobs, mask, thr, cur.rgb, bg_rgb,
-                                      self.min_area, self.max_area)
+            # the absences found this frame and the frame before: they stay where they are
+            # (and are still absences, joined to a body or not)
+            known = ghosts + (self._ghosts[1] if self._ghosts[0] == index - 1 else [])
+
+            def is_absent(b: Blob) -> bool:
+                if any(_box_iou(b, g) >= _SAME_PLACE_IOU for g in known):
+                    joined.append(b)
+                    return True
+                return False
+
+            blobs = _body_silhouettes(blobs, mask, thr, cur.rgb, bg_rgb, self.min_area,
+                                      self.max_area, is_absent)
         # an absence by the ghost test may be a body arriving where it then rests (it looks
         # as it will a moment later): the tracker takes one only to continue a moving body
         ghosts = [b for b in ghosts
@@ -357,6 +372,7 @@ class MotionAnalyzer:
             m = from_ref @ e.to_ref
             earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
                 e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
+        self._ghosts = (index, ghosts + joined)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier,
                             lambda box, t_last, before_s=None: self._still_there(
                                 pos, box, t_last, thr, thr_c, before_s),
@@ -551,7 +567,8 @@ def _sample_patches(b: Blob, images: list[np.ndarray],
 
 
 def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.ndarray,
-                      bg_rgb: np.ndarray, min_area: float, max_area: float) -> list[Blob]:
+                      bg_rgb: np.ndarray, min_area: float, max_area: float,
+                      is_absent: Callable[[Blob], bool] | None = None) -> list[Blob]:
     """Each blob as the silhouette of its body: completed by colour, its shadow carved off.
 
     The foreground is found on grey levels, where a body whose colour is as bright as the
@@ -566,7 +583,11 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
     A body near the surface below it is joined by its shadow there (a camera looking down
     sees the shadow under the body long before it lands): one silhouette, taller than the
     body, whose bottom and centre are the shadow's as much as the body's. See
-    :func:`_without_shadow`.
+    :func:`_without_shadow`. What is left is the body, the largest piece that is not an
+    absence: the shadow may also join the place where the body (or another) rests later,
+    which differs from the background as much as the body does (``is_absent(piece)``, in
+    frame pixels: an absence found there as a ghost blob of its own, in this frame or the
+    one before; see :func:`_is_ghost`).
     """
     h, w = mask.shape
     out = []
@@ -590,20 +611,72 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
         if grown:
             region = own
         carved = _without_shadow(region, cur, bg, min_area)
+        found: list[Blob] | None = None
         if carved is not None:
-            region = carved
-        found = (find_blobs(region.astype(np.uint8), min_area, max_area)
-                 if grown or carved is not None else [])
+            rest, shade_y = carved
+            found = find_blobs(rest.astype(np.uint8), min_area, max_area)
+            if found:  # the body; scraps of the shadow's rim are no body
+                present, absent_px = _present_pieces(found, rest, core, x0, y0, is_absent)
+                # the shade must lie below what is left of it: not its own dark side, or a
+                # surface it stands before
+                below = float(np.nonzero(rest & ~absent_px)[0].mean()) < shade_y
+                found = [max(present, key=lambda f: f.area)] if below else None
+        if found is None:
+            found = find_blobs(region.astype(np.uint8), min_area, max_area) if grown else []
         if not found:
             out.append(b)
             continue
-        if carved is not None:  # the body; scraps of the shadow's rim are no body
-            found = [max(found, key=lambda f: f.area)]
         if grown:
             merged |= reached  # the other pieces of this body, split by its colour
         out.extend(Blob(f.cx + x0, f.cy + y0, f.x0 + x0, f.y0 + y0, f.x1 + x0, f.y1 + y0,
                         f.area, f.elongation) for f in found)
     return out
+
+
+def _present_pieces(found: list[Blob], region: np.ndarray, core: np.ndarray, x0: int,
+                    y0: int, is_absent: Callable[[Blob], bool] | None
+                    ) -> tuple[list[Blob], np.ndarray]:
+    """The pieces ``found`` in ``region`` (offset x0, y0 in the frame) that may be the body,
+    and the pixels of those that are an absence (``is_absent``). All of them, none absent,
+    unless the largest is an absence: then the others that hold some of the blob's own
+    pixels ``core`` (not another blob's body, reached by colour) and are not absences
+    either (all of them, as they are, when none is left)."""
+    nothing = np.zeros(region.shape, bool)
+    if is_absent is None or len(found) == 1:
+        return found, nothing
+    found = sorted(found, key=lambda f: -f.area)
+
+    def in_frame(f: Blob) -> Blob:
+        return Blob(f.cx + x0, f.cy + y0, f.x0 + x0, f.y0 + y0, f.x1 + x0, f.y1 + y0,
+                    f.area, f.elongation)
+
+    if not is_absent(in_frame(found[0])):
+        return found, nothing
+    _, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
+    present, absent = [], nothing.copy()
+    for i, f in enumerate(found):
+        sl = (slice(f.y0, f.y1), slice(f.x0, f.x1))
+        own = labels[sl]
+        piece = own == np.bincount(own[own > 0]).argmax()
+        if i == 0 or is_absent(in_frame(f)):
+            absent[sl] |= piece
+        elif (piece & core[sl]).any():
+            present.append(f)
+    return (present, absent) if present else (found, nothing)
+
+
+def _box_iou(a: Blob, b: Blob) -> float:
+    """Intersection over union of two blobs' boxes."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - inter)
+
+
+_SAME_PLACE_IOU = 0.5
+"""A piece whose box overlaps a ghost blob's of the frame before this much is that absence."""
 
 
 def _touching(m: np.ndarray, core: np.ndarray) -> np.ndarray:
@@ -616,14 +689,16 @@ def _touching(m: np.ndarray, core: np.ndarray) -> np.ndarray:
 
 
 def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
-                    min_area: float) -> np.ndarray | None:
-    """``region`` without the shadow below its body, or None when it holds none.
+                    min_area: float) -> tuple[np.ndarray, float] | None:
+    """``region`` without the shadow in it and the shadow's mean row, or None when it holds
+    none.
 
     Shadow pixels are as :func:`_is_shadow` judges a whole blob: the background dimmed
     alike in every channel, by a nearly uniform factor. Taken off when there are enough of
-    them (half the smallest body), when what is left is a body of its own, and when they lie
-    below it (a body's own dark side, or a dark band of it, is not carved off its top). The
-    lit pixels of a shadow's soft rim that are left are scraps, not bodies.
+    them (half the smallest body) and when what is left is a body of its own; the caller
+    keeps the cut only when they lie below that body (a body's own dark side, or a dark band
+    of it, is not carved off its top). The lit pixels of a shadow's soft rim that are left
+    are scraps, not bodies.
     """
     ys, xs = np.nonzero(region)
     bgp, curp = bg[ys, xs], cur[ys, xs]
@@ -651,9 +726,7 @@ def _without_shadow(region: np.ndarray, cur: np.ndarray, bg: np.ndarray,
     rest_ys = np.nonzero(rest)[0]
     if len(rest_ys) < min_area:
         return None
-    if ys[is_shade].mean() <= rest_ys.mean():
-        return None  # not below the body: its own dark side, or a surface it stands before
-    return rest
+    return rest, float(ys[is_shade].mean())
 
 
 def _dimming(cur: np.ndarray, bg: np.ndarray
