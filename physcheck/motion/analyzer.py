@@ -354,14 +354,9 @@ class MotionAnalyzer:
             # (and are still absences, joined to a body or not)
             known = ghosts + (self._ghosts[1] if self._ghosts[0] == index - 1 else [])
 
-            def is_absent(b: Blob) -> bool:
-                if any(_box_iou(b, g) >= _SAME_PLACE_IOU for g in known):
-                    joined.append(b)
-                    return True
-                return False
-
-            blobs = _body_silhouettes(blobs, mask, thr, cur.rgb, bg_rgb, self.min_area,
-                                      self.max_area, is_absent)
+            blobs = _body_silhouettes(
+                blobs, mask, thr, cur.rgb, bg_rgb, self.min_area, self.max_area,
+                lambda b: any(_box_iou(b, g) >= _SAME_PLACE_IOU for g in known), joined)
         # an absence by the ghost test may be a body arriving where it then rests (it looks
         # as it will a moment later): the tracker takes one only to continue a moving body
         ghosts = [b for b in ghosts
@@ -568,7 +563,8 @@ def _sample_patches(b: Blob, images: list[np.ndarray],
 
 def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.ndarray,
                       bg_rgb: np.ndarray, min_area: float, max_area: float,
-                      is_absent: Callable[[Blob], bool] | None = None) -> list[Blob]:
+                      is_absent: Callable[[Blob], bool] | None = None,
+                      absences: list[Blob] | None = None) -> list[Blob]:
     """Each blob as the silhouette of its body: completed by colour, its shadow carved off.
 
     The foreground is found on grey levels, where a body whose colour is as bright as the
@@ -587,7 +583,8 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
     absence: the shadow may also join the place where the body (or another) rests later,
     which differs from the background as much as the body does (``is_absent(piece)``, in
     frame pixels: an absence found there as a ghost blob of its own, in this frame or the
-    one before; see :func:`_is_ghost`).
+    one before; see :func:`_is_ghost`). The pieces left out as absences are appended to
+    ``absences``.
     """
     h, w = mask.shape
     out = []
@@ -616,11 +613,14 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
             rest, shade_y = carved
             found = find_blobs(rest.astype(np.uint8), min_area, max_area)
             if found:  # the body; scraps of the shadow's rim are no body
-                present, absent_px = _present_pieces(found, rest, core, x0, y0, is_absent)
+                present, absent_px, gone = _present_pieces(found, rest, core, x0, y0,
+                                                           is_absent)
                 # the shade must lie below what is left of it: not its own dark side, or a
                 # surface it stands before
                 below = float(np.nonzero(rest & ~absent_px)[0].mean()) < shade_y
                 found = [max(present, key=lambda f: f.area)] if below else None
+                if absences is not None:
+                    absences.extend(gone)
         if found is None:
             found = find_blobs(region.astype(np.uint8), min_area, max_area) if grown else []
         if not found:
@@ -635,15 +635,15 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
 
 def _present_pieces(found: list[Blob], region: np.ndarray, core: np.ndarray, x0: int,
                     y0: int, is_absent: Callable[[Blob], bool] | None
-                    ) -> tuple[list[Blob], np.ndarray]:
+                    ) -> tuple[list[Blob], np.ndarray, list[Blob]]:
     """The pieces ``found`` in ``region`` (offset x0, y0 in the frame) that may be the body,
-    and the pixels of those that are an absence (``is_absent``). All of them, none absent,
-    unless the largest is an absence: then the others that hold some of the blob's own
-    pixels ``core`` (not another blob's body, reached by colour) and are not absences
-    either (all of them, as they are, when none is left)."""
+    the pixels of those that are an absence (``is_absent``), and those (in the frame's
+    pixels). All of them, none absent, unless the largest is an absence: then the others
+    that hold some of the blob's own pixels ``core`` (not another blob's body, reached by
+    colour) and are not absences either (all of them, as they are, when none is left)."""
     nothing = np.zeros(region.shape, bool)
     if is_absent is None or len(found) == 1:
-        return found, nothing
+        return found, nothing, []
     found = sorted(found, key=lambda f: -f.area)
 
     def in_frame(f: Blob) -> Blob:
@@ -651,18 +651,19 @@ def _present_pieces(found: list[Blob], region: np.ndarray, core: np.ndarray, x0:
                     f.area, f.elongation)
 
     if not is_absent(in_frame(found[0])):
-        return found, nothing
+        return found, nothing, []
     _, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
-    present, absent = [], nothing.copy()
+    present, absent, gone = [], nothing.copy(), []
     for i, f in enumerate(found):
         sl = (slice(f.y0, f.y1), slice(f.x0, f.x1))
         own = labels[sl]
         piece = own == np.bincount(own[own > 0]).argmax()
         if i == 0 or is_absent(in_frame(f)):
             absent[sl] |= piece
+            gone.append(in_frame(f))
         elif (piece & core[sl]).any():
             present.append(f)
-    return (present, absent) if present else (found, nothing)
+    return (present, absent, gone) if present else (found, nothing, [])
 
 
 def _box_iou(a: Blob, b: Blob) -> float:
