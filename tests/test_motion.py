@@ -185,18 +185,21 @@ def _floor_scene(seed: int) -> np.ndarray:
     return im
 
 
+def _shadowed(im: np.ndarray, centre: tuple[int, int], axes: tuple[int, int]) -> np.ndarray:
+    """``im`` with a soft elliptical shadow: the surface dimmed to 55 %, its texture kept."""
+    shadow = np.zeros(im.shape[:2], np.uint8)
+    cv2.ellipse(shadow, centre, axes, 0, 0, 360, 255, -1, cv2.LINE_AA)
+    a = shadow[..., None].astype(np.float32) / 255 * 0.45
+    return (im * (1 - a)).astype(np.uint8)
+
+
 def test_a_shadow_on_the_floor_is_not_a_body() -> None:
     """A ball flies over the floor; its shadow, the floor dimmed to 55 %, moves with it."""
     bg = _floor_scene(6)
     frames = []
     truth = [(60 + 200 * t, 120 - 150 * t + 0.5 * 400 * t * t) for t in np.arange(45) / FPS]
     for x, y in truth:
-        im = bg.copy()
-        shadow = np.zeros(im.shape[:2], np.uint8)
-        cv2.ellipse(shadow, (round(x), 235), (16, 5), 0, 0, 360, 255, -1, cv2.LINE_AA)
-        a = shadow[..., None].astype(np.float32) / 255 * 0.45
-        im = (im * (1 - a)).astype(np.uint8)
-        frames.append(_render(im, (x, y)))
+        frames.append(_render(_shadowed(bg, (round(x), 235), (16, 5)), (x, y)))
     ts = _run(frames)
     long_lived = [tr for tr in ts.tracks if tr.seen.sum() > 10]
     assert len(long_lived) == 1
@@ -968,12 +971,7 @@ def test_a_ball_just_above_its_shadow_is_tracked_without_it() -> None:
     frames, truth = [], []
     for t in np.arange(40) / FPS:
         x, y = 60 + 240 * t, 224.0
-        im = bg.copy()
-        shadow = np.zeros(im.shape[:2], np.uint8)
-        cv2.ellipse(shadow, (round(x), round(y + r + 4)), (16, 6), 0, 0, 360, 255, -1,
-                    cv2.LINE_AA)
-        a = shadow[..., None].astype(np.float32) / 255 * 0.45
-        frames.append(_render((im * (1 - a)).astype(np.uint8), (x, y), r))
+        frames.append(_render(_shadowed(bg, (round(x), round(y + r + 4)), (16, 6)), (x, y), r))
         truth.append((x, y))
     ts = _run(frames)
     tr = max(ts.tracks, key=lambda k: int(k.seen.sum()))
@@ -1054,11 +1052,7 @@ def test_a_shadow_joining_where_a_body_rests_later_does_not_take_the_ball() -> N
         im = bg.copy()
         if i >= 20:
             im[240:262, 120:160] = (120, 40, 160)
-        shadow = np.zeros(im.shape[:2], np.uint8)
-        cv2.ellipse(shadow, (round(x), round(y + r + 4)), (16, 6), 0, 0, 360, 255, -1,
-                    cv2.LINE_AA)
-        a = shadow[..., None].astype(np.float32) / 255 * 0.45
-        frames.append(_render((im * (1 - a)).astype(np.uint8), (x, y), r))
+        frames.append(_render(_shadowed(im, (round(x), round(y + r + 4)), (16, 6)), (x, y), r))
         truth.append((x, y))
     ts = _run(frames)
     tr = max(ts.tracks, key=lambda k: int((k.state == ObsState.MOVING).sum()))

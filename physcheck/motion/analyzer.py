@@ -628,9 +628,14 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
             continue
         if grown:
             merged |= reached  # the other pieces of this body, split by its colour
-        out.extend(Blob(f.cx + x0, f.cy + y0, f.x0 + x0, f.y0 + y0, f.x1 + x0, f.y1 + y0,
-                        f.area, f.elongation) for f in found)
+        out.extend(_shifted(f, x0, y0) for f in found)
     return out
+
+
+def _shifted(b: Blob, x0: int, y0: int) -> Blob:
+    """Blob ``b`` found in a crop whose corner is (x0, y0), in the frame's pixels."""
+    return Blob(b.cx + x0, b.cy + y0, b.x0 + x0, b.y0 + y0, b.x1 + x0, b.y1 + y0, b.area,
+                b.elongation)
 
 
 def _present_pieces(found: list[Blob], region: np.ndarray, core: np.ndarray, x0: int,
@@ -645,12 +650,7 @@ def _present_pieces(found: list[Blob], region: np.ndarray, core: np.ndarray, x0:
     if is_absent is None or len(found) == 1:
         return found, nothing, []
     found = sorted(found, key=lambda f: -f.area)
-
-    def in_frame(f: Blob) -> Blob:
-        return Blob(f.cx + x0, f.cy + y0, f.x0 + x0, f.y0 + y0, f.x1 + x0, f.y1 + y0,
-                    f.area, f.elongation)
-
-    if not is_absent(in_frame(found[0])):
+    if not is_absent(_shifted(found[0], x0, y0)):
         return found, nothing, []
     _, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
     present, absent, gone = [], nothing.copy(), []
@@ -658,9 +658,9 @@ def _present_pieces(found: list[Blob], region: np.ndarray, core: np.ndarray, x0:
         sl = (slice(f.y0, f.y1), slice(f.x0, f.x1))
         own = labels[sl]
         piece = own == np.bincount(own[own > 0]).argmax()
-        if i == 0 or is_absent(in_frame(f)):
+        if i == 0 or is_absent(_shifted(f, x0, y0)):
             absent[sl] |= piece
-            gone.append(in_frame(f))
+            gone.append(_shifted(f, x0, y0))
         elif (piece & core[sl]).any():
             present.append(f)
     return (present, absent, gone) if present else (found, nothing, [])
@@ -677,7 +677,8 @@ def _box_iou(a: Blob, b: Blob) -> float:
 
 
 _SAME_PLACE_IOU = 0.5
-"""A piece whose box overlaps a ghost blob's of the frame before this much is that absence."""
+"""A piece whose box overlaps a ghost blob's (of this frame or the one before) this much is
+that absence."""
 
 
 def _touching(m: np.ndarray, core: np.ndarray) -> np.ndarray:

@@ -112,9 +112,7 @@ class InterpenetrationCheck:
         h0 = float(np.median(heights[moving[moving < k0]]))
         if h0 - float(heights[k1]) <= thr or heights[k0] > 1.25 * h0 + 2.0:
             return None
-        # what sinks loses the part below the floor from its silhouette; one that keeps its
-        # area as its top comes down is a body lying down (as in _sink_after)
-        if tr.track.area_px[k1] >= _KEPT_AREA * tr.track.area_px[k0]:
+        if _lying_down(tr, k1, k0):
             return None
         fall = float(np.polyfit(t[[*before, k0]], tr.track.xy_px[[*before, k0], 1], 1)[0])
         rate = sink / max(float(t[k1] - t[k0]), 1e-6)
@@ -236,10 +234,7 @@ class InterpenetrationCheck:
                 # by a neighbour or taken into the background), not its top
                 if width < 0.7 * _cap_width(box[k, 3] - box[k, 1], width0):
                     continue
-                # what sinks loses the part below the floor from its silhouette: a top that
-                # comes down while the silhouette keeps its area is a body lying down (a
-                # cylinder or a box toppling onto its side, wider as it gets lower)
-                if tr.track.area_px[k] >= _KEPT_AREA * tr.track.area_px[k_ref]:
+                if _lying_down(tr, k, k_ref):
                     continue
                 if any(f.i0 >= k_ref for f in tr.flights):
                     return None
@@ -337,6 +332,14 @@ _LANDING_KINDS = ("floor", "body", "edge", "none")
 _KEPT_AREA = 0.9
 """A silhouette with this share of its area where the body landed, or more, has lost nothing
 below the floor."""
+
+
+def _lying_down(tr: Trajectory, k: int, k_ref: int) -> bool:
+    """Whether the silhouette at track index ``k``, its top come down since ``k_ref``, kept
+    its area: what sinks loses the part below the floor from its silhouette; a top that comes
+    down while the silhouette keeps its area is a body lying down (a cylinder or a box
+    toppling onto its side, wider as it gets lower)."""
+    return bool(tr.track.area_px[k] >= _KEPT_AREA * tr.track.area_px[k_ref])
 
 
 def _bridged(xy: np.ndarray) -> np.ndarray:
