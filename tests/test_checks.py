@@ -1092,6 +1092,64 @@ def test_a_centroid_glitch_next_to_the_apex_is_not_impulse(frames: list[int]) ->
     assert run_check("impulse", make_track(3, path)) == []
 
 
+def test_glitches_after_a_bounce_are_not_impulse() -> None:
+    """A near, large ball bounces; its first sighting after the bounce and one six frames
+    later each merge with its shadow (centroid 4 and 6 px low). The jump at the second,
+    re-estimated without its neighbours, still leans on the first (next to the bounce's
+    break), which bends the fit as much as the glitch itself; without it, one parabola runs
+    through."""
+    t = times(40)
+    y0, floor_y = 300.0, 600.0
+    tc = math.sqrt(2 * (floor_y - y0) / G)
+    d = t - tc
+    y = np.where(t <= tc, y0 + 0.5 * G * t * t, floor_y - 0.6 * G * tc * d + 0.5 * G * d * d)
+    path = np.c_[200 + 60 * t, y]
+    kc = math.ceil(tc * FPS)
+    path[kc, 1] += 4.0
+    path[kc + 6, 1] += 6.0
+    assert run_check("impulse", make_track(0, path, sizes=np.full(40, 30.0))) == []
+
+
+@pytest.mark.parametrize("after", [6, 7])
+def test_a_bounce_below_the_frame_edge_just_before_the_track_ends_is_not_impulse(
+        after: int) -> None:
+    """At 60 fps a ball bounces off a floor just below the frame's bottom edge and is lost six
+    or seven frames later: too few sightings follow the bounce for a break to be found
+    there, so the fit windows of the sightings before it carry it, as a break in mid-air.
+    Their window reaches the frame's edge among those last sightings, where the body came
+    back from the edge: what it hit lies beyond."""
+    fps = 60.0
+    t = np.arange(200) / fps
+    y0, floor_y = 300.0, FRAME[1] - 11.0  # the ball's bottom 4 px beyond the edge at impact
+    tc = math.sqrt(2 * (floor_y - y0) / G)
+    d = t - tc
+    y = np.where(t <= tc, y0 + 0.5 * G * t * t, floor_y - 0.7 * G * tc * d + 0.5 * G * d * d)
+    n = math.ceil(tc * fps) + after
+    track = make_track(0, np.c_[200 + 60 * t, y][:n], sizes=np.full(n, 30.0),
+                       end_reason="lost")
+    config = Config(gravity_px_s2=G)
+    traj = compute_kinematics(retimed(t[:n], track), config, 1.0)
+    assert CHECKS["impulse"]().run(traj, config) == []
+
+
+@pytest.mark.parametrize("kick_s", [0.3, 0.4, 0.5])
+def test_a_kick_out_through_the_top_edge_at_12_fps_is_impulse(kick_s: float) -> None:
+    """A kick sends a ball up and out through the frame's top edge two to four sightings
+    later: it reached the edge and left, not came back off something beyond it, so the kick
+    stays unexplained (the rule above must not take it for a bounce off the edge)."""
+    fps = 12.0
+    t = np.arange(40) / fps
+    y = 500 - 700 * t + 0.5 * G * t * t - 600 * np.maximum(t - kick_s, 0)
+    n = int(np.flatnonzero(y < 15.0)[0]) + 1  # the last sighting: its box at the top edge
+    track = make_track(0, np.c_[200 + 60 * t, y][:n], sizes=np.full(n, 30.0),
+                       end_reason="left_frame")
+    config = Config(gravity_px_s2=G)
+    traj = compute_kinematics(retimed(t[:n], track), config, 1.0)
+    found = CHECKS["impulse"]().run(traj, config)
+    assert len(found) == 1
+    assert overlaps(found[0], round(kick_s * fps), round(kick_s * fps), tol=1)
+
+
 def test_the_glitch_test_does_not_reach_across_unseen_frames_to_a_bounce() -> None:
     """The jump at a break in free fall, re-estimated without its neighbours, uses only the
     sightings within its own window: not, beyond a run of unreliable sightings, those after a

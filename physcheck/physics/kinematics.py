@@ -359,15 +359,10 @@ def border_mask(tracks: TrackSet, track: EntityTrack, margin_frac: float,
     a few pixels inside the frame.
     """
     ks = np.arange(len(track.frames)) if ks is None else np.asarray(ks, int)
-    box = track.bbox_px[ks]
-    ok = np.isfinite(box).all(axis=1)
+    ok, xy = _image_boxes(tracks, track, ks)
     out = np.ones(len(ks), bool)
     if not ok.any():
         return out
-    inv = np.linalg.inv(tracks.to_ref[track.frames[ks[ok]]])
-    corners = np.stack([box[ok][:, :2], box[ok][:, 2:]], axis=1)  # (n, 2, 2)
-    q = np.einsum("nij,nkj->nki", inv[:, :, :2], corners) + inv[:, None, :, 2]
-    xy = q[..., :2] / q[..., 2:3]
     w, h = tracks.frame_size
     m = np.full(int(ok.sum()), margin_frac * max(w, h))
     if shake:
@@ -375,6 +370,20 @@ def border_mask(tracks: TrackSet, track: EntityTrack, margin_frac: float,
     out[ok] = ((xy[:, 0, 0] < m) | (xy[:, 0, 1] < m) | (xy[:, 1, 0] > w - m)
                | (xy[:, 1, 1] > h - m))
     return out
+
+
+def _image_boxes(tracks: TrackSet, track: EntityTrack, ks: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """For track indices ``ks``: which have a box, and those boxes' (n, 2, 2) corners (top
+    left, bottom right) in image coordinates."""
+    box = track.bbox_px[ks]
+    ok = np.isfinite(box).all(axis=1)
+    if not ok.any():
+        return ok, np.zeros((0, 2, 2))
+    inv = np.linalg.inv(tracks.to_ref[track.frames[ks[ok]]])
+    corners = np.stack([box[ok][:, :2], box[ok][:, 2:]], axis=1)  # (n, 2, 2)
+    q = np.einsum("nij,nkj->nki", inv[:, :, :2], corners) + inv[:, None, :, 2]
+    return ok, q[..., :2] / q[..., 2:3]
 
 
 _BG_WINDOW_S = 3 * BG_STEP_S
@@ -661,7 +670,9 @@ def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> n
     frames each side, within the neighbouring breaks. A jump that only the sightings next to
     the break carry is a glitch of the silhouette there (merged with its shadow or a ghost for
     a frame or two), which bends any fit through it; a real kick changes the motion on both
-    sides.
+    sides. The sightings next to the neighbouring breaks (a bounce's, a landing's) may be
+    such glitches too: where the fit without them as well shows a smaller jump, that one is
+    returned (a real kick shows in both).
     """
     t_all = tr.track.t_s
     lo = max((b for b in tr.breaks if b < k), default=-1)
@@ -673,14 +684,18 @@ def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> n
     # the sightings within m frames either side (not across a run of unreliable ones, which
     # can hide a bounce), less the two next to the break
     idx = idx[(idx > lo) & (idx < hi) & (np.abs(idx - k) > 1) & (np.abs(idx - k) <= m + 1)]
-    left, right = idx[idx < k], idx[idx > k]
-    if len(left) < 3 or len(right) < 3:
-        return None
-    sel = np.r_[left, right]
-    tau = t_all[sel] - t_all[k]
-    x = np.c_[np.ones_like(tau), tau, tau**2, np.maximum(tau, 0.0)]
-    coef, *_ = np.linalg.lstsq(x, tr.track.xy_px[sel], rcond=None)
-    return np.asarray(coef[3], float)
+    best = None
+    for sel in (idx, idx[(idx != lo + 1) & (idx != hi - 1)]):
+        left, right = sel[sel < k], sel[sel > k]
+        if len(left) < 3 or len(right) < 3:
+            continue
+        tau = t_all[sel] - t_all[k]
+        x = np.c_[np.ones_like(tau), tau, tau**2, np.maximum(tau, 0.0)]
+        coef, *_ = np.linalg.lstsq(x, tr.track.xy_px[sel], rcond=None)
+        jump = np.asarray(coef[3], float)
+        if best is None or np.linalg.norm(jump) < np.linalg.norm(best):
+            best = jump
+    return best
 
 
 def reliable_mask(track: EntityTrack) -> np.ndarray:
@@ -816,6 +831,12 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         elif kind == "none" and (b < m + edge or b > len(t) - m - 1 - edge):
             # the fit window reaches the end of what was seen: an impact just beyond it (a
             # bounce as the body leaves the frame) leaks into this estimate
+            kind = "edge"
+        elif kind == "none" and _blind_border(tracks, track, idx, b, m, short,
+                                              config.border_margin_frac):
+            # or it reaches the sightings too near the track's end for a break to be found
+            # among them, where the body met the frame's edge: a bounce off a floor or wall
+            # just beyond it, seen only through this window
             kind = "edge"
         contacts.append(Contact(kk, float(track.t_s[kk]), kind,
                                 partners[0] if partners else None,
@@ -957,6 +978,29 @@ def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border
     if abs(before[0]) > sig and np.sign(after[0]) != np.sign(before[0]) and abs(after[0]) > sig:
         return "wall"
     return "none"
+
+
+def _blind_border(tracks: TrackSet, track: EntityTrack, idx: np.ndarray, b: int, m: int,
+                  short: int, margin_frac: float) -> bool:
+    """Whether the fit window of a break at sample ``b`` (m samples a side, of the reliable
+    sightings ``idx``) reaches a sighting among the first or last ``short`` samples, where no
+    break can be found (a side there has fewer samples), at an edge of the frame that the
+    body came to and went back from (sightings off that edge before and after it), as
+    off something beyond the edge. A body that leaves through the edge did not."""
+    n = len(idx)
+    blind = [j for j in range(max(b - m, 0), min(b + m, n - 1) + 1)
+             if j < short or j > n - 1 - short]
+    if not blind:
+        return False
+    ok, xy = _image_boxes(tracks, track, idx)
+    if not ok.all():
+        return False
+    w, h = tracks.frame_size
+    mg = margin_frac * max(w, h)
+    at = np.stack([xy[:, 0, 0] < mg, xy[:, 0, 1] < mg, xy[:, 1, 0] > w - mg,
+                   xy[:, 1, 1] > h - mg], axis=1)  # (n, 4): at the left, top, right, bottom
+    return any(at[j, e] and not at[:j, e].all() and not at[j + 1:, e].all()
+               for j in blind for e in range(4) if 0 < j < n - 1)
 
 
 def long_enough_for_flight(t: np.ndarray) -> bool:
