@@ -1150,6 +1150,28 @@ def test_a_kick_out_through_the_top_edge_at_12_fps_is_impulse(kick_s: float) -> 
     assert overlaps(found[0], round(kick_s * fps), round(kick_s * fps), tol=1)
 
 
+@pytest.mark.parametrize(("fps", "hide_s"), [(30.0, 0.3), (30.0, 0.35), (60.0, 0.25),
+                                            (60.0, 0.35)])
+def test_a_fall_hidden_for_half_a_second_is_no_bounce_off_nothing(fps: float,
+                                                                 hide_s: float) -> None:
+    """A falling body goes behind something for 0.55 s and is next seen at rest 30 px below
+    where it went. The velocity 'after' the break there is that of the rest, half a second
+    later: nothing says what it touched or when, so the break is hidden, not a floor far
+    above where bodies land."""
+    n = int(2.0 * fps)
+    t = np.arange(n) / fps
+    y = 200 + 0.5 * G * t * t
+    k_hide, k_back = int(hide_s * fps), int((hide_s + 0.55) * fps)
+    y[k_back:] = y[k_hide - 1] + 30.0
+    state = np.full(n, ObsState.MOVING, np.uint8)
+    state[k_hide:k_back] = ObsState.OCCLUDED
+    state[k_back:] = ObsState.STILL
+    track = make_track(0, np.c_[300 + 50 * np.minimum(t, hide_s), y], state=state)
+    config = Config(gravity_px_s2=G)
+    assert CHECKS["impulse"]().run(compute_kinematics(retimed(t, track), config, 1.0),
+                                   config) == []
+
+
 def test_the_glitch_test_does_not_reach_across_unseen_frames_to_a_bounce() -> None:
     """The jump at a break in free fall, re-estimated without its neighbours, uses only the
     sightings within its own window: not, beyond a run of unreliable sightings, those after a

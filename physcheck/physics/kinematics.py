@@ -828,6 +828,10 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
                          near_border(tracks, track, kk, config.border_margin_frac), body)
         if kind == "none" and _next_to_gap(track, idx, b):
             kind = "hidden"  # unseen around the break: it may have touched anything
+        elif kind in _MOTION_KINDS and _unseen_beyond_window(t, b, m, dt):
+            # unseen for longer than a fit window next to it: one side's velocity is that
+            # of the motion after (or before) the body was hidden, not at the break
+            kind = "hidden"
         elif kind == "none" and (b < m + edge or b > len(t) - m - 1 - edge):
             # the fit window reaches the end of what was seen: an impact just beyond it (a
             # bounce as the body leaves the frame) leaks into this estimate
@@ -978,6 +982,20 @@ def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border
     if abs(before[0]) > sig and np.sign(after[0]) != np.sign(before[0]) and abs(after[0]) > sig:
         return "wall"
     return "none"
+
+
+_MOTION_KINDS = ("floor", "ceiling", "wall")
+"""Contact kinds read from the velocities either side of a break alone."""
+
+
+def _unseen_beyond_window(t: np.ndarray, b: int, m: int, dt: float) -> bool:
+    """Whether, within two reliable sightings (times ``t``) of sample ``b`` (where a break
+    is located to within), nothing was seen for longer than a fit window of m samples at
+    interval ``dt`` reaches: the velocity on that side is the motion after (or before)
+    the body was unseen."""
+    reach = 1.5 * m * dt
+    lo, hi = max(b - 2, 0), min(b + 2, len(t) - 1)
+    return bool(np.any(np.diff(t[lo:hi + 1]) > reach))
 
 
 def _blind_border(tracks: TrackSet, track: EntityTrack, idx: np.ndarray, b: int, m: int,
