@@ -489,7 +489,8 @@ def test_a_lift_of_four_sightings_at_12_fps_lasts_its_quarter_second() -> None:
     config = Config(gravity_px_s2=G)
     ts = retimed(t.astype(np.float32), track)
     found = CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config)
-    assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 7))]
+    # from its fourth sighting (index 3), where the lift starts
+    assert [(f.type, f.frames) for f in found] == [("antigravity", (3, 7))]
 
 
 @pytest.mark.parametrize(("fps", "low"), [(15.0, True), (12.0, True), (8.0, True),
@@ -1170,6 +1171,59 @@ def test_a_fall_hidden_for_half_a_second_is_no_bounce_off_nothing(fps: float,
     config = Config(gravity_px_s2=G)
     assert CHECKS["impulse"]().run(compute_kinematics(retimed(t, track), config, 1.0),
                                    config) == []
+
+
+def test_a_lift_from_the_fourth_sighting_is_fitted_there() -> None:
+    """At a generator's 12 fps a lift 0.25 s into a throw starts at the fourth sighting. The
+    knotted fit puts a knot wherever each piece keeps four samples, the first piece's too
+    (it took five, and pushed the knot a frame late: a fall averaged with the lift, under
+    half of g, was then no evidence of free fall)."""
+    from physcheck.physics.checks.gravity import _best_knots
+
+    t = np.arange(10) / 12.0
+    d = np.maximum(t - t[3], 0.0)
+    y = 500 - 340 * t + 0.5 * G * t * t - 0.7 * G * d * d
+    fit = _best_knots(t, y)
+    assert fit is not None
+    _, _, knots, acc = fit
+    assert knots[0] == 3
+    assert acc[0] == pytest.approx(G, rel=0.05)
+    assert acc[1] == pytest.approx(-0.4 * G, rel=0.05)
+
+
+def test_a_lift_out_of_the_frame_before_a_hidden_break_is_antigravity() -> None:
+    """At 12 fps a ball is lifted from its fourth sighting and goes out through the frame's
+    top at its eighth; it falls back in freely five frames later. On a rendered clip the
+    break was found two sightings before it went unseen ('hidden'), and the flight fitted
+    from its last sighting on through the unseen frames. The path up to where it went unseen
+    is one motion (what it may have touched lies in the unseen frames), and the flight
+    running on through them is its ballistic evidence: the lift must be judged there."""
+    from physcheck.physics.kinematics import Contact
+
+    fps, n, out = 12.0, 24, 7
+    t = np.arange(n) / fps
+    a = np.where((t >= 3 / fps) & (t < out / fps), -0.4 * G, G)
+    y, v = np.empty(n), -350.0
+    y[0] = 300.0
+    for i in range(1, n):
+        y[i] = y[i - 1] + v / fps + 0.5 * a[i - 1] / fps**2
+        v += a[i - 1] / fps
+    state = np.full(n, ObsState.MOVING, np.uint8)
+    state[out + 1:out + 6] = ObsState.MISSING
+    config = Config(gravity_px_s2=G)
+    traj = compute_kinematics(retimed(t, make_track(0, np.c_[200 + 200 * t, y], state=state)),
+                              config, 1.0)
+    tr = traj.items[0]
+    k = out - 1
+    hidden = Contact(k, float(t[k]), "hidden", None, (0.0, 0.0), (0.0, 0.0), float("nan"),
+                     (0.0, 0.0))
+    fl = next(f for f in tr.flights if f.i1 == n - 1)
+    through = dataclasses.replace(fl, i0=out, t0_s=float(t[out]))
+    traj = dataclasses.replace(traj, items=[dataclasses.replace(
+        tr, contacts=(hidden,), flights=(through,), breaks=(k,))])
+    found = CHECKS["antigravity"]().run(traj, config)
+    assert [f.type for f in found] == ["antigravity"]
+    assert overlaps(found[0], 3, out, tol=1)
 
 
 def test_the_glitch_test_does_not_reach_across_unseen_frames_to_a_bounce() -> None:

@@ -137,7 +137,8 @@ class AntigravityCheck:
         t_all, y_all = tr.track.t_s, tr.track.xy_px[:, 1]
         # a 'bounce' far above every support (in ``off``) is a reversal off nothing: it cuts
         # nothing
-        cut = sorted(c.index for c in tr.contacts if c.kind not in UNEXPLAINED_KINDS
+        cut = sorted(_gap_start(tr, c.index) if c.kind == "hidden" else c.index
+                     for c in tr.contacts if c.kind not in UNEXPLAINED_KINDS
                      and c.index not in off)
         edges = [-1, *cut, len(t_all)]
         windows: list[np.ndarray] = []
@@ -152,7 +153,8 @@ class AntigravityCheck:
             # either side and _KNOT_MAX_SAMPLES samples: the fit's cost stays bounded on
             # long clips
             for fl in tr.flights:
-                if not (fl.i0 > lo and fl.i1 < hi):
+                # (a flight runs on through an unseen stretch, cut at its start)
+                if not (fl.i0 < hi and fl.i1 > lo):
                     continue
                 ks = stretch[(t_st >= fl.t0_s - _KNOT_REACH_S)
                              & (t_st <= fl.t1_s + _KNOT_REACH_S)]
@@ -198,6 +200,18 @@ class AntigravityCheck:
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+def _gap_start(tr: Trajectory, k: int) -> int:
+    """Where to cut the path at a break ``k`` next to an unseen stretch (a 'hidden' one):
+    at the stretch's first sample, where it follows within two sightings. The break is
+    located to within a frame or two of the gap, and what the body may have touched
+    unseen lies in the gap: the sightings up to it are of the same motion."""
+    seen = np.isfinite(tr.track.xy_px[:, 1]) & tr.reliable
+    for j in range(k + 1, min(k + 3, len(seen))):
+        if not seen[j]:
+            return j
+    return k
 
 
 def _brakes_into_its_end(tr: Trajectory, edge: np.ndarray, k0: int, k1: int) -> bool:
@@ -282,7 +296,7 @@ def _best_knots(t: np.ndarray, y: np.ndarray) -> tuple[float, float, list[int], 
     one = np.linalg.lstsq(base, y, rcond=None)[0]
     rss1 = float(np.sum((base @ one - y) ** 2))
     step = max(1, n // 40)  # knot candidates: at most ~40 per stretch
-    cand = np.arange(4, n - 3, step)
+    cand = np.arange(3, n - 3, step)
     if len(cand) == 0:
         return None
     hinge = np.maximum(t[None, :] - t[cand][:, None], 0.0) ** 2  # (C, n)
