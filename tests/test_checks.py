@@ -1191,6 +1191,25 @@ def test_a_lift_from_the_fourth_sighting_is_fitted_there() -> None:
     assert acc[1] == pytest.approx(-0.4 * G, rel=0.05)
 
 
+@pytest.mark.parametrize("e", [0.5, 0.7])
+def test_a_bounce_just_after_a_12_fps_track_starts_is_no_lift(e: float) -> None:
+    """A ball first seen falling bounces between its first and second sightings (at 12 fps
+    no break can be found that near a track's start). A knotted fit whose first piece has
+    four samples takes the bounce for a lift of 3 g; a first piece is a lift only from five
+    (a fall before a lift may have four)."""
+    fps, n, tb = 12.0, 14, 0.1
+    t = np.arange(n) / fps
+    floor_y, v0 = 600.0, 400.0
+    y0 = floor_y - v0 * tb - 0.5 * G * tb * tb
+    d = t - tb
+    y = np.where(t <= tb, y0 + v0 * t + 0.5 * G * t * t,
+                 floor_y - e * (v0 + G * tb) * d + 0.5 * G * d * d)
+    track = make_track(0, np.c_[200 + 200 * t, y], start_reason="appeared")
+    config = Config(gravity_px_s2=G)
+    traj = compute_kinematics(retimed(t, track), config, 1.0)
+    assert CHECKS["antigravity"]().run(traj, config) == []
+
+
 def test_a_lift_out_of_the_frame_before_a_hidden_break_is_antigravity() -> None:
     """At 12 fps a ball is lifted from its fourth sighting and goes out through the frame's
     top at its eighth; it falls back in freely five frames later. On a rendered clip the

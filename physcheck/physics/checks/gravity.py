@@ -183,6 +183,10 @@ class AntigravityCheck:
                 frames, ts = span(tr, k0, k1)
                 if up_acc <= thr or not lasts(ts[1] - ts[0], config.antigravity_min_s):
                     continue
+                if piece == 0 and bounds[1] < _FIRST_LIFT_SAMPLES:
+                    # a first piece of four samples is the fall before a lift, not a lift:
+                    # there a bounce goes unseen (too few sightings before it to find it)
+                    continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
                 if self._on_support(tr, traj, k0, k1) or self._lands_within(
@@ -200,6 +204,11 @@ class AntigravityCheck:
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+_FIRST_LIFT_SAMPLES = 4
+"""Knot index from which a path's first piece may be a lift (five samples: with four, a
+bounce at a track's start, where no break can be found, fits as one)."""
 
 
 def _gap_start(tr: Trajectory, k: int) -> int:
