@@ -363,13 +363,20 @@ def border_mask(tracks: TrackSet, track: EntityTrack, margin_frac: float,
     out = np.ones(len(ks), bool)
     if not ok.any():
         return out
-    w, h = tracks.frame_size
-    m = np.full(int(ok.sum()), margin_frac * max(w, h))
+    m = np.full(int(ok.sum()), margin_frac * max(tracks.frame_size))
     if shake:
         m += _background_shake(tracks, track.frames[ks[ok]])
-    out[ok] = ((xy[:, 0, 0] < m) | (xy[:, 0, 1] < m) | (xy[:, 1, 0] > w - m)
-               | (xy[:, 1, 1] > h - m))
+    out[ok] = _edge_sides(xy, tracks.frame_size, m).any(axis=1)
     return out
+
+
+def _edge_sides(xy: np.ndarray, frame_size: tuple[int, int], m: np.ndarray | float
+                ) -> np.ndarray:
+    """(n, 4) bool: whether each image box (:func:`_image_boxes`) lies within ``m`` px of
+    the frame's left, top, right and bottom edge."""
+    w, h = frame_size
+    return np.stack([xy[:, 0, 0] < m, xy[:, 0, 1] < m, xy[:, 1, 0] > w - m,
+                     xy[:, 1, 1] > h - m], axis=1)
 
 
 def _image_boxes(tracks: TrackSet, track: EntityTrack, ks: np.ndarray
@@ -1013,10 +1020,7 @@ def _blind_border(tracks: TrackSet, track: EntityTrack, idx: np.ndarray, b: int,
     ok, xy = _image_boxes(tracks, track, idx)
     if not ok.all():
         return False
-    w, h = tracks.frame_size
-    mg = margin_frac * max(w, h)
-    at = np.stack([xy[:, 0, 0] < mg, xy[:, 0, 1] < mg, xy[:, 1, 0] > w - mg,
-                   xy[:, 1, 1] > h - mg], axis=1)  # (n, 4): at the left, top, right, bottom
+    at = _edge_sides(xy, tracks.frame_size, margin_frac * max(tracks.frame_size))
     return any(at[j, e] and not at[:j, e].all() and not at[j + 1:, e].all()
                for j in blind for e in range(4) if 0 < j < n - 1)
 
