@@ -353,7 +353,6 @@ class MotionAnalyzer:
             # the absences found this frame and the frame before: they stay where they are
             # (and are still absences, joined to a body or not)
             known = ghosts + (self._ghosts[1] if self._ghosts[0] == index - 1 else [])
-
             blobs = _body_silhouettes(
                 blobs, mask, thr, cur.rgb, bg_rgb, self.min_area, self.max_area,
                 lambda b: any(_box_iou(b, g) >= _SAME_PLACE_IOU for g in known), joined)
