@@ -1743,6 +1743,31 @@ def test_a_body_that_rolls_into_one_at_rest_takes_its_colour_in() -> None:
     assert run_check("color", body, away)
 
 
+def test_a_body_lost_behind_another_lends_it_its_colour_until_it_moves_off() -> None:
+    """A ball rolls up to a cube that has just landed and stops in front of it: one
+    silhouette, its middle the cube's paint, and the cube's track ends (lost behind the
+    ball, then taken into the background). Half a second later the ball rolls off, showing
+    its own colour. The cube's track ended before the comparison, where the ball's
+    silhouette lay all the while: the change is the cube's paint left behind."""
+    n, k = 60, 40
+    t = times(n)
+    x = 300 + np.clip(40 * t, None, 40 * t[20]) + np.clip(40 * (t - t[32]), 0, None)
+    path = np.c_[x, np.full(n, FLOOR - CBODY / 2)]
+    cube = make_track(9, np.repeat(path[20][None] + np.array([-0.6 * CBODY, 0.0]), 6, axis=0),
+                      sizes=np.full(6, CBODY), start=15, end_reason="occluded")
+    assert cube.frames[-1] == 20 and k - 20 > _WINDOW_FRAMES
+    body = _painted(_ball(3, path), _paint(n, k, (230, 120, 30), (60, 200, 60)))
+    assert run_check("color", body, cube) == []
+    # the same cube lost far from where the ball lies is no explanation
+    away = dataclasses.replace(cube, xy_px=cube.xy_px + np.array([0.0, -200.0]),
+                               bbox_px=cube.bbox_px + np.array([0.0, -200.0, 0.0, -200.0]))
+    assert run_check("color", body, away)
+
+
+_WINDOW_FRAMES = round(0.3 * FPS)
+"""The colour check's comparison reaches this many frames either side of a change."""
+
+
 def test_a_colour_change_with_a_jump_of_the_track_is_not_judged() -> None:
     """A track that jumps more than a body size between two frames may have picked up
     another body."""

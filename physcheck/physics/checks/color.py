@@ -55,8 +55,10 @@ def _off_mix(p: np.ndarray, a: np.ndarray, g: np.ndarray) -> float:
 
 def _joined(tracks: TrackSet, tr: Trajectory, ks: np.ndarray, gap: float) -> bool:
     """Whether another body's track began or ended at this one's box (within ``gap``)
-    during the sightings ``ks``: the silhouette may have taken in a body that came to rest
-    (the background took it in, so its track ended) or lost one that rolled off it."""
+    during the sightings ``ks``, or ended before them (began after them) where this one's
+    box lies at every one of them: the silhouette may have taken in a body that came to
+    rest or went behind it (the background took it in, or the tracker lost it there: it
+    is still there, unseen) or lost one that rolled off it."""
     track = tr.track
     lo, hi = track.t_s[ks[0]], track.t_s[ks[-1]]
     boxes = track.bbox_px[ks]
@@ -64,9 +66,16 @@ def _joined(tracks: TrackSet, tr: Trajectory, ks: np.ndarray, gap: float) -> boo
         if other.id == track.id or other.shot != track.shot:
             continue
         seen = np.flatnonzero(other.seen)
-        for j in (seen[:1], seen[-1:]):
-            if len(j) and lo <= other.t_s[j[0]] <= hi and any(
-                    touching(b, other.bbox_px[j[0]], gap) for b in boxes):
+        if not len(seen):
+            continue
+        for j, ended in ((seen[0], False), (seen[-1], True)):
+            t_o, box_o = other.t_s[j], other.bbox_px[j]
+            near = [touching(b, box_o, gap) for b in boxes]
+            if (lo <= t_o <= hi and any(near)) or (
+                    # it lay there, unseen, all the while: not if it left through the edge
+                    (t_o < lo if ended else t_o > hi) and all(near)
+                    and (other.end_reason if ended else other.start_reason)
+                    not in ("left_frame", "entered_frame")):
                 return True
     return False
 
