@@ -705,6 +705,10 @@ def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> n
     return best
 
 
+_LOCAL_SIZE_S = 0.3
+"""How far either side of a sighting the silhouettes it is compared with reach (s)."""
+
+
 def reliable_mask(track: EntityTrack) -> np.ndarray:
     """(K,) bool: sightings whose centroid is the body's centre.
 
@@ -717,7 +721,10 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     if len(moving) < 5:
         return seen
     area = track.area_px[moving]
-    local = running_median(area, 7)
+    # seven sightings either side, at most 0.3 s: over longer a body's size
+    # changes with its depth (at 12 fps seven sightings span 0.6 s)
+    half = int(np.clip(round(_LOCAL_SIZE_S / max(track.frame_dt_s, 1e-6)), 2, 7))
+    local = running_median(area, half)
     # much smaller: partly hidden; much larger: merged with a shadow, a reflection or a
     # neighbour. Either way the centroid is not the body's centre.
     partial = (area < 0.7 * local) | (area > 1.4 * local)
@@ -726,7 +733,8 @@ def reliable_mask(track: EntityTrack) -> np.ndarray:
     # the area alone stays within bounds
     box = track.bbox_px[moving]
     ext = np.c_[box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]]
-    local_ext = np.stack([running_median(ext[:, 0], 7), running_median(ext[:, 1], 7)], axis=1)
+    local_ext = np.stack([running_median(ext[:, 0], half), running_median(ext[:, 1], half)],
+                         axis=1)
     travel = np.abs(np.gradient(track.xy_px[moving], axis=0)) if len(moving) > 1 \
         else np.zeros_like(ext)
     partial |= (ext > 1.4 * local_ext + travel).any(axis=1)
