@@ -1562,6 +1562,33 @@ def test_a_silhouette_stretched_by_merges_is_not_morph() -> None:
     assert run_check("morph", track) == []
 
 
+def test_a_silhouette_grown_on_one_side_is_not_morph() -> None:
+    """A body rolls towards where it will come to rest. For a fifth of a second the median
+    background already holds it there (the frames after), and its silhouette takes in that
+    ghost ahead of it: 1.5x the size, the box grown on the leading side only. A body that
+    swells does so about its centre, on its path; the same swell about the centre is a
+    morph."""
+    n, lo, hi = 60, 24, 30
+    t = times(n)
+    x = 300 + 150 * t - 40 * t * t
+    path = np.c_[x, np.full(n, FLOOR - BODY / 2)]
+    track = make_track(6, path, noise=0.0)
+    rest = x[-1]
+    box, xy, area = track.bbox_px.copy(), track.xy_px.copy(), track.area_px.copy()
+    ghost = BODY * BODY * 1.25
+    for k in range(lo, hi + 1):
+        box[k, 2] = rest + BODY / 2
+        xy[k, 0] = (x[k] * BODY * BODY + rest * ghost) / (BODY * BODY + ghost)
+        area[k] = BODY * BODY + ghost
+    merged = dataclasses.replace(track, bbox_px=box, xy_px=xy, area_px=area)
+    assert merged.size_px[lo] / BODY == pytest.approx(1.5)
+    assert of_type(run_check("morph", merged), "morph") == []
+    # grown by as much about its centre, it swelled
+    swell = dataclasses.replace(track, area_px=area, bbox_px=np.c_[
+        x - np.sqrt(area) / 2, box[:, 1], x + np.sqrt(area) / 2, box[:, 3]])
+    assert of_type(run_check("morph", swell), "morph")
+
+
 def test_a_body_slowly_taken_into_the_background_is_not_morph() -> None:
     """A ball rolling at a tenth of its size per second stays within its outline over the
     median background's window: the median holds part of it and its silhouette shrinks to
@@ -2639,6 +2666,29 @@ def test_morph_when_a_body_grows_in_a_12_fps_flight(grow: float, found: int) -> 
 
 @pytest.mark.parametrize(("grow", "depth", "found"),
                          [(1.55, False, 1), (1.55, True, 0), (1.0, False, 0)])
+def test_morph_when_a_12_fps_flight_grows_through_most_of_it(grow: float, depth: bool,
+                                                             found: int) -> None:
+    """A renderer's 12 fps throw, nine sightings in flight, grows steadily from its third
+    sighting to its last, 1.55x in all, while its fall keeps its acceleration. The
+    medians of its first and last four sightings differ by 1.41x only: the change is from
+    where it looked smallest to where largest. Coming nearer by as much, its fall would
+    have grown with its size (``depth``): no morph."""
+    t = np.arange(20) / 12.0
+    t_land = 8.5 / 12.0
+    rel = np.clip(1 + (grow - 1) * (np.arange(20) - 2) / 6, 1.0, grow)
+    # the fall's acceleration follows the size where the body comes nearer
+    acc = G * (rel if depth else np.ones(20))
+    v = -0.5 * G * t_land + np.r_[0.0, np.cumsum(0.5 * (acc[1:] + acc[:-1]) * np.diff(t))]
+    y = 300 + np.r_[0.0, np.cumsum(0.5 * (v[1:] + v[:-1]) * np.diff(t))]
+    path = np.c_[200 + 150 * t, np.where(t <= t_land, y, y[8] + 10)]
+    traj = compute_kinematics(retimed(t, make_track(1, path, sizes=BODY * rel)), Config(), 1.0)
+    got = of_type(CHECKS["morph"]().run(traj, Config()), "morph")
+    assert [f.frames for f in got] == [(0, 8)] * found
+    if found:
+        assert got[0].evidence["size_ratio"] == pytest.approx(grow, abs=0.06)
+        assert got[0].evidence["fall_accel_ratio"] < 1.15
+
+
 def _fall_with_late_accel(n: int, k: int, factor: float) -> np.ndarray:
     """parabola(n), with the fall's acceleration ``factor`` x G from frame k on."""
     path = parabola(n)

@@ -85,9 +85,10 @@ class MorphCheck:
                 wseg = wm[w]
                 r_w = min((wseg[j] / e if peak > s else e / wseg[j])
                           for e, s in ((wseg[0], seg[0]), (wseg[-1], seg[-1])))
+                idx = np.flatnonzero(w)
                 if r >= config.morph_size_ratio and 0 < j < len(seg) - 1 and not _turns(
-                        r, r_w) and (best is None or r > best[0]):
-                    idx = np.flatnonzero(w)
+                        r, r_w) and (best is None or r > best[0]) and not _one_sided(
+                        tr, int(ks[idx[j]]), ks[np.r_[idx[:2], idx[-2:]]]):
                     best = (r, int(ks[idx[0]]), int(ks[idx[-1]]), float(seg.min()),
                             float(seg.max()))
             if best is None:
@@ -113,40 +114,39 @@ class MorphCheck:
 
         Moving nearer or farther changes a body's apparent size and, by the same factor, the
         acceleration its fall shows in the image (both scale with 1/distance). A body whose
-        size changes by the morph ratio within a flight, while the two halves of that flight
-        fall alike, changed size itself. ``ok``: the track's measurable samples.
+        size changes by the morph ratio within a flight (its smallest to its largest), while
+        its fall does not follow the size (:func:`_fall_exponent`), changed size itself.
+        ``ok``: the track's measurable samples.
         """
         g = traj.g_px_s2
         if g <= 0:
             return None
-        # each half's fall is a parabola fitted to five sightings; at 15 fps and below four
-        # (a third of a second: a generator's 12 fps flight is seldom ten sightings long)
-        half_min = 4 if low_rate(tr.track.frame_dt_s) else 5
+        # ten sightings; at 15 fps and below eight (two thirds of a second: a generator's
+        # 12 fps flight is seldom longer)
+        need = 8 if low_rate(tr.track.frame_dt_s) else 10
         for f in tr.flights:
-            ks = _fall_samples(tr, f, g, ok, 0.3)
-            if len(ks) < 2 * half_min:
+            # a silhouette much smaller or larger than around it (partly hidden, merged) is
+            # not the body's size, nor is its centroid the body's centre
+            ks = _fall_samples(tr, f, g, ok[tr.reliable[ok]], 0.3)
+            if len(ks) < need:
                 continue
-            size = np.sqrt(tr.track.area_px[ks])
-            s0, s1 = float(np.median(size[:4])), float(np.median(size[-4:]))
-            r_size = max(s0, s1) / max(min(s0, s1), 1e-6)
+            # a median of three: one glitch of the silhouette is not the body's size
+            size = running_median(np.sqrt(tr.track.area_px[ks]), 1)
+            small, large = int(np.argmin(size)), int(np.argmax(size))
+            r_size = float(size[large] / max(size[small], 1e-6))
             if r_size < config.morph_size_ratio:
                 continue
-            width = _width(tr, ks)
-            w0, w1 = float(np.median(width[:4])), float(np.median(width[-4:]))
-            if _turns(r_size, w1 / w0 if s1 > s0 else w0 / w1):
+            width = running_median(_width(tr, ks), 1)
+            if _turns(r_size, float(width[large] / max(width[small], 1e-6))):
                 continue
             t = tr.track.t_s[ks]
-            y = tr.track.xy_px[ks, 1]
-            half = len(ks) // 2
-            acc = []
-            for sl in (slice(0, half), slice(half, len(ks))):
-                if len(t[sl]) < half_min or not lasts(float(t[sl][-1] - t[sl][0]), 0.12):
-                    break
-                acc.append(2 * float(np.polyfit(t[sl] - t[sl][0], y[sl], 2)[0]))
-            if len(acc) < 2 or min(acc) <= 0:
+            beta, a0 = _fall_exponent(t - t[0], tr.track.xy_px[ks, 1], size / size[small])
+            if a0 <= 0:
                 continue
-            # the fall's acceleration where the body looked larger, over where smaller
-            r_acc = acc[1] / acc[0] if s1 > s0 else acc[0] / acc[1]
+            # the fall's acceleration where the body looked largest, over where smallest
+            r_acc = r_size**beta
+            acc = [a0, a0 * r_acc]
+            s0, s1 = float(size[small]), float(size[large])
             depth = _not_depth(r_size, r_acc, config)
             if depth is None:
                 continue
@@ -157,7 +157,7 @@ class MorphCheck:
                 type="morph", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
                 confidence=margin_confidence(unexplained, floor),
                 evidence={"size_ratio": r_size, "threshold": config.morph_size_ratio,
-                          "size_start_px": s0, "size_end_px": s1,
+                          "size_min_px": s0, "size_max_px": s1, "fall_size_exponent": beta,
                           "fall_accel_ratio": r_acc, "accel_px_s2": acc,
                           "unexplained_log_size": unexplained,
                           "unexplained_threshold": floor},
@@ -223,11 +223,65 @@ class MorphCheck:
         return None
 
 
+_EXPONENTS = np.linspace(-1.0, 2.0, 61)
+"""Exponents tried for how a flight's fall follows its size (depth: 1, or more with
+perspective when it comes nearer fast; a body that changes size itself: 0)."""
+
+
+def _fall_exponent(t: np.ndarray, y: np.ndarray, rel: np.ndarray) -> tuple[float, float]:
+    """How the fall's acceleration follows the apparent size in one flight: the exponent b
+    for which y'' = a0 * rel^b (``rel``: the size over its smallest, at times ``t``) fits
+    the heights ``y`` best, and a0 (the fall where the body looked smallest).
+
+    Moving nearer or farther scales the size and the fall in the image alike (b = 1; more
+    when perspective adds to it); a body that changes size itself falls as before (b = 0).
+    Fitted as one path over the whole flight (its position and velocity shared), the
+    exponent weighs every sighting: at 12 fps two halves fitted apart scatter by a third.
+    """
+    dt = np.diff(t)
+    best = (np.inf, 0.0, 0.0)
+    for b in _EXPONENTS:
+        w = rel**b
+        v = np.r_[0.0, np.cumsum(0.5 * (w[1:] + w[:-1]) * dt)]
+        pos = np.r_[0.0, np.cumsum(0.5 * (v[1:] + v[:-1]) * dt)]
+        a = np.c_[np.ones_like(t), t, pos]
+        c = np.linalg.lstsq(a, y, rcond=None)[0]
+        rss = float(np.sum((a @ c - y) ** 2))
+        if rss < best[0]:
+            best = (rss, float(b), float(c[2]))
+    return best[1], best[2]
+
+
 def _width(tr: Trajectory, ks: np.ndarray) -> np.ndarray:
     """The silhouettes' widths across their long axes at track indices ``ks`` (in proportion
     to the minor axis: an ellipse's area over its elongation is pi b^2). Motion blur draws a
     silhouette out along its motion and leaves its width."""
     return np.sqrt(tr.track.area_px[ks] / np.maximum(tr.track.elongation[ks], 1.0))
+
+
+def _one_sided(tr: Trajectory, kp: int, refs: np.ndarray) -> bool:
+    """Whether the silhouette at track index ``kp``, larger or smaller than at the sightings
+    ``refs``, changed on one side only: taken in something beside it (a ghost of where it
+    will rest, a shadow, a neighbour) or lost part of itself behind something.
+
+    A body that swells or shrinks does so about its centre, which stays on its path; a
+    silhouette that grows on one side moves its box's centre by half its growth. The path
+    there is the body's smoothed one, through its reliable sightings (a silhouette far
+    larger or smaller than around it is none: then the path is the line between its
+    neighbours). Off the path by half of that (a quarter of the growth) or more along the
+    axis that grew most, the change is one-sided.
+    """
+    box = tr.track.bbox_px
+    ext = box[kp, 2:] - box[kp, :2]
+    grow = np.abs(ext - np.median(box[refs, 2:] - box[refs, :2], axis=0))
+    ax = int(np.argmax(grow))
+    rel = np.flatnonzero(tr.reliable & np.isfinite(tr.xy_px[:, ax]))
+    if len(rel) < 2 or not np.isfinite(grow[ax]) or grow[ax] <= 0:
+        return False
+    t = tr.track.t_s
+    on_path = float(np.interp(t[kp], t[rel], tr.xy_px[rel, ax]))
+    centre = 0.5 * float(box[kp, ax] + box[kp, ax + 2])
+    return abs(centre - on_path) >= 0.25 * float(grow[ax])
 
 
 def _turns(r_size: float, r_width: float) -> bool:
