@@ -248,26 +248,61 @@ def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
             continue
         # within a fit window of a much stronger break, a jump is that break seen through the
         # window's edge (the estimator's side lobes point either way), not a contact of its own
-        # unless it stands in a fit that stops short of the stronger break (where ``short``
-        # samples a side allow it: a kick four frames before a bounce at 12 fps)
+        # unless it stands in a fit kept clear of the stronger break (a kick four frames
+        # before a bounce at 12 fps)
         stronger = [j for j in out if abs(int(i) - j) <= m and mag[i] < 0.6 * mag[j]]
-        if stronger and not _stands_apart(t, xy, int(i), stronger, m, short, min_dv, n_sigma):
+        if stronger and not _stands_apart(t, xy, int(i), stronger, m, short, min_dv, n_sigma,
+                                          out):
             continue
         out.append(int(i))
     return sorted(out), dv
 
 
 def _stands_apart(t: np.ndarray, xy: np.ndarray, i: int, others: list[int], m: int,
-                  short: int, min_dv: float, n_sigma: float) -> bool:
-    """Whether the velocity jump at sample ``i``, fitted as in :func:`velocity_jumps` over a
-    window that stops short of the breaks ``others`` (at least ``short`` samples a side), is
-    still over ``min_dv`` and ``n_sigma`` noise."""
+                  short: int, min_dv: float, n_sigma: float,
+                  known: tuple[int, ...] | list[int] = ()) -> bool:
+    """Whether the velocity jump at sample ``i`` is still over ``min_dv`` and ``n_sigma``
+    noise when the breaks ``others`` (stronger, or explained, within its fit window) are
+    kept out of its fit; ``i`` needs ``short`` samples a side.
+
+    The fit of :func:`velocity_jumps` stops short of them. At 15 fps and below that can
+    leave too few samples (a kick four sightings before a bounce at 12 fps has the bounce
+    at its window's edge: eight samples for five parameters), while a contact is over
+    within a frame interval: there a fit whose window is widened to hold each of
+    ``others``' own window, with a velocity and an acceleration hinge at each of them and
+    at any other ``known`` break it reaches, may show the jump instead (the samples beyond
+    such a break weigh the path through it). Not where the body went unseen within that
+    window (for longer than one and a half frame intervals).
+    """
+    n = len(t)
+    dt = float(np.median(np.diff(t)))
+    lo = max(min([i, *others]) - m, 0)
+    hi = min(max([i, *others]) + m, n - 1)
+    # (not across a stretch where the body went unseen: a break beside it may lie anywhere
+    # in it, not at a sample)
+    if low_rate(dt) and not (np.diff(t[lo:hi + 1]) > 1.5 * dt).any() and _jump_stands(
+            t, xy, i, lo, hi, sorted({*others, *known} - {i}), short, min_dv, n_sigma):
+        return True
     lo = max([i - m, 0, *(j + 1 for j in others if j < i)])
-    hi = min([i + m, len(t) - 1, *(j - 1 for j in others if j > i)])
+    hi = min([i + m, n - 1, *(j - 1 for j in others if j > i)])
+    return _jump_stands(t, xy, i, lo, hi, [], short, min_dv, n_sigma)
+
+
+def _jump_stands(t: np.ndarray, xy: np.ndarray, i: int, lo: int, hi: int, hinges: list[int],
+                 short: int, min_dv: float, n_sigma: float) -> bool:
+    """Whether the velocity jump at sample ``i``, fitted as in :func:`velocity_jumps` over
+    samples ``lo``..``hi`` with a velocity and an acceleration hinge at each of ``hinges``,
+    is over ``min_dv`` and ``n_sigma`` noise (``short`` samples a side at least)."""
     if i - lo < short or hi - i < short:
         return False
-    tau = t[None, lo:hi + 1] - t[i]
-    coef, cov, var = _batched_lstsq(_hinge_design(tau), xy[None, lo:hi + 1], np.ones_like(tau))
+    ts = t[lo:hi + 1]
+    cols = [_hinge_design(ts - t[i])]
+    for j in hinges:
+        if lo < j < hi - 1:  # a sample before it and two after: the hinges are fitted
+            h = np.maximum(ts - t[j], 0.0)
+            cols.append(np.stack([h, h**2], axis=-1))
+    design = np.concatenate(cols, axis=-1)[None]
+    coef, cov, var = _batched_lstsq(design, xy[None, lo:hi + 1], np.ones((1, len(ts))))
     dv = float(np.linalg.norm(coef[0, 3]))
     se = float(np.sqrt(max(var[0] * cov[0, 3, 3], 0.0)))
     return bool(np.isfinite(dv) and np.isfinite(se) and dv > max(min_dv, n_sigma * se))
@@ -865,11 +900,12 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     # a break whose fit window straddles an explained contact is that contact's echo
     explained = [b for b, c in zip(breaks_local, contacts, strict=True)
                  if c.kind not in ("none", "echo")]
-    # (unless it stands in a fit that stops short of that contact: see find_breaks)
+    # (unless it stands in a fit kept clear of that contact: see find_breaks)
     contacts = [
         dataclasses.replace(c, kind="echo")
         if c.kind == "none" and (near := [e for e in explained if 0 < abs(b - e) <= m])
-        and not _stands_apart(t, xy, b, near, m, short, min_dv, _BREAK_SIGMAS) else c
+        and not _stands_apart(t, xy, b, near, m, short, min_dv, _BREAK_SIGMAS, breaks_local)
+        else c
         for b, c in zip(breaks_local, contacts, strict=True)
     ]
     # a break nothing explains, which one parabola fits through within tracking noise, is a
