@@ -933,6 +933,45 @@ def test_teleport_one_frame_jump_of_six_body_sizes() -> None:
     assert f.confidence > 0.9
 
 
+def test_teleport_of_a_body_whose_track_turns_ragged_later() -> None:
+    """A 12 fps throw jumps 4.5 body sizes sideways at its fourth sighting; over its second
+    half, landing and going behind something, its silhouette merges with its shadow and is
+    cut (sizes and elongations as measured on the 3D set's rendered 12 fps teleport s12).
+    Over the whole track its shape holds only half the time, so it was not judged; around
+    the jump it holds, and there it is judged. A silhouette whose shape changes from one
+    sighting to the next around the jump too (a person, a liquid) is still not."""
+    n, k = 26, 3
+    t = np.arange(n) / 12.0
+    # thrown, lands at its 14th sighting and rolls on slowly
+    tl = t[13]
+    fly = np.c_[130 + 240 * t, 190 - 500 * t + 0.5 * G * t * t]
+    roll = np.c_[130 + 240 * tl + 30 * (t - tl), np.full(n, fly[13, 1])]
+    path = np.where((t <= tl)[:, None], fly, roll)
+    path[k + 1:, 0] += 4.5 * 33.0
+    sizes = np.array([33.6, 34.5, 34.1, 34.2, 33.6, 33.7, 32.9, 31.4, 31.8, 30.5, 31.9, 32.9,
+                      31.2, 31.8, 38.1, 32.3, 35.1, 37.7, 45.1, 43.0, 24.2, 31.8, 21.5, 22.4,
+                      22.4, 21.6])
+    elong = np.array([1.11, 1.11, 1.09, 1.06, 1.02, 1.03, 1.01, 1.04, 1.01, 1.09, 1.01, 1.07,
+                      1.06, 1.1, 1.55, 1.04, 1.58, 1.61, 2.12, 2.21, 1.66, 1.19, 1.97, 1.67,
+                      1.67, 1.87])
+    config = Config(gravity_px_s2=G)
+
+    def not_steady(track: EntityTrack) -> Trajectories:
+        # the track as the kinematics judged the clip's: not steady over its length
+        traj = compute_kinematics(retimed(t, track), config, 1.0)
+        return dataclasses.replace(traj, items=(dataclasses.replace(traj.items[0],
+                                                                    rigid=False),))
+
+    ragged_late = dataclasses.replace(make_track(0, path, sizes=sizes), elongation=elong)
+    found = CHECKS["teleport"]().run(not_steady(ragged_late), config)
+    assert [(f.type, f.frames) for f in found] == [("teleport", (k, k + 1))]
+    # its shape changing from one sighting to the next around the jump too
+    flicker = elong.copy()
+    flicker[:8] = [1.0, 2.2, 1.05, 2.1, 1.0, 2.2, 1.1, 2.0]
+    ragged = dataclasses.replace(make_track(0, path, sizes=sizes), elongation=flicker)
+    assert CHECKS["teleport"]().run(not_steady(ragged), config) == []
+
+
 def test_teleport_of_a_body_whose_silhouette_at_rest_is_a_scrap() -> None:
     """It jumps six body sizes in flight, lands and rests for 1.3 s. At rest the median
     background takes it in and its silhouette is what still differs: scraps of 60 % of its

@@ -14,6 +14,7 @@ from physcheck.physics.kinematics import (
     near_border,
     partners_at,
     side_velocities,
+    steady_shape,
 )
 
 
@@ -59,7 +60,7 @@ class TeleportCheck:
     metrics = ("jump_px", "expected_step_px", "body_size_px")
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
-        out = _without_swaps([f for tr in traj.items if judged(tr, traj)
+        out = _without_swaps([f for tr in traj.items if judged(tr, traj, shape=False)
                               for f in self._within(tr, traj, config)])
         for a, b in linked_jumps(traj, config):
             # the twin matched the vanished body's size and colour where it landed; its own
@@ -128,6 +129,12 @@ class TeleportCheck:
             ratio = float(np.sqrt(np.nanmedian(a1) / np.nanmedian(a0)))
             if not 0.8 < ratio < 1.25:
                 continue
+            if not tr.rigid and not _steady_around(tr, int(idx[j]), int(idx[j + 1])):
+                # a silhouette that changes all the time (a person, a liquid, a merged
+                # group) has a centroid that jumps when its shape does; a body whose track
+                # turns ragged later (merged with its shadow where it lands) is judged where
+                # its shape holds
+                continue
             out.append(self._finding(tr, int(idx[j]), tr.track, int(idx[j + 1]), jump,
                                      expected, body, config))
         return out
@@ -154,6 +161,24 @@ class TeleportCheck:
                         f"at {t0:.2f} s (seen at both places in one frame)")
                      + f", where its speed explains {expected:.0f} px"),
         )
+
+
+_STEADY_AROUND_S = 0.5
+"""How far either side of a jump a track that is not steady throughout must be."""
+
+
+def _steady_around(tr: Trajectory, ka: int, kb: int) -> bool:
+    """Whether the silhouette keeps a steady size and shape (:func:`steady_shape`) over the
+    moving sightings within _STEADY_AROUND_S before track index ``ka`` and after ``kb``
+    (at least four each side)."""
+    t = tr.track.t_s
+    moving = tr.track.state == ObsState.MOVING
+    before = np.flatnonzero(moving & (t >= t[ka] - _STEADY_AROUND_S) & (t <= t[ka]))
+    after = np.flatnonzero(moving & (t >= t[kb]) & (t <= t[kb] + _STEADY_AROUND_S))
+    if len(before) < 4 or len(after) < 4:
+        return False
+    ks = np.r_[before, after]
+    return steady_shape(np.sqrt(tr.track.area_px[ks]), tr.track.elongation[ks])
 
 
 _MIN_SEEN_BEFORE_S = 0.3
