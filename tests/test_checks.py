@@ -938,8 +938,9 @@ def test_teleport_of_a_body_whose_track_turns_ragged_later() -> None:
     half, landing and going behind something, its silhouette merges with its shadow and is
     cut (sizes and elongations as measured on the 3D set's rendered 12 fps teleport s12).
     Over the whole track its shape holds only half the time, so it was not judged; around
-    the jump it holds, and there it is judged. A silhouette whose shape changes from one
-    sighting to the next around the jump too (a person, a liquid) is still not."""
+    the jump it holds, and there it is judged, between two frames in a row. A silhouette
+    whose shape changes from one sighting to the next around the jump too (a person, a
+    liquid) is still not."""
     n, k = 26, 3
     t = np.arange(n) / 12.0
     # thrown, lands at its 14th sighting and rolls on slowly
@@ -965,6 +966,16 @@ def test_teleport_of_a_body_whose_track_turns_ragged_later() -> None:
     ragged_late = dataclasses.replace(make_track(0, path, sizes=sizes), elongation=elong)
     found = CHECKS["teleport"]().run(not_steady(ragged_late), config)
     assert [(f.type, f.frames) for f in found] == [("teleport", (k, k + 1))]
+    # a slow body unseen for four frames where it jumps: such a track may have picked up
+    # another body there (a rigid one is judged across the gap)
+    slow = np.c_[200 + 30 * t, np.full(n, 500.0)]
+    slow[12:, 0] += 4.5 * 33.0
+    state = np.full(n, ObsState.MOVING, np.uint8)
+    state[8:12] = ObsState.OCCLUDED
+    hidden = make_track(0, slow, sizes=np.full(n, 33.0), state=state)
+    assert CHECKS["teleport"]().run(compute_kinematics(retimed(t, hidden), config, 1.0),
+                                    config)
+    assert CHECKS["teleport"]().run(not_steady(hidden), config) == []
     # its shape changing from one sighting to the next around the jump too
     flicker = elong.copy()
     flicker[:8] = [1.0, 2.2, 1.05, 2.1, 1.0, 2.2, 1.1, 2.0]

@@ -129,11 +129,13 @@ class TeleportCheck:
             ratio = float(np.sqrt(np.nanmedian(a1) / np.nanmedian(a0)))
             if not 0.8 < ratio < 1.25:
                 continue
-            if not tr.rigid and not _steady_around(tr, int(idx[j]), int(idx[j + 1])):
+            if not tr.rigid and (idx[j + 1] != idx[j] + 1
+                                 or not _steady_around(tr, int(idx[j]), int(idx[j + 1]))):
                 # a silhouette that changes all the time (a person, a liquid, a merged
                 # group) has a centroid that jumps when its shape does; a body whose track
                 # turns ragged later (merged with its shadow where it lands) is judged where
-                # its shape holds
+                # its shape holds, between two frames in a row (where such a track went
+                # unseen it may have picked up another body)
                 continue
             out.append(self._finding(tr, int(idx[j]), tr.track, int(idx[j + 1]), jump,
                                      expected, body, config))
