@@ -70,12 +70,14 @@ def _joined(tracks: TrackSet, tr: Trajectory, ks: np.ndarray, gap: float) -> boo
             continue
         for j, ended in ((seen[0], False), (seen[-1], True)):
             t_o, box_o = other.t_s[j], other.bbox_px[j]
-            near = [touching(b, box_o, gap) for b in boxes]
-            if (lo <= t_o <= hi and any(near)) or (
-                    # it lay there, unseen, all the while: not if it left through the edge
-                    (t_o < lo if ended else t_o > hi) and all(near)
-                    and (other.end_reason if ended else other.start_reason)
-                    not in ("left_frame", "entered_frame")):
+            if lo <= t_o <= hi:
+                if any(touching(b, box_o, gap) for b in boxes):
+                    return True
+            elif ((t_o < lo) == ended
+                  # it lay there, unseen, all the while: not if it left through the edge
+                  and (other.end_reason if ended else other.start_reason)
+                  not in ("left_frame", "entered_frame")
+                  and all(touching(b, box_o, gap) for b in boxes)):
                 return True
     return False
 
