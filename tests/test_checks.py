@@ -512,6 +512,54 @@ def test_a_lift_of_four_sightings_at_12_fps_lasts_its_quarter_second() -> None:
     assert [(f.type, f.frames) for f in found] == [("antigravity", (3, 7))]
 
 
+def test_antigravity_in_a_12_fps_throw_seen_seven_times() -> None:
+    """A 12 fps throw lifted (1.5 g net upward) from its fourth sighting leaves through the
+    frame's top three sightings later: seven sightings, half a second, a fall and a lift of
+    four each (sharing the knot). Eight were asked for."""
+    t = np.arange(7) / 12.0
+    y = 300 - 350 * t + 0.5 * G * t * t - 0.5 * 1.6 * G * np.maximum(t - 3 / 12.0, 0) ** 2
+    track = make_track(1, np.c_[200 + 200 * t, y], end_reason="left_frame")
+    config = Config(gravity_px_s2=G)
+    found = CHECKS["antigravity"]().run(compute_kinematics(retimed(t, track), config, 1.0),
+                                        config)
+    assert [(f.type, f.frames) for f in found] == [("antigravity", (3, 6))]
+
+
+def test_a_seven_sighting_lift_is_judged_only_where_no_bounce_can_hide() -> None:
+    """Seven sightings are too few to find a break: a fall that turns into a rise in them
+    may have bounced between two sightings (a 12 fps ball bouncing low, its floor put too
+    low by a later rest merged with its shadow: the 3D set's rendered many s11). A lift
+    judged on so few sightings braked a fall or lifted a rise, without turning one into
+    the other."""
+    from physcheck.physics.checks.gravity import _turns_up
+
+    assert _turns_up(np.array([187.8, 197.0, 208.7, 211.0, 207.7]))  # many s11's bounce
+    assert not _turns_up(np.array([130.1, 115.5, 92.0, 63.9, 30.6]))  # antigravity s3's lift
+    assert not _turns_up(np.array([100.0, 110.0, 116.0, 118.0]))  # a fall braked
+
+
+def test_a_lift_whose_push_changes_on_the_way_is_one_lift() -> None:
+    """At 24 fps a near body (50 px) thrown up is lifted from its seventh sighting at 0.45 g
+    net upward, and from its eleventh at 0.55 g, until it leaves through the frame's top
+    (a renderer's throw coming nearer: its lift grows in pixels). No break is found, the
+    smoothed acceleration turns upward only from the ninth sighting (0.21 s), and the
+    knotted fit finds two upward pieces of four sightings (1/6 s and 1/8 s), each shorter
+    than the shortest lift judged, which together last 0.29 s. A lift is the time it
+    pushes upward, however its push changes on the way."""
+    fps, n = 24.0, 14
+    t = np.arange(n) / fps
+    d1 = np.maximum(t - 6 / fps, 0.0)
+    d2 = np.maximum(t - 10 / fps, 0.0)
+    y = 300 - 700 * t + 0.5 * 2 * G * t * t - 0.5 * 2.45 * G * d1 ** 2 - 0.5 * 0.2 * G * d2 ** 2
+    track = make_track(1, np.c_[100 + 300 * t, y], end_reason="left_frame", noise=0.2,
+                       sizes=np.full(n, 50.0))
+    config = Config(gravity_px_s2=2 * G)
+    found = CHECKS["antigravity"]().run(compute_kinematics(retimed(t, track), config, 1.0),
+                                        config)
+    assert [(f.type, f.frames) for f in found] == [("antigravity", (6, 13))]
+    assert found[0].evidence["accel_up_px_s2"] == pytest.approx(530.0, rel=0.1)
+
+
 @pytest.mark.parametrize(("fps", "low"), [(15.0, True), (12.0, True), (8.0, True),
                                          (16.0, False), (24.0, False), (30.0, False)])
 def test_a_rate_is_low_as_the_clip_was_made_despite_float32_timestamps(fps: float,

@@ -162,9 +162,10 @@ class AntigravityCheck:
                     ks = ks[::-(-len(ks) // _KNOT_MAX_SAMPLES)]
                 if not windows or not np.array_equal(windows[-1], ks):
                     windows.append(ks)
-        # ten sightings to fit an acceleration that changes; at 15 fps and below eight (two
-        # thirds of a second: a flight cut short by the frame's edge is seldom longer)
-        need = 8 if low_rate(tr.track.frame_dt_s) else 10
+        # ten sightings to fit an acceleration that changes; at 15 fps and below seven (half
+        # a second at 12 fps: a throw that turns into a lift and leaves through the top is
+        # seen no longer; a fall and a lift of four sightings each, sharing the knot)
+        need = 7 if low_rate(tr.track.frame_dt_s) else 10
         for ks in windows:
             if len(ks) < need:
                 continue
@@ -177,15 +178,23 @@ class AntigravityCheck:
             if rss1 - rss2 < 9.0 * max(rss2, noise) or max(acc) < 0.5 * g:
                 continue
             bounds = [0, *knots, len(ks) - 1]
-            for piece, a in enumerate(acc):
-                up_acc = -a
-                k0, k1 = int(ks[bounds[piece]]), int(ks[bounds[piece + 1]])
+            # pieces in a row that all accelerate upward by the threshold are one lift (its
+            # push may change on the way: two short pieces, each under antigravity_min_s)
+            for p0, p1 in runs(np.array([-a > thr for a in acc])):
+                k0, k1 = int(ks[bounds[p0]]), int(ks[bounds[p1 + 1]])
                 frames, ts = span(tr, k0, k1)
-                if up_acc <= thr or not lasts(ts[1] - ts[0], config.antigravity_min_s):
+                if not lasts(ts[1] - ts[0], config.antigravity_min_s):
                     continue
-                if piece == 0 and bounds[1] < _FIRST_LIFT_SAMPLES:
+                # the lift's mean upward acceleration over its time
+                tk = [float(t_all[ks[bounds[p]]]) for p in range(p0, p1 + 2)]
+                up_acc = -float(np.average(acc[p0:p1 + 1], weights=np.diff(tk)))
+                if p0 == 0 and bounds[1] < _FIRST_LIFT_SAMPLES:
                     # a first piece of four samples is the fall before a lift, not a lift:
                     # there a bounce goes unseen (too few sightings before it to find it)
+                    continue
+                if len(ks) < _SHORT_WINDOW and _turns_up(y_all[ks[bounds[p0]:]]):
+                    # seen only seven times, a fall that turns into a rise may have
+                    # bounced between two sightings: no break can be found that briefly
                     continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
@@ -197,13 +206,26 @@ class AntigravityCheck:
                     continue
                 if _mostly_at_border(edge, k0, k1) or _brakes_into_its_end(tr, edge, k0, k1):
                     continue
-                fall = max(a for a in acc[:piece]) if piece else None
+                fall = max(a for a in acc[:p0]) if p0 else None
                 lead = (f"falls at {fall / g:.2f} g, then " if fall is not None and fall >= 0.5 * g
                         else "")
                 return _finding(tr, traj, frames, ts, up_acc, thr, lead=lead,
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+_SHORT_WINDOW = 8
+"""Windows with fewer sightings (seven, at 15 fps and below) are judged only on lifts that
+do not turn a fall into a rise."""
+
+
+def _turns_up(y: np.ndarray) -> bool:
+    """Whether image rows ``y`` go down (increase) and later up (decrease): a fall that
+    turns into a rise."""
+    d = np.diff(y)
+    down = np.flatnonzero(d > 0)
+    return bool(len(down)) and bool(np.any(d[down[0] + 1:] < 0))
 
 
 _FIRST_LIFT_SAMPLES = 4
@@ -299,7 +321,7 @@ def _best_knots(t: np.ndarray, y: np.ndarray) -> tuple[float, float, list[int], 
     hinges' columns, so no design matrix is built per candidate.
     """
     n = len(t)
-    if n < 8:
+    if n < 7:
         return None
     base = np.vander(t, 3)
     one = np.linalg.lstsq(base, y, rcond=None)[0]
