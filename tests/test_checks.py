@@ -967,6 +967,23 @@ def test_a_silhouette_cut_by_the_frame_edge_says_nothing_of_the_floor() -> None:
             if overlaps(f, hit, hit)] == []
 
 
+def test_a_roll_along_the_frame_edge_marks_no_floor() -> None:
+    """As above, but the ball rolls on along the frame's bottom edge for 0.8 s, cut by it
+    (its bottom the edge's, its size back to the bounce's): no level it rolls along (the
+    3D set's shapes s14 at 12 fps, a cylinder landing on its end: an 'impulse')."""
+    path, hit = bounce(0.6)
+    last = path[-1]
+    grow = np.linspace(1.0, 1.6, 11)[1:]
+    near = np.c_[last[0] + 8.0 * np.arange(1, 11), last[1] + 9.0 * np.arange(1, 11)]
+    cut = np.full(25, BODY)
+    edge = np.c_[near[-1, 0] + 4.0 * np.arange(1, 26), np.full(25, FRAME[1] - 0.5 - BODY / 2)]
+    ball = make_track(1, np.vstack([path, near, edge]),
+                      sizes=np.r_[np.full(len(path), BODY), grow * BODY, cut], noise=0.0)
+    assert all(r.bottom_y_px < FRAME[1] - 2 for r in kinematics(ball).support_refs[0])
+    assert [f for f in of_type(run_check("impulse", ball), "impulse")
+            if overlaps(f, hit, hit)] == []
+
+
 # --- teleport -------------------------------------------------------------------------------
 
 

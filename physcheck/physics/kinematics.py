@@ -513,10 +513,10 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
             if c.kind == "floor":
                 shot_refs.append(SupportRef(c.t_s, c.bottom_y_px, size_near(r, c.index),
                                             r.entity))
-        level = _rolling_level(r)
+        level = _rolling_level(r, tracks)
         if level is not None:
             shot_refs.append(SupportRef(*level, r.entity))
-        shot_refs.extend(_rests(r))
+        shot_refs.extend(_rests(r, tracks))
         ys = [ref.bottom_y_px for ref in shot_refs]
         if ys:
             supports[r.track.shot] = max(supports.get(r.track.shot, -np.inf), max(ys))
@@ -626,19 +626,22 @@ _LEVEL_MIN_S = 0.5
 """A body moving this long at the lowest level it reaches is held up there (rolling, sliding)."""
 
 
-def _rolling_level(tr: Trajectory) -> tuple[float, float, float] | None:
+def _rolling_level(tr: Trajectory, tracks: TrackSet) -> tuple[float, float, float] | None:
     """(t, bottom y, size) of the longest stretch the body moves along its own lowest level.
 
     Gravity pulls every unsupported body down: one that keeps the same height for
     ``_LEVEL_MIN_S`` (its bottom within a tenth of its size), at the lowest level it reaches
     in the shot, is rolling or sliding on something there, a support as much as a bounce or
     a rest. A stop mid-air (a hover) is higher than where the body ends up, so it is no
-    support.
+    support. A body moving along the frame's edge, cut by it, shows no level: its bottom
+    is the edge's and its size the cut silhouette's (too small, as if farther away).
     """
     track = tr.track
-    # sightings whose silhouette is the body's (not merged with a shadow or a neighbour)
+    # sightings whose silhouette is the body's (not merged with a shadow or a neighbour,
+    # not cut by the frame's edge)
     ok = np.flatnonzero((track.state == ObsState.MOVING) & tr.reliable
                         & np.isfinite(track.bbox_px[:, 3]))
+    ok = ok[~cut_by_frame_edge(tracks, track, ok)]
     if len(ok) < 5:
         return None
     bottom = track.bbox_px[ok, 3]
@@ -668,7 +671,7 @@ _REST_SIGHTINGS = 3
 """A stop held by the body's look this many sightings or more is a rest on a support."""
 
 
-def _rests(tr: Trajectory) -> list[SupportRef]:
+def _rests(tr: Trajectory, tracks: TrackSet) -> list[SupportRef]:
     """Where the body came to rest, one support per stop: the bottom of its first sightings
     there, at its size there.
 
@@ -676,12 +679,14 @@ def _rests(tr: Trajectory) -> list[SupportRef]:
     size is that of its last sightings in motion, and its bottom that of its first sightings
     at rest. A body that rolled nearer the camera rests lower in the image in proportion to
     its size there; one that creeps on while held (a slow roll) reaches lower rows later at
-    a larger size, which its last moving size does not describe.
+    a larger size, which its last moving size does not describe. A rest at the frame's
+    edge, the body cut by it, gives none (its bottom is the edge's).
     """
     still = tr.track.state == ObsState.STILL
     out = []
     for k0, k1 in runs(still):
-        if k1 + 1 - k0 < _REST_SIGHTINGS:
+        if k1 + 1 - k0 < _REST_SIGHTINGS or cut_by_frame_edge(
+                tracks, tr.track, np.arange(k0, k0 + _REST_SIGHTINGS)).any():
             continue
         first = tr.track.bbox_px[k0:k0 + _REST_SIGHTINGS, 3]
         out.append(SupportRef(float(tr.track.t_s[k0]), float(np.nanmedian(first)),
