@@ -525,6 +525,46 @@ def test_antigravity_in_a_12_fps_throw_seen_seven_times() -> None:
     assert [(f.type, f.frames) for f in found] == [("antigravity", (3, 6))]
 
 
+def test_a_throw_lifted_before_any_flight_is_judged_on_its_own_fall() -> None:
+    """The 3D set's 12 fps antigravity s10 as tracked: thrown up, it rises slowing for four
+    sightings (too few for a flight), is lifted for five and leaves through the top; it
+    falls back into view later, where its flights are. The knotted fit looked only around
+    flights, so the throw's stretch was never fitted: a short stretch of a body that flew
+    freely elsewhere is fitted whole (its falling piece is the evidence)."""
+    nan = np.nan
+    xy = np.array([
+        [83.9, 227.7], [101.5, 179.0], [121.9, 141.3], [144.4, 115.7], [168.4, 101.9],
+        [192.3, 86.4], [215.9, 66.2], [239.9, 41.6], [264.0, 14.7], [nan, nan], [nan, nan],
+        [nan, nan], [nan, nan], [nan, nan], [408.7, 3.9], [429.6, 34.2], [447.3, 88.8],
+        [463.0, 151.4], [475.8, 218.8], [489.5, 247.5], [506.9, 203.0], [523.9, 167.3],
+        [540.3, 142.3], [555.1, 127.8], [567.6, 126.2], [578.7, 135.4], [587.3, 156.1],
+        [594.0, 186.4], [598.2, 225.4], [604.4, 247.5], [620.2, 218.2], [628.4, 198.8],
+        [633.9, 189.7]])
+    top = np.array([210, 160, 122, 96, 82, 66, 46, 20, 0, -27, -51, -75, -99, -123, 0, 16, 70,
+                    134, 204, 232, 188, 152, 126, 112, 110, 120, 140, 172, 210, 232, 204, 184,
+                    176], float)
+    left = np.array([64, 80, 102, 124, 148, 172, 196, 220, 244, 267, 291, 315, 339, 363, 392,
+                     410, 428, 446, 458, 474, 490, 506, 522, 536, 548, 560, 568, 576, 580, 586,
+                     602, 616, 628], float)
+    w = np.r_[np.full(14, 42.0), 36, 40, 40, 36, 36, 34, 36, 38, 38, 40, 40, 40, 40, 38, 38, 38,
+              38, 24, 12]
+    h = np.r_[38, 40, 40, 42, 42, 42, 42, 44, 36, np.full(5, 36.0), 12, 40, 38, 36, 32, 34, 32,
+              34, 34, 34, 34, 34, 34, 32, 32, 34, 32, 32, 30]
+    area = np.array([1300, 1332, 1356, 1340, 1336, 1336, 1324, 1364, 1208, nan, nan, nan, nan,
+                     nan, 296, 1232, 1108, 1028, 940, 908, 972, 1024, 1056, 1104, 1084, 1076,
+                     1068, 1004, 952, 980, 980, 656, 272])
+    state = np.r_[np.zeros(9), np.full(5, 2), np.zeros(19)].astype(np.uint8)
+    n = len(xy)
+    track = EntityTrack(id=0, shot=0, frames=np.arange(n), t_s=np.arange(n) / 12.0, xy_px=xy,
+                        bbox_px=np.c_[left, top, left + w, top + h], area_px=area,
+                        elongation=np.ones(n), state=state, start_reason="shot_start",
+                        end_reason="left_frame", color_rgb=(210, 40, 35))
+    ts = dataclasses.replace(retimed(np.arange(n) / 12.0, track), frame_size=(640, 360))
+    config = Config()
+    found = CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config)
+    assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 8))]
+
+
 def test_a_seven_sighting_lift_is_judged_only_where_no_bounce_can_hide() -> None:
     """Seven sightings are too few to find a break: a fall that turns into a rise in them
     may have bounced between two sightings (a 12 fps ball bouncing low, its floor put too

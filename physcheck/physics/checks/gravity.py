@@ -152,10 +152,14 @@ class AntigravityCheck:
             # around each free flight in it (the ballistic evidence), at most _KNOT_REACH_S
             # either side and _KNOT_MAX_SAMPLES samples: the fit's cost stays bounded on
             # long clips
-            for fl in tr.flights:
+            inside = [fl for fl in tr.flights if fl.i0 < hi and fl.i1 > lo]
+            if not inside and len(t_st) and t_st[-1] - t_st[0] <= 2 * _KNOT_REACH_S:
+                # a short stretch with no flight of its own, on a body that flew freely
+                # elsewhere: a throw turned into a lift too soon for a flight to be fitted
+                # before it (the fit's falling piece is the evidence there)
+                windows.append(stretch)
+            for fl in inside:
                 # (a flight runs on through an unseen stretch, cut at its start)
-                if not (fl.i0 < hi and fl.i1 > lo):
-                    continue
                 ks = stretch[(t_st >= fl.t0_s - _KNOT_REACH_S)
                              & (t_st <= fl.t1_s + _KNOT_REACH_S)]
                 if len(ks) > _KNOT_MAX_SAMPLES:
