@@ -18,7 +18,7 @@ import pytest
 from physcheck.config import Config
 from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
 from physcheck.physics.checks import CHECKS
-from physcheck.physics.checks.base import floor_heights, height_above_support
+from physcheck.physics.checks.base import depth_slack, floor_heights, height_above_support
 from physcheck.physics.checks.gravity import swings
 from physcheck.physics.finding import FINDING_TYPES, Finding, margin_confidence
 from physcheck.physics.kinematics import (
@@ -26,6 +26,7 @@ from physcheck.physics.kinematics import (
     Trajectories,
     compute_kinematics,
     low_rate,
+    size_near,
 )
 from physcheck.verdict.score import TYPE_WEIGHTS, score_findings
 
@@ -819,14 +820,17 @@ def test_a_bounce_s_slack_reaches_the_next_whole_sighting() -> None:
     traj = compute_kinematics(retimed(t, make_track(1, path)), Config(), 1.0)
     tr = traj.items[0]
     (c,) = [c for c in tr.contacts if c.kind == "floor"]
-    _, slack_clear = floor_heights(tr, traj)[c.index]
+    above, slack_clear = floor_heights(tr, traj)[c.index]
     reliable = tr.reliable.copy()
     reliable[c.index + 1:c.index + 3] = False
     merged = dataclasses.replace(tr, reliable=reliable)
     _, slack = floor_heights(merged, dataclasses.replace(traj, items=(merged,)))[c.index]
     fall = abs(c.v_before_px_s[1])
-    assert slack_clear == pytest.approx(0.6 * tr.body_size_px + fall / fps)
-    assert slack == pytest.approx(0.6 * tr.body_size_px + 3 * fall / fps)
+    # (and the floor's row known to its size's error: the same in both)
+    assert above is not None
+    depth = depth_slack(c.bottom_y_px + above, size_near(tr, c.index))
+    assert slack_clear == pytest.approx(0.6 * tr.body_size_px + fall / fps + depth)
+    assert slack == pytest.approx(0.6 * tr.body_size_px + 3 * fall / fps + depth)
 
 
 def test_a_bounce_merged_with_its_shadow_does_not_lower_the_floor() -> None:
@@ -1005,6 +1009,33 @@ def test_a_silhouette_cut_by_the_frame_edge_says_nothing_of_the_floor() -> None:
     # (the roll starting where the flight ends is a velocity change of its own)
     assert [f for f in of_type(run_check("impulse", ball), "impulse")
             if overlaps(f, hit, hit)] == []
+
+
+def test_a_small_bodys_floor_is_known_only_to_its_size_error() -> None:
+    """A ball 10 px across at 256 rows bounces at row 149, then (come nearer, too little to
+    see in its size: a pixel is a tenth of it) at row 165, and on there. Its depth, read
+    from its size, is known only to a tenth, so the floor's row at its size only to 16 px:
+    the first bounce is not off nothing (the 3D set's many s17 and shapes s17 at 256 rows,
+    two 'impulses' each)."""
+    fps, g, body = 60.0, 700.0, 10.0
+    floors = [149.0, 165.0]
+    y, vy, hit, ys = 100.0, 0.0, 0, []
+    for _ in range(150):
+        ys.append(y)
+        for _ in range(20):
+            vy += g / fps / 20
+            y += vy / fps / 20
+            if y + body / 2 >= floors[min(hit, 1)] and vy > 0:
+                y, vy, hit = floors[min(hit, 1)] - body / 2, -0.75 * vy, hit + 1
+    t = np.arange(len(ys)) / fps
+    track = make_track(1, np.c_[200 + 20 * t, ys], sizes=np.full(len(ys), body), noise=0.2)
+    traj = compute_kinematics(dataclasses.replace(retimed(t, track), frame_size=(456, 256)),
+                              Config(), 1.0)
+    first = min(c.index for c in traj.items[0].contacts if c.kind == "floor")
+    above, slack = floor_heights(traj.items[0], traj)[first]
+    assert above == pytest.approx(16.0, abs=2.0)
+    assert slack > above
+    assert CHECKS["impulse"]().run(traj, Config()) == []
 
 
 def test_a_roll_along_the_frame_edge_marks_no_floor() -> None:

@@ -88,7 +88,8 @@ def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float |
     good = np.flatnonzero(tr.reliable & (tr.track.state == ObsState.MOVING))
     out = {}
     for c in floors:
-        above = above_own_support(tr, traj, c.t_s, c.bottom_y_px, size_near(tr, c.index),
+        size = size_near(tr, c.index)
+        above = above_own_support(tr, traj, c.t_s, c.bottom_y_px, size,
                                   c.index - 2, c.index + 2, others=False)
         # the impact falls before the next sighting that shows the body whole: frames
         # between (its silhouette merged with its shadow at the impact) add their travel
@@ -96,8 +97,24 @@ def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float |
         gap = float(np.clip(t[nxt[0]] - c.t_s, frame_dt, NEAR_CONTACT_S)) if len(nxt) \
             else frame_dt
         slack = 0.6 * tr.body_size_px + abs(c.v_before_px_s[1]) * gap
+        if above is not None:
+            slack += depth_slack(c.bottom_y_px + above, size)
         out[c.index] = (above, slack)
     return out
+
+
+SIZE_ERR_PX = 1.0
+"""A silhouette's size (the square root of its area) is measured to about a pixel: the
+pixels along its boundary are in or out."""
+
+
+def depth_slack(floor_row: float, size: float) -> float:
+    """How far the floor's row at a body's depth is uncertain (px) where its depth is read
+    from its size: rows below the horizon scale with the size (:func:`_own_floor`), so a
+    size off by SIZE_ERR_PX moves the floor by that fraction of its row (the horizon taken
+    at the frame's top, the most it can be). A body 10 px across (a small one at 256 rows)
+    tells depth to a tenth: 16 px at row 160, where 0.6 of its size is 6."""
+    return max(floor_row, 0.0) * SIZE_ERR_PX / max(size, 1.0)
 
 
 def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: float,
