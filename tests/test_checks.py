@@ -778,6 +778,31 @@ def test_antigravity_needs_ballistic_evidence() -> None:
 # --- hover ----------------------------------------------------------------------------------
 
 
+def test_a_cube_that_tumbles_away_after_landing_settles_where_it_stops() -> None:
+    """A cube lands, tumbles on away from the camera for 0.67 s (smaller, 22 px higher in
+    the image: more than its size) and stops. It did not fly again, and the floor farther
+    away is higher in the image (at most in proportion to its size): it settled there (the
+    3D set's shapes s2 at 256 rows, a 'hover' of 1.8 s)."""
+    from physcheck.physics.checks.hover import _settles
+
+    n_f, n_s, n_r, floor = 16, 20, 45, 175.0
+    t = np.arange(n_f) / FPS
+    u = np.linspace(0, 1, n_s + 1)[1:]
+    size_s = 20 - 6 * u
+    y_s = floor - 22 * u - size_s / 2
+    x_s = 100 + 150 * t[-1] + 60 * u
+    xy = np.r_[np.c_[100 + 150 * t, 40 + 0.5 * G * t ** 2], np.c_[x_s, y_s],
+               np.tile([x_s[-1], y_s[-1]], (n_r, 1))]
+    sizes = np.r_[np.full(n_f, 20.0), size_s, np.full(n_r, size_s[-1])]
+    state = np.r_[np.zeros(n_f + n_s), np.ones(n_r)].astype(np.uint8)
+    tr = kinematics(make_track(1, xy, sizes=sizes, state=state, noise=0.2)).items[0]
+    assert [c.kind for c in tr.contacts][:1] == ["floor"]
+    k0 = n_f + n_s
+    bottom = float(np.nanmedian(tr.track.bbox_px[k0:, 3]))
+    assert floor - bottom > tr.body_size_px
+    assert _settles(tr, k0, bottom, Config().hover_max_speed_sizes_s * tr.body_size_px)
+
+
 def test_hover_on_a_stop_at_the_apex() -> None:
     found = of_type(run_check("hover", make_track(1, stop_at_apex())), "hover")
     assert len(found) == 1

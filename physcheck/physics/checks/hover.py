@@ -107,25 +107,32 @@ class HoverCheck:
 
 _SETTLE_S = 0.5
 """A stop this soon after the body came down onto something is it settling there."""
+_SETTLE_GROUND_S = 1.0
+"""... and this soon where it did not fly again in between (it slid, rolled or tumbled on)."""
 
 
 def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
     """Whether the stop starting at track index ``k0`` (its bottom at row ``bottom``) is the
     body settling where it came down shortly before.
 
-    A contact within _SETTLE_S before the stop, coming down onto it and moving on after it
-    (bouncing, sliding, tumbling: faster than ``still_px_s``, and half its size or more
-    before it stops), with the stop's bottom less than a body size above the contact's, is
-    a landing the body settled from. In that time it cannot have gone far in depth, so the
-    floor there is the floor under it, whatever its size says: a cube or a cylinder shows
-    other sizes as it turns, and a size that puts it at another depth compares it with
-    other floors. A stop straight out of a flight (a hover) has no such contact: the break
-    at its start leaves the body still, or all but.
+    A contact within _SETTLE_S before the stop (_SETTLE_GROUND_S where no flight starts in
+    between), coming down onto it and moving on after it (bouncing, sliding, tumbling:
+    faster than ``still_px_s``, and half its size or more before it stops), with the stop's
+    bottom less than a body size above the contact's, is a landing the body settled from.
+    In that time it cannot have gone far in depth, so the floor there is the floor under
+    it, whatever its size says: a cube or a cylinder shows other sizes as it turns, and a
+    size that puts it at another depth compares it with other floors. Where it looks
+    smaller at the stop, the contact's row is scaled by the sizes' ratio (a farther floor
+    is higher in the image, at most in proportion: a cube tumbling away after landing). A
+    stop straight out of a flight (a hover) has no such contact: the break at its start
+    leaves the body still, or all but.
     """
     t0 = float(tr.track.t_s[k0])
     for c in tr.contacts:
-        if not 0 < t0 - c.t_s <= _SETTLE_S or c.index >= k0:
+        if c.index >= k0 or not 0 < t0 - c.t_s <= _SETTLE_GROUND_S:
             continue
+        if t0 - c.t_s > _SETTLE_S and any(c.index < f.i0 < k0 for f in tr.flights):
+            continue  # it flew off again: a stop after a later flight is its own
         if c.v_before_px_s[1] <= 0 or float(np.hypot(*c.v_after_px_s)) <= still_px_s:
             continue
         # the break that starts a stop in mid-air, smoothed, also shows some speed after it:
@@ -133,7 +140,10 @@ def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
         ks = [k for k in range(c.index, k0 + 1) if np.isfinite(tr.track.xy_px[k, 0])]
         path = float(np.sum(np.hypot(*np.diff(tr.track.xy_px[ks], axis=0).T))) \
             if len(ks) >= 2 else 0.0
-        if path >= 0.5 * tr.body_size_px and c.bottom_y_px - bottom < tr.body_size_px:
+        # a body that looks smaller at the stop may have gone farther, where the floor is
+        # higher in the image: at most in proportion to its size (the horizon at the top)
+        floor = c.bottom_y_px * min(1.0, size_near(tr, k0) / size_near(tr, c.index))
+        if path >= 0.5 * tr.body_size_px and floor - bottom < tr.body_size_px:
             return True
     return False
 
