@@ -2093,6 +2093,66 @@ def test_a_colour_that_flickers_is_not_a_change() -> None:
 # --- interpenetration -----------------------------------------------------------------------
 
 
+def test_a_12_fps_ball_sinking_out_of_sight_as_tracked_is_found() -> None:
+    """The 3D set's fall_through s0 resampled to 12 fps, as tracked: the ball reaches the
+    floor's line between two sightings and goes on down into it, seen twice more (its top
+    coming down, its silhouette shrinking) before it is gone. The first sighting whose top
+    is a threshold below the run's start is still falling (its bottom with it, its area
+    kept): lying down is read where the top reached its last level, not there."""
+    xy = np.array([[191.6, 86.7], [197.7, 99.2], [207.1, 132.7], [213.9, 163.8], [225.0, 224.1],
+                   [230.5, 262.0], [238.8, 278.4], [243.4, 286.6], [251.7, 293.6]])
+    box = np.array([[170, 66, 216, 110], [176, 78, 222, 122], [186, 112, 230, 156],
+                    [192, 144, 236, 186], [206, 204, 248, 246], [212, 242, 252, 284],
+                    [220, 260, 260, 298], [226, 272, 264, 304], [240, 288, 266, 302]], float)
+    area = np.array([1584, 1584, 1496, 1384, 1288, 1272, 1216, 984, 292], float)
+    elong = np.array([1.08, 1.06, 1.04, 1.05, 1.01, 1.09, 1.07, 1.28, 1.83])
+    n, total = len(xy), 31
+    track = EntityTrack(
+        id=0, shot=0, frames=np.arange(n), t_s=np.arange(n) / 12.0, xy_px=xy, bbox_px=box,
+        area_px=area, elongation=elong, state=np.zeros(n, np.uint8), start_reason="shot_start",
+        end_reason="vanished", color_rgb=(200, 40, 40))
+    ts = dataclasses.replace(retimed(np.arange(total) / 12.0, track), frame_size=(640, 360))
+    config = Config()
+    found = CHECKS["interpenetration"]().run(compute_kinematics(ts, config, 1.0), config)
+    assert [(f.type, f.frames) for f in found] == [("interpenetration", (5, 8))]
+
+
+def test_a_cylinder_toppling_as_it_comes_to_rest_is_lying_down_not_sinking() -> None:
+    """The 3D set's cyl_tumble s12 resampled to 12 fps, as tracked: a cylinder lands on its
+    end and topples, its top coming down 16 px (0.76 of its size) on a ground line with
+    its silhouette's area kept, and comes to rest; its last two moving sightings are
+    scraps (the median background taking it in), and the lying-down test read only the
+    last: an 'interpenetration' out of sight. A top that came down with the area kept is a
+    body lying down, wherever in the run."""
+    xy = np.array([
+        [216.8, 166.5], [233.7, 156.4], [260.7, 149.9], [279.5, 152.2], [307.4, 165.2],
+        [325.8, 180.6], [353.5, 213.1], [372.3, 239.9], [394.3, 233.5], [407.6, 235.7],
+        [428.1, 243.7], [438.0, 245.0], [450.0, 246.8], [454.7, 247.2], [459.6, 247.9],
+        [466.3, 246.8], [471.1, 248.8]])
+    box = np.array([
+        [208, 154, 228, 182], [222, 142, 248, 172], [252, 136, 272, 166], [270, 142, 292, 164],
+        [292, 154, 324, 178], [312, 168, 342, 196], [342, 200, 366, 228], [364, 230, 384, 252],
+        [382, 224, 408, 246], [392, 224, 424, 250], [414, 236, 444, 254], [424, 236, 454, 256],
+        [434, 240, 468, 256], [440, 238, 472, 258], [442, 240, 476, 258], [454, 240, 476, 258],
+        [464, 240, 478, 258]], float)
+    area = np.array([428, 508, 452, 340, 496, 448, 448, 300, 420, 496, 480, 472, 480, 484, 424,
+                     236, 136], float)
+    elong = np.array([1.61, 1.7, 1.78, 1.46, 1.77, 1.64, 1.67, 1.37, 1.42, 1.72, 1.73, 1.83,
+                      2.04, 1.9, 1.87, 1.36, 1.72])
+    rest = 19  # held by its look where it stopped until the shot ends
+    n = len(xy) + rest
+    track = EntityTrack(
+        id=0, shot=0, frames=np.arange(n), t_s=np.arange(n) / 12.0,
+        xy_px=np.r_[xy, np.tile(xy[-1], (rest, 1))],
+        bbox_px=np.r_[box, np.tile(box[-1], (rest, 1))],
+        area_px=np.r_[area, np.full(rest, np.nan)], elongation=np.r_[elong, np.ones(rest)],
+        state=np.r_[np.zeros(len(xy)), np.ones(rest)].astype(np.uint8),
+        start_reason="shot_start", end_reason="shot_end", color_rgb=(60, 90, 200))
+    ts = dataclasses.replace(retimed(np.arange(n) / 12.0, track), frame_size=(640, 360))
+    config = Config()
+    assert CHECKS["interpenetration"]().run(compute_kinematics(ts, config, 1.0), config) == []
+
+
 def _landed(sink_px: float, n: int = 70, after: int = 5, frames: int = 20) -> EntityTrack:
     """Lands and rests; ``after`` frames later its top goes down by ``sink_px`` over
     ``frames`` frames, its bottom on the ground line."""

@@ -112,7 +112,11 @@ class InterpenetrationCheck:
         h0 = float(np.median(heights[moving[moving < k0]]))
         if h0 - float(heights[k1]) <= thr or heights[k0] > 1.25 * h0 + 2.0:
             return None
-        if _lying_down(tr, k1, k0):
+        # lying down: where the top first reached its last level (two pixels: a mask's edge),
+        # the silhouette kept its area; later ones may be scraps, a body at rest being
+        # taken into the background
+        k_low = int(run[np.flatnonzero(box[run, 1] >= box[k1, 1] - 2.0)[0]])
+        if _lying_down(tr, k_low, k0) or _lying_down(tr, k1, k0):
             return None
         fall = float(np.polyfit(t[[*before, k0]], tr.track.xy_px[[*before, k0], 1], 1)[0])
         rate = sink / max(float(t[k1] - t[k0]), 1e-6)
