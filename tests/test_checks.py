@@ -484,18 +484,26 @@ def test_a_bounce_at_a_generators_frame_rate_is_not_antigravity(after: int,
     assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
 
 
+def lifted_at_12_fps(n: int, k: int, lift_g: float, float32: bool = False
+                     ) -> list[tuple[str, tuple[int, int]]]:
+    """Antigravity findings (type, frames) on a 12 fps throw seen ``n`` times, pushed up by
+    ``lift_g`` * G from its sighting ``k`` (a net lift of ``lift_g`` - 1 g) until it leaves
+    through the frame's top; ``float32``: its timestamps float32, as decoders give them."""
+    t = np.arange(n) / 12.0
+    y = 300 - 350 * t + 0.5 * G * t * t - 0.5 * lift_g * G * np.maximum(t - k / 12.0, 0) ** 2
+    track = make_track(1, np.c_[200 + 200 * t, y], end_reason="left_frame")
+    config = Config(gravity_px_s2=G)
+    ts = retimed(t.astype(np.float32) if float32 else t, track)
+    return [(f.type, f.frames)
+            for f in CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config)]
+
+
 def test_antigravity_in_a_12_fps_flight_seen_nine_times() -> None:
     """A renderer's 12 fps throw is lifted (0.8 g net upward) from its fifth sighting and
     leaves through the frame's top four sightings later: nine sightings in all, two thirds
     of a second. Ten were asked for to fit an acceleration that changes; at 12 fps eight
     do."""
-    t = np.arange(9) / 12.0
-    y = 300 - 350 * t + 0.5 * G * t * t - 0.5 * 1.8 * G * np.maximum(t - 4 / 12.0, 0) ** 2
-    track = make_track(1, np.c_[200 + 200 * t, y], end_reason="left_frame")
-    config = Config(gravity_px_s2=G)
-    found = CHECKS["antigravity"]().run(compute_kinematics(retimed(t, track), config, 1.0),
-                                        config)
-    assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 8))]
+    assert lifted_at_12_fps(9, 4, 1.8) == [("antigravity", (4, 8))]
 
 
 def test_a_lift_of_four_sightings_at_12_fps_lasts_its_quarter_second() -> None:
@@ -503,27 +511,15 @@ def test_a_lift_of_four_sightings_at_12_fps_lasts_its_quarter_second() -> None:
     judged. Timestamps are float32: frames 4 and 7 are 0.24999997 s apart, and the lift of a
     throw seen eight times (lifted from its fourth sighting, then out through the frame's
     top) was dropped as too short."""
-    t = np.arange(8) / 12.0
-    y = 300 - 350 * t + 0.5 * G * t * t - 0.5 * 1.5 * G * np.maximum(t - 3 / 12.0, 0) ** 2
-    track = make_track(1, np.c_[200 + 200 * t, y], end_reason="left_frame")
-    config = Config(gravity_px_s2=G)
-    ts = retimed(t.astype(np.float32), track)
-    found = CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config)
     # from its fourth sighting (index 3), where the lift starts
-    assert [(f.type, f.frames) for f in found] == [("antigravity", (3, 7))]
+    assert lifted_at_12_fps(8, 3, 1.5, float32=True) == [("antigravity", (3, 7))]
 
 
 def test_antigravity_in_a_12_fps_throw_seen_seven_times() -> None:
-    """A 12 fps throw lifted (1.5 g net upward) from its fourth sighting leaves through the
+    """A 12 fps throw lifted (0.6 g net upward) from its fourth sighting leaves through the
     frame's top three sightings later: seven sightings, half a second, a fall and a lift of
     four each (sharing the knot). Eight were asked for."""
-    t = np.arange(7) / 12.0
-    y = 300 - 350 * t + 0.5 * G * t * t - 0.5 * 1.6 * G * np.maximum(t - 3 / 12.0, 0) ** 2
-    track = make_track(1, np.c_[200 + 200 * t, y], end_reason="left_frame")
-    config = Config(gravity_px_s2=G)
-    found = CHECKS["antigravity"]().run(compute_kinematics(retimed(t, track), config, 1.0),
-                                        config)
-    assert [(f.type, f.frames) for f in found] == [("antigravity", (3, 6))]
+    assert lifted_at_12_fps(7, 3, 1.6) == [("antigravity", (3, 6))]
 
 
 def test_a_throw_lifted_before_any_flight_is_judged_on_its_own_fall() -> None:
