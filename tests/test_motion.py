@@ -866,6 +866,35 @@ def test_a_track_found_moving_once_and_then_only_by_its_look_is_no_entity(
     assert 101 in ids and 100 not in ids
 
 
+def test_a_track_seen_in_eight_frames_or_more_lasts_its_frames(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body seen in nine frames at 30 fps was there for 0.3 s (nine frame intervals), not
+    8/30 s: long enough to be an entity (a body seen 0.29 s before it jumps away is the
+    teleport's evidence). Fewer sightings are measured first to last: four at 12 fps are
+    no third of a second."""
+    from physcheck.motion.tracker import ClosedTrack
+
+    real_finish = EntityTracker.finish
+
+    def finish(self: EntityTracker) -> list[ClosedTrack]:
+        out = real_finish(self)
+        for i, (n, dt) in enumerate(((9, 1 / 30), (8, 1 / 30), (4, 1 / 12), (5, 1 / 12))):
+            t = 0.2 + dt * np.arange(n)
+            xy = np.c_[50 + 20 * i + 2.0 * np.arange(n), np.full(n, 160.0)]
+            out.append(ClosedTrack(id=100 + i, frames=np.round(t * FPS).astype(int), t_s=t,
+                                   xy_ref=xy, bbox_ref=np.c_[xy - 5, xy + 5],
+                                   area=np.full(n, 100.0), elongation=np.ones(n),
+                                   state=np.full(n, ObsState.MOVING, np.uint8),
+                                   start_reason="appeared", end_reason="vanished",
+                                   color=(20, 20, 20)))
+        return out
+
+    monkeypatch.setattr(EntityTracker, "finish", finish)
+    ts = _run([_render(_background(4), (100 + 150 * t, 120.0)) for t in np.arange(50) / FPS])
+    ids = {tr.id for tr in ts.tracks}
+    assert {100, 103} <= ids and not {101, 102} & ids
+
+
 def test_a_ball_half_as_bright_as_the_wall_is_found_whole_by_its_colour() -> None:
     """A ball lit from above before a plain grey wall: its lit half is green of the wall's own
     grey level, which grey levels cannot tell from the wall; only its dark half differs. The

@@ -35,6 +35,23 @@ log = logging.getLogger(__name__)
 _FINE_MAX_JUMP_PX = 2.0
 """A fine camera step may always move this much (motion-resolution px), more only if the
 camera has been moving that fast."""
+_MIN_SIGHTINGS_PER_FRAME = 8
+"""A track seen this often (two velocity windows of four) lasts its sightings' frame
+intervals; one seen less often lasts from its first sighting to its last."""
+
+
+def _track_span_s(t_s: np.ndarray, seen: np.ndarray) -> float:
+    """How long a track lasts, given its frames' times and which frames saw it: each sighting
+    stands for a frame interval (a body seen in eight frames at 24 fps was there for 8/24 s,
+    not 7/24) once it has _MIN_SIGHTINGS_PER_FRAME sightings; fewer carry too little to
+    stretch (at 12 fps four sightings would count a third of a second)."""
+    t_seen = t_s[seen]
+    span = float(t_seen[-1] - t_seen[0])
+    if len(t_seen) >= _MIN_SIGHTINGS_PER_FRAME:
+        span += float(np.median(np.diff(t_s)))
+    return span
+
+
 _MIN_MOVING_FRAMES = 2
 """A track must be found in the motion mask in this many frames to be an entity: one blob in
 one frame (a shadow's flicker through the shadow test) followed by its template is not a
@@ -431,8 +448,7 @@ class MotionAnalyzer:
             seen = ct.state <= ObsState.STILL
             if not seen.any():
                 continue
-            span = ct.t_s[seen][-1] - ct.t_s[seen][0]
-            if span < c.min_track_s:
+            if _track_span_s(ct.t_s, seen) < c.min_track_s:
                 continue
             if int(np.count_nonzero(ct.state == ObsState.MOVING)) < _MIN_MOVING_FRAMES:
                 continue  # found moving once, then only 'held' by its look: no evidence of a body
