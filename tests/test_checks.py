@@ -639,6 +639,29 @@ def test_a_fall_braked_by_what_the_body_goes_down_into_is_not_antigravity(
     assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
 
 
+@pytest.mark.parametrize(("fps", "brake_s"), [(30.0, 0.3), (30.0, 0.4), (12.0, 0.34)])
+def test_a_fall_braked_to_a_stop_before_the_body_is_gone_is_not_antigravity(
+        fps: float, brake_s: float) -> None:
+    """A body lands on a floor nothing else marks and slides on towards the camera: its
+    image row slows to a stop and holds there (within its centroid's noise), and then it is
+    gone, leaving a scrap of its silhouette next to where it was. It came to rest on what it
+    went down onto: no lift shows."""
+    tb = 0.5
+    n_stop = round((tb + brake_s) * fps) + 1
+    t = np.arange(n_stop + 3) / fps
+    vb = 300 + G * tb
+    d = np.clip(t - tb, 0, brake_s)
+    y = np.where(t <= tb, 100 + 300 * t + 0.5 * G * t * t,
+                 100 + 300 * tb + 0.5 * G * tb * tb + vb * d - 0.5 * vb / brake_s * d * d)
+    xy = np.c_[300 + 100 * np.minimum(t, tb + brake_s), y]
+    xy[-1] += [0.8 * BODY, -0.3 * BODY]  # the scrap, beside where it rests
+    sizes = np.r_[np.full(len(t) - 1, BODY), 0.4 * BODY]
+    track = make_track(1, xy, sizes=sizes, end_reason="occluded")
+    config = Config(gravity_px_s2=G)
+    ts = retimed(t.astype(np.float32), track)
+    assert CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config) == []
+
+
 def test_a_weak_lift_a_third_of_a_second_long_fails_the_video() -> None:
     """0.3 g upward for 0.3 s takes the body ~3 body sizes off its free fall (more than one
     over the part the finding spans): an unmistakable violation, whose confidence must fail

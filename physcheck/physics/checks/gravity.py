@@ -251,13 +251,16 @@ def _gap_start(tr: Trajectory, k: int) -> int:
 
 def _brakes_into_its_end(tr: Trajectory, edge: np.ndarray, k0: int, k1: int) -> bool:
     """Whether track indices [k0, k1] brake a fall that goes on down until the body is gone:
-    it still descends at every sighting from k0 to its last before it goes unseen (for
-    longer than NEAR_CONTACT_S, or for good before the shot ends), which comes within
-    NEAR_CONTACT_S of k1, away from the frame's border (``edge`` marks the sightings at it).
-    The braking is what it went down into (a floor it sinks through, water, sand, something
-    in front), which the sinking and permanence checks judge, not a lift."""
+    it still descends at every reliable sighting from k0 to its last before it goes unseen
+    (for longer than NEAR_CONTACT_S, or for good before the shot ends), or comes to rest
+    there, which comes within NEAR_CONTACT_S of k1, away from the frame's border (``edge``
+    marks the sightings at it). The braking is what it went down into (a floor it sinks
+    through or slides on, water, sand, something in front), which the sinking, hover and
+    permanence checks judge, not a lift."""
     t = tr.track.t_s
-    seen = np.flatnonzero(np.isfinite(tr.track.xy_px[:, 1]))
+    # reliable sightings: a body going down behind something or into the floor leaves
+    # scraps of its silhouette (their centroids anywhere) before it is gone
+    seen = np.flatnonzero(np.isfinite(tr.track.xy_px[:, 1]) & tr.reliable)
     seen = seen[seen >= k0]
     if len(seen) < 2:
         return False
@@ -267,7 +270,9 @@ def _brakes_into_its_end(tr: Trajectory, edge: np.ndarray, k0: int, k1: int) -> 
             or t[last] - t[k1] > NEAR_CONTACT_S:
         return False
     ys = tr.track.xy_px[seen[seen <= last], 1]
-    return len(ys) >= 2 and bool(np.all(np.diff(ys) > 0))
+    # (or holds its row at the end, within its centroid's noise: it came to rest there)
+    tol = max(2 * _TRACK_NOISE_PX, 0.05 * tr.body_size_px)
+    return len(ys) >= 2 and ys[-1] > ys[0] and bool(np.all(np.diff(ys) > -tol))
 
 
 def _mostly_at_border(edge: np.ndarray, k0: int, k1: int) -> bool:
