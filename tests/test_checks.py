@@ -1586,6 +1586,30 @@ def test_energy_gain_off_a_body_at_rest() -> None:
     assert run_check("energy_gain", make_track(1, path), paddle) == []
 
 
+@pytest.mark.parametrize(("unseen_s", "found"), [(0.3, 1), (0.1, 0)])
+def test_a_box_carried_on_unseen_is_no_partner_after_a_moment(unseen_s: float,
+                                                               found: int) -> None:
+    """A ball bounces off the floor 1.3x faster than it came. A string of scraps at the
+    frame's bottom (seen twice, 60 px apart, then unseen) has its box carried on by their
+    'velocity' into the bounce: after 0.3 s unseen that box is the tracker's guess, not a
+    body the ball hit. Unseen for 0.1 s (a body hidden by the ball it collides with), it is
+    where the body is, and the rebound its doing."""
+    path, hit = bounce(1.3)
+    n = len(path)
+    k_seen = hit - round(unseen_s * FPS)  # its last sighting
+    xy = np.tile([path[hit, 0], path[hit, 1] + 0.6 * BODY], (n, 1))
+    xy[:k_seen + 1] -= np.c_[60.0 * (k_seen - np.arange(k_seen + 1)), np.zeros(k_seen + 1)]
+    state = np.full(n, ObsState.OCCLUDED, np.uint8)
+    state[k_seen - 1:k_seen + 1] = ObsState.MOVING
+    scrap = make_track(2, xy, state=state, noise=0.0, end_reason="occluded")
+    box = np.c_[xy - BODY / 2, xy + BODY / 2]
+    scrap = dataclasses.replace(scrap, bbox_px=box)
+    kinds = [c.kind for c in kinematics(make_track(1, path), scrap).by_entity(1).contacts]
+    assert kinds[0] == ("floor" if found else "body")
+    assert len(of_type(run_check("energy_gain", make_track(1, path), scrap),
+                       "energy_gain")) == found
+
+
 def test_a_glitch_at_the_apex_of_a_throw_is_no_bounce_to_gain_energy_at() -> None:
     """A throw as tracked in a rendered clip: its silhouette is off by a few pixels for a
     frame at the apex, and the break there reads as a floor contact between two flights,

@@ -337,23 +337,32 @@ def touching(a: np.ndarray, b: np.ndarray, gap: float) -> bool:
     return not (a[2] + gap < b[0] or b[2] + gap < a[0] or a[3] + gap < b[1] or b[3] + gap < a[1])
 
 
-def other_boxes_at(tracks: TrackSet, track: EntityTrack, frame: int
-                   ) -> Iterator[tuple[int, np.ndarray]]:
-    """(id, box) of every other entity of this track's shot that has a box at ``frame``."""
+def other_boxes_at(tracks: TrackSet, track: EntityTrack, frame: int,
+                   carried_s: float | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """(id, box) of every other entity of this track's shot that has a box at ``frame``;
+    with ``carried_s``, an unseen one's box (where the tracker expected it, carried on from
+    its last sighting) only within that time after its last sighting."""
     for other in tracks.tracks:
         if other.id == track.id or other.shot != track.shot:
             continue
         j = frame - int(other.frames[0])
-        if 0 <= j < len(other.frames) and np.isfinite(other.bbox_px[j]).all():
-            yield other.id, other.bbox_px[j]
+        if not (0 <= j < len(other.frames) and np.isfinite(other.bbox_px[j]).all()):
+            continue
+        if carried_s is not None and other.state[j] > ObsState.STILL:
+            before = np.flatnonzero(other.state[:j] <= ObsState.STILL)
+            if not len(before) or other.t_s[j] - other.t_s[before[-1]] > carried_s:
+                continue
+        yield other.id, other.bbox_px[j]
 
 
-def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float) -> list[int]:
-    """Entities whose box touches this one's at track index ``k`` (same shot)."""
+def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float,
+                carried_s: float | None = None) -> list[int]:
+    """Entities whose box touches this one's at track index ``k`` (same shot); see
+    :func:`other_boxes_at` for ``carried_s``."""
     box = track.bbox_px[k]
     if not np.isfinite(box).all():
         return []
-    return [oid for oid, ob in other_boxes_at(tracks, track, int(track.frames[k]))
+    return [oid for oid, ob in other_boxes_at(tracks, track, int(track.frames[k]), carried_s)
             if touching(box, ob, gap)]
 
 
@@ -871,7 +880,8 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         reach = gap + dt * float(max(np.hypot(*before), np.hypot(*after)))
         partners = []
         for kw in sorted(range(max(kk - w, 0), min(kk + w, k - 1) + 1), key=lambda j: abs(j - kk)):
-            partners += [p for p in partners_at(tracks, track, kw, reach) if p not in partners]
+            partners += [p for p in partners_at(tracks, track, kw, reach, _CARRIED_BOX_S)
+                         if p not in partners]
         # the impact lies between samples: the lowest bottom of the neighbouring frames,
         # of the silhouettes that are the body's (one merged with its shadow at the impact
         # reaches the shadow's far edge) where there are any
@@ -1039,6 +1049,12 @@ def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border
         return "wall"
     return "none"
 
+
+_CARRIED_BOX_S = 0.15
+"""What a break touched: an unseen body's box, carried on from its last sighting, counts
+this long after it (a body hidden by the one it collides with for a frame or two). Longer,
+it was carried by a velocity that was perhaps never a body's (a string of scraps at the
+frame's edge, its 'velocity' 60 px a frame, carried into a ball's bounce 0.2 s later)."""
 
 _MOTION_KINDS = ("floor", "ceiling", "wall")
 """Contact kinds read from the velocities either side of a break alone."""
