@@ -1054,7 +1054,7 @@ _CARRIED_BOX_S = 0.15
 """What a break touched: an unseen body's box, carried on from its last sighting, counts
 this long after it (a body hidden by the one it collides with for a frame or two). Longer,
 it was carried by a velocity that was perhaps never a body's (a string of scraps at the
-frame's edge, its 'velocity' 60 px a frame, carried into a ball's bounce 0.2 s later)."""
+frame's edge, its 'velocity' 23 px a frame, carried into a ball's bounce 0.2 s later)."""
 
 _MOTION_KINDS = ("floor", "ceiling", "wall")
 """Contact kinds read from the velocities either side of a break alone."""
