@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 _FINE_MAX_JUMP_PX = 2.0
 """A fine camera step may always move this much (motion-resolution px), more only if the
 camera has been moving that fast."""
-_MIN_SIGHTINGS_PER_FRAME = 8
+
+_MIN_SIGHTINGS_FOR_INTERVALS = 8
 """A track seen this often (two velocity windows of four) lasts its sightings' frame
 intervals; one seen less often lasts from its first sighting to its last."""
 
@@ -43,11 +44,11 @@ intervals; one seen less often lasts from its first sighting to its last."""
 def _track_span_s(t_s: np.ndarray, seen: np.ndarray) -> float:
     """How long a track lasts, given its frames' times and which frames saw it: each sighting
     stands for a frame interval (a body seen in eight frames at 24 fps was there for 8/24 s,
-    not 7/24) once it has _MIN_SIGHTINGS_PER_FRAME sightings; fewer carry too little to
+    not 7/24) once it has _MIN_SIGHTINGS_FOR_INTERVALS sightings; fewer carry too little to
     stretch (at 12 fps four sightings would count a third of a second)."""
     t_seen = t_s[seen]
     span = float(t_seen[-1] - t_seen[0])
-    if len(t_seen) >= _MIN_SIGHTINGS_PER_FRAME:
+    if len(t_seen) >= _MIN_SIGHTINGS_FOR_INTERVALS:
         span += float(np.median(np.diff(t_s)))
     return span
 

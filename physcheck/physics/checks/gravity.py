@@ -270,7 +270,7 @@ def _brakes_into_its_end(tr: Trajectory, edge: np.ndarray, k0: int, k1: int) -> 
             or t[last] - t[k1] > NEAR_CONTACT_S:
         return False
     ys = tr.track.xy_px[seen[seen <= last], 1]
-    # (or holds its row at the end, within its centroid's noise: it came to rest there)
+    # down overall, never back up by more than its centroid's noise (it may come to rest)
     tol = max(2 * _TRACK_NOISE_PX, 0.05 * tr.body_size_px)
     return len(ys) >= 2 and ys[-1] > ys[0] and bool(np.all(np.diff(ys) > -tol))
 
