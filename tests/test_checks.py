@@ -82,6 +82,14 @@ def retimed(t: np.ndarray, *tracks: EntityTrack) -> TrackSet:
         track_set(*(dataclasses.replace(tr, t_s=t[tr.frames]) for tr in tracks)), t_s=t)
 
 
+def check_12_fps_clip(name: str, track: EntityTrack, n_frames: int) -> list[Finding]:
+    """Check ``name`` (default config) on ``track`` alone in a 640x360 clip of ``n_frames``
+    frames at 12 fps (a track as the 3D set's clips gave it)."""
+    ts = dataclasses.replace(retimed(np.arange(n_frames) / 12.0, track), frame_size=(640, 360))
+    config = Config()
+    return CHECKS[name]().run(compute_kinematics(ts, config, 1.0), config)
+
+
 def kinematics(*tracks: EntityTrack, config: Config | None = None) -> Trajectories:
     return compute_kinematics(track_set(*tracks), config or Config(), 1.0)
 
@@ -556,9 +564,7 @@ def test_a_throw_lifted_before_any_flight_is_judged_on_its_own_fall() -> None:
                         bbox_px=np.c_[left, top, left + w, top + h], area_px=area,
                         elongation=np.ones(n), state=state, start_reason="shot_start",
                         end_reason="left_frame", color_rgb=(210, 40, 35))
-    ts = dataclasses.replace(retimed(np.arange(n) / 12.0, track), frame_size=(640, 360))
-    config = Config()
-    found = CHECKS["antigravity"]().run(compute_kinematics(ts, config, 1.0), config)
+    found = check_12_fps_clip("antigravity", track, n)
     assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 8))]
 
 
@@ -2154,9 +2160,7 @@ def test_a_12_fps_ball_sinking_out_of_sight_as_tracked_is_found() -> None:
         id=0, shot=0, frames=np.arange(n), t_s=np.arange(n) / 12.0, xy_px=xy, bbox_px=box,
         area_px=area, elongation=elong, state=np.zeros(n, np.uint8), start_reason="shot_start",
         end_reason="vanished", color_rgb=(200, 40, 40))
-    ts = dataclasses.replace(retimed(np.arange(total) / 12.0, track), frame_size=(640, 360))
-    config = Config()
-    found = CHECKS["interpenetration"]().run(compute_kinematics(ts, config, 1.0), config)
+    found = check_12_fps_clip("interpenetration", track, total)
     assert [(f.type, f.frames) for f in found] == [("interpenetration", (5, 8))]
 
 
@@ -2191,9 +2195,7 @@ def test_a_cylinder_toppling_as_it_comes_to_rest_is_lying_down_not_sinking() -> 
         area_px=np.r_[area, np.full(rest, np.nan)], elongation=np.r_[elong, np.ones(rest)],
         state=np.r_[np.zeros(len(xy)), np.ones(rest)].astype(np.uint8),
         start_reason="shot_start", end_reason="shot_end", color_rgb=(60, 90, 200))
-    ts = dataclasses.replace(retimed(np.arange(n) / 12.0, track), frame_size=(640, 360))
-    config = Config()
-    assert CHECKS["interpenetration"]().run(compute_kinematics(ts, config, 1.0), config) == []
+    assert check_12_fps_clip("interpenetration", track, n) == []
 
 
 def _landed(sink_px: float, n: int = 70, after: int = 5, frames: int = 20) -> EntityTrack:
