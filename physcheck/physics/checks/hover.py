@@ -128,6 +128,7 @@ def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
     leaves the body still, or all but.
     """
     t0 = float(tr.track.t_s[k0])
+    size_stop = size_near(tr, k0)
     for c in tr.contacts:
         if c.index >= k0 or not 0 < t0 - c.t_s <= _SETTLE_GROUND_S:
             continue
@@ -142,7 +143,7 @@ def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
             if len(ks) >= 2 else 0.0
         # a body that looks smaller at the stop may have gone farther, where the floor is
         # higher in the image: at most in proportion to its size (the horizon at the top)
-        floor = c.bottom_y_px * min(1.0, size_near(tr, k0) / size_near(tr, c.index))
+        floor = c.bottom_y_px * min(1.0, size_stop / size_near(tr, c.index))
         if path >= 0.5 * tr.body_size_px and floor - bottom < tr.body_size_px:
             return True
     return False
