@@ -17,7 +17,10 @@ Two plausible scenes film bodies that are not balls: a cylinder tossed with spin
 (``cyl_tumble``: its silhouette a disc end-on, a long rectangle side-on) and a cube, a
 cylinder and a ball tossed together (``shapes``, as in MOVi-like sets). They come last in
 the scene list, so the others keep their random streams; ``--only cyl_tumble shapes`` runs
-them alone.
+them alone. ``--flier box`` (or ``cylinder``) throws a box (a cylinder) tossed with spin
+instead of the ball in the violation scenes that throw one (teleport, hover, antigravity,
+impulse, vanish, appear, morph; clips cached in ``out/flier_box``): their checks must not
+rely on a silhouette that keeps its shape.
 
 Plausible scenes must get no finding; each violation scene has one violation, injected into
 the simulation (teleport, hover, antigravity, impulse, energy gain, falling through the
@@ -27,6 +30,7 @@ scored as in ``engine_eval.py``.
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 import tempfile
@@ -64,6 +68,8 @@ class Body:
     color: tuple[float, float, float]
     shown: int = -1
     """The body drawn in its place (a morph's scaled stand-in), or -1 for itself."""
+    visual: Callable[[float], int] | None = None
+    """Its visual shape scaled by a factor (a morph's stand-ins); None for a ball."""
 
 
 @dataclass
@@ -126,6 +132,8 @@ def add_box(sc: Scene, rng: np.random.Generator, pos: tuple[float, float, float]
                                                   rgbaColor=[*col, 1]),
                              basePosition=pos, baseOrientation=orn)
     b = _added(sc, uid, half, mass, col, vel, e, friction=0.7)
+    b.visual = lambda k: pb.createVisualShape(pb.GEOM_BOX, halfExtents=[half * k] * 3,
+                                              rgbaColor=[*col, 1])
     pb.resetBaseVelocity(uid, vel, spin)
     return b
 
@@ -144,6 +152,8 @@ def add_cylinder(sc: Scene, rng: np.random.Generator, pos: tuple[float, float, f
                              basePosition=pos, baseOrientation=orn)
     # the shadow and the height above the floor take the cylinder's half length as its size
     b = _added(sc, uid, max(r, length / 2), mass, col, vel, e, friction=0.6)
+    b.visual = lambda k: pb.createVisualShape(pb.GEOM_CYLINDER, radius=r * k,
+                                              length=length * k, rgbaColor=[*col, 1])
     pb.resetBaseVelocity(uid, vel, spin)
     return b
 
@@ -287,11 +297,23 @@ def sc_drop_pair(sc: Scene, rng: np.random.Generator) -> None:
     add_ball(sc, rng, (0.5, 2.8, h), (-0.2, 0, 0), 0.1, e=0.6)
 
 
+FLIER = "ball"
+"""The body the violation scenes throw (``--flier``): a ball, or a box or a cylinder tossed
+with spin, whose silhouette changes as it tumbles."""
+
+
 def _flier(sc: Scene, rng: np.random.Generator) -> Body:
-    """One ball thrown high across the frame, with some depth: the stage for violations."""
-    b = add_ball(sc, rng, (-1.3, rng.uniform(0.2, 1.6), 0.3),
-                 (rng.uniform(1.3, 1.7), rng.uniform(-0.5, 0.5), rng.uniform(3.6, 4.0)),
-                 rng.uniform(0.1, 0.13), e=0.65)
+    """One body thrown high across the frame, with some depth: the stage for violations."""
+    pos = (-1.3, rng.uniform(0.2, 1.6), 0.3)
+    vel = (rng.uniform(1.3, 1.7), rng.uniform(-0.5, 0.5), rng.uniform(3.6, 4.0))
+    if FLIER == "box":
+        b = add_box(sc, rng, pos, vel, rng.uniform(0.08, 0.11),
+                    spin=tuple(rng.uniform(-6, 6, 3).tolist()), e=0.4)
+    elif FLIER == "cylinder":
+        b = add_cylinder(sc, rng, pos, vel, rng.uniform(0.06, 0.08), rng.uniform(0.2, 0.28),
+                         spin=tuple(rng.uniform(-8, 8, 3).tolist()))
+    else:
+        b = add_ball(sc, rng, pos, vel, rng.uniform(0.1, 0.13), e=0.65)
     sc.focus = b
     return b
 
@@ -394,9 +416,10 @@ def sc_morph(sc: Scene, rng: np.random.Generator) -> None:
     t1 = t0 + 0.3
     grow = float(rng.choice([1.7, 0.5]))
     steps = 8
-    stand = [pb.createMultiBody(0, -1, pb.createVisualShape(
-        pb.GEOM_SPHERE, radius=b.radius_m * (1 + (grow - 1) * k / steps),
-        rgbaColor=[*b.color, 1]), basePosition=HIDDEN) for k in range(1, steps + 1)]
+    visual = b.visual or (lambda k: pb.createVisualShape(
+        pb.GEOM_SPHERE, radius=b.radius_m * k, rgbaColor=[*b.color, 1]))
+    stand = [pb.createMultiBody(0, -1, visual(1 + (grow - 1) * k / steps),
+                                basePosition=HIDDEN) for k in range(1, steps + 1)]
 
     def hook(t: float) -> None:
         if t < t0:
@@ -503,7 +526,15 @@ def write(name: str, seed: int, out: Path, fps: float | None = None) -> dict:
 
 
 def main() -> int:
-    args = set_args(__doc__ or "", ROOT / "bench" / "out" / "engine3d")
+    global FLIER
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--flier", choices=["ball", "box", "cylinder"], default="ball",
+                     help="the body the violation scenes throw (clips cached apart)")
+    known, rest = pre.parse_known_args()
+    FLIER = known.flier
+    sys.argv[1:] = rest
+    out = ROOT / "bench" / "out" / "engine3d"
+    args = set_args(__doc__ or "", out if FLIER == "ball" else out / f"flier_{FLIER}")
     if pb is None:
         print("engine3d_eval needs pybullet: pip install -e \".[bench]\"", file=sys.stderr)
         return 2
