@@ -190,6 +190,9 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
          "t_s": [float(tracks.t_s[s.start]), float(tracks.t_s[s.end - 1])],
          "camera_moving": s.camera_moving} for s in tracks.shots
     ]
+    detector = motion.preparer.shots
+    transitions = list(detector.transitions_s) if detector is not None else []
+    video_meta["transitions"] = [{"t_s": [round(a, 4), round(b, 4)]} for a, b in transitions]
     progress("physics", 0.0)
     t2 = time.perf_counter()
     scale = aw / info.width
@@ -200,6 +203,8 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
     for cls in CHECKS.values():
         findings.extend(cls().run(traj, config))
     findings.sort(key=lambda f: (f.t_s[0], f.entity, f.type))
+    if transitions:
+        findings = _outside_transitions(findings, transitions, warnings)
     timing["checks_s"] = round(time.perf_counter() - t3, 4)
     reported, ignored = split_ignored(findings, config)
     verdict = score_findings(reported, config)
@@ -218,6 +223,29 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
                  "px_per_m_analysis": traj.px_per_m},
         keyframes=kept,
     )
+
+
+def _outside_transitions(findings: list[Any], transitions: list[tuple[float, float]],
+                         warnings: list[str]) -> list[Any]:
+    """The findings away from gradual transitions (dissolves, wipes, fades: frames that mix
+    two shots); a warning says where they were and how many findings were set aside.
+
+    Within a transition bodies of either shot fade in and out mid-frame and the tracker may
+    carry one into the other: no physics. Nor near it: a frame's median background takes
+    samples up to three background steps either side, which mix the shots there too."""
+    from physcheck.motion.types import BG_STEP_S
+
+    reach = 3 * BG_STEP_S
+    spans = [(a - reach, b + reach) for a, b in transitions]
+    kept = [f for f in findings
+            if not any(f.t_s[0] <= b and f.t_s[1] >= a for a, b in spans)]
+    where = ", ".join(f"{a:.2f}-{b:.2f} s" for a, b in transitions)
+    msg = (f"{len(transitions)} gradual transition(s) between shots (dissolve, wipe or fade) at "
+           f"{where}: motion within {reach:.1f} s of them is not judged")
+    if len(kept) < len(findings):
+        msg += f" ({len(findings) - len(kept)} finding(s) there set aside)"
+    warnings.append(msg)
+    return kept
 
 
 def _jpeg(rgb: np.ndarray, quality: int = 80) -> bytes:

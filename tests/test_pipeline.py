@@ -107,6 +107,26 @@ def test_cut_between_two_clips_is_two_shots_not_a_teleport(cut_clip: Path) -> No
     strict_json(res.to_dict())
 
 
+def test_a_dissolve_between_two_shots_is_not_judged(synth_clip: Callable[..., Path],
+                                                     ffmpeg: Callable[..., None],
+                                                     tmp_path: Path) -> None:
+    # two plausible shots cross-faded over 1.5-2.0 s: the rolling ball fades in mid-frame
+    # while the thrown one fades out (the code before transitions were found reported
+    # a 'vanish' here)
+    out = tmp_path / "dissolve.mp4"
+    ffmpeg("-i", synth_clip("throw", 1), "-i", synth_clip("rolling", 2), "-filter_complex",
+           "[0:v][1:v]xfade=transition=fade:duration=0.5:offset=1.5,format=yuv420p[v]",
+           "-map", "[v]", "-c:v", "libx264", "-crf", "20", out)
+    res = check_video(out)
+    assert res.error is None
+    assert res.findings == ()
+    assert res.verdict == "pass", res.explanation
+    [tr] = res.video["transitions"]
+    assert tr["t_s"] == pytest.approx([1.5, 2.0], abs=0.07)
+    assert any("gradual transition" in w and "1.50-2.00 s" in w for w in res.warnings)
+    strict_json(res.to_dict())
+
+
 def test_teleport_survives_a_re_encode(synth_clip: Callable[..., Path],
                                        ffmpeg: Callable[..., None], tmp_path: Path) -> None:
     clip = synth_clip("teleport")

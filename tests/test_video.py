@@ -123,6 +123,19 @@ class Clips:
                              "-t", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(p)),
         )  # fmt: skip
 
+    def transition(self, kind: str) -> Path:
+        """testsrc2, then mandelbrot, the one giving way to the other over 1.5-2.1 s by a
+        gradual transition (ffmpeg xfade ``kind``: fade = dissolve, wipeleft, fadeblack)."""
+        return self._make(
+            f"xfade_{kind}.mp4",
+            lambda p: ffmpeg("-f", "lavfi", "-i", SRC + ":d=2.5",
+                             "-f", "lavfi", "-i", "mandelbrot=size=320x240:rate=30",
+                             "-filter_complex",
+                             f"[0:v][1:v]xfade=transition={kind}:duration=0.6:offset=1.5[v]",
+                             "-map", "[v]", "-t", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+                             str(p)),
+        )  # fmt: skip
+
     def pan(self) -> Path:
         """A camera pan across testsrc2 (whose content also moves)."""
         return self._make(
@@ -419,23 +432,44 @@ def test_thread_exception_reaches_consumer(clips: Clips, monkeypatch: pytest.Mon
 # --- shots -----------------------------------------------------------------------------------
 
 
-def shot_cuts(path: Path) -> list[float]:
+def shot_detector(path: Path) -> ShotDetector:
     detector = ShotDetector(Config().cut_threshold)
     with open_video(path, Config(analysis_long_side_px=320)) as src:
         for frame in src.frames():
             detector.update(frame.rgb, frame.t_s)
-    return detector.cuts_s
+    return detector
+
+
+def shot_cuts(path: Path) -> list[float]:
+    return shot_detector(path).cuts_s
 
 
 def test_one_hard_cut(clips: Clips) -> None:
-    cuts = shot_cuts(clips.cut())
-    assert len(cuts) == 1
-    assert cuts[0] == pytest.approx(2.0, abs=0.04)
+    detector = shot_detector(clips.cut())
+    assert len(detector.cuts_s) == 1
+    assert detector.cuts_s[0] == pytest.approx(2.0, abs=0.04)
+    assert detector.transitions_s == []
 
 
 @pytest.mark.parametrize("clip", ["pan", "scrolling"])
 def test_no_cut_on_pan_or_scrolling(clips: Clips, clip: str) -> None:
-    assert shot_cuts(getattr(clips, clip)()) == []
+    detector = shot_detector(getattr(clips, clip)())
+    assert detector.cuts_s == []
+    assert detector.transitions_s == []  # whole frames change, but not from one shot to one
+
+
+@pytest.mark.parametrize("kind", ["fade", "wipeleft", "fadeblack"])
+def test_gradual_transition_found_where_it_is(clips: Clips, kind: str) -> None:
+    detector = shot_detector(clips.transition(kind))
+    # a fade through black may also show a cut at its darkest frames; the dissolve and the
+    # wipe change too little from frame to frame for one
+    if kind != "fadeblack":
+        assert detector.cuts_s == []
+    assert detector.transitions_s, "no transition found"
+    t0 = min(a for a, _ in detector.transitions_s)
+    t1 = max(b for _, b in detector.transitions_s)
+    assert t0 == pytest.approx(1.5, abs=0.1)
+    assert t1 == pytest.approx(2.1, abs=0.1)
 
 
 def test_shot_detector_first_frame_and_input_check() -> None:

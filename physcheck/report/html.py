@@ -791,13 +791,19 @@ def _context(result: Any) -> dict[str, Any]:
             if k not in ("g_px_s2", "source", "px_per_m_analysis"):
                 grav_rows.append((str(k), _fmt(v)))
 
-    video_rows = [(str(k), _fmt(v)) for k, v in video.items() if k not in ("shots", "vlm")]
+    video_rows = [(str(k), _fmt(v)) for k, v in video.items()
+                  if k not in ("shots", "vlm", "transitions")]
     shots = video.get("shots") or []
     if shots:
         video_rows.append(("shots", "; ".join(
             f"{i}: {_fmt((s.get('t_s') or [None])[0])}–{_fmt((s.get('t_s') or [None, None])[-1])}"
             f" s{' (camera moving)' if s.get('camera_moving') else ''}"
             for i, s in enumerate(shots))))
+    transitions = video.get("transitions") or []
+    if transitions:
+        video_rows.append(("gradual transitions", "; ".join(
+            f"{_fmt((x.get('t_s') or [None])[0])}–{_fmt((x.get('t_s') or [None, None])[-1])} s"
+            for x in transitions)))
 
     timing = {str(k): float(v) for k, v in (result.timing or {}).items()
               if isinstance(v, int | float)}

@@ -1,4 +1,5 @@
-"""Streaming hard-cut detection from colour histograms of tiny frames."""
+"""Streaming shot-boundary detection from tiny frames: hard cuts (colour histograms) and
+gradual transitions (dissolves, wipes, fades)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,21 @@ MARGIN_FRAC = 0.5
 """A cut must also exceed that normal level by this fraction of the threshold (pans, motion)."""
 MIN_CUT_GAP_S = 0.25
 """A second 'cut' this soon after one is a flash or the new shot settling, not a new shot."""
+TRANSITION_MAX_S = 2.0
+"""Gradual transitions up to this long are found (editors' dissolves last 0.3-1.5 s)."""
+BETWEEN_TOL = 12.0
+"""Levels (0-255) a transition frame's pixel may lie outside the range of the two shots'
+pixels there (noise, compression)."""
+BETWEEN_FRAC = 0.8
+"""Share of a transition frame's pixels (tiny frame, every channel) within that range."""
+RAMP_MIN_STEP = 0.005
+RAMP_STEP_FRAC = 0.3
+"""A transition's frames each go at least this share of its steepest step further from one
+shot to the other (and RAMP_MIN_STEP of the whole way)."""
+RAMP_OUTSIDE = 0.2
+"""Before a transition the frames have gone at most this share of the way from one shot to
+the other, and after it they are within it of the other: each shot's own motion is small
+beside the change (a pan changes the frame steadily the whole time)."""
 
 
 class ShotDetector:
@@ -41,16 +57,39 @@ class ShotDetector:
         self.threshold = threshold
         self.history_s = history_s
         self.cuts_s: list[float] = []
+        self.transitions_s: list[tuple[float, float]] = []
+        """Gradual transitions found: (time of the last frame before, time of the first
+        frame after), merged where they overlap."""
         self.last_distance = 0.0
         self._prev: np.ndarray | None = None
         self._recent: deque[tuple[float, float]] = deque()
+        self._window: deque[tuple[float, np.ndarray, np.ndarray]] = deque()
+        """(time, histogram, tiny frame) of this shot's frames over TRANSITION_MAX_S."""
+        self._window_cut = False
+        """The window's first frame is a cut's."""
 
     def update(self, rgb_small: np.ndarray, t_s: float) -> bool:
         """Feed the next frame (RGB uint8, any size); True when it starts a new shot.
 
-        The first frame is not a cut.
+        The first frame is not a cut. Gradual transitions ending at this frame are added to
+        :attr:`transitions_s` (they do not start a new shot here).
         """
-        hist = _histogram(rgb_small)
+        thumb, hist = _thumb_histogram(rgb_small)
+        is_cut = self._cut(hist, t_s)
+        if is_cut:
+            # a transition is sought within a shot; one whose first frame the cut test took
+            # for a cut starts where the window does
+            self._window.clear()
+            self._window_cut = True
+        self._window.append((t_s, hist, thumb))
+        while self._window[0][0] < t_s - TRANSITION_MAX_S:
+            self._window.popleft()
+            self._window_cut = False
+        if not is_cut:
+            self._transition()
+        return is_cut
+
+    def _cut(self, hist: np.ndarray, t_s: float) -> bool:
         prev, self._prev = self._prev, hist
         if prev is None:
             return False
@@ -72,16 +111,74 @@ class ShotDetector:
             self._recent.append((t_s, d))
         return is_cut
 
+    def _transition(self) -> None:
+        """A gradual transition that ends by the latest frame B: a frame A of this shot,
+        within TRANSITION_MAX_S before, looks like another scene (histogram distance at least
+        the cut threshold), and every frame between lies between the two, pixel by pixel
+        (a dissolve mixes them, a wipe shows one or the other, a fade mixes one with black;
+        a pan or a body crossing the frame shows pixels that neither shows). The transition
+        itself is where the frames have gone part of the way from A to B (least squares on
+        the tiny frames; for a wipe, the share of the frame wiped)."""
+        import cv2
+
+        frames = list(self._window)
+        if len(frames) < 3:
+            return
+        _, h_b, x_b = frames[-1]
+        for i in range(len(frames) - 2):
+            _, h_a, x_a = frames[i]
+            if cv2.compareHist(h_a, h_b, cv2.HISTCMP_BHATTACHARYYA) < self.threshold:
+                continue
+            a, b = x_a.astype(np.float32), x_b.astype(np.float32)
+            low, high = np.minimum(a, b) - BETWEEN_TOL, np.maximum(a, b) + BETWEEN_TOL
+            mid = [x.astype(np.float32) for _, _, x in frames[i + 1:-1]]
+            probe = np.unique(np.linspace(0, len(mid) - 1, min(len(mid), 5)).round().astype(int))
+            if any(float(np.mean((mid[k] >= low) & (mid[k] <= high))) < BETWEEN_FRAC
+                   for k in probe):
+                continue
+            d = b - a
+            den = float(np.sum(d * d))
+            if den <= 0:
+                continue
+            # each frame's share of the way from A (0) to B (1); the transition is the ramp
+            # around its steepest step, as far as the steps stay a clear part of it (either
+            # shot's own motion moves the share by a little, steadily), with calm frames
+            # either side
+            share = [0.0] + [float(np.sum((x - a) * d)) / den for x in mid] + [1.0]
+            steps = np.diff(share)
+            j = int(np.argmax(steps))
+            eps = max(RAMP_MIN_STEP, RAMP_STEP_FRAC * float(steps[j]))
+            lo = hi = j
+            while lo > 0 and steps[lo - 1] > eps:
+                lo -= 1
+            while hi < len(steps) - 1 and steps[hi + 1] > eps:
+                hi += 1
+            if ((lo == 0 and not (i == 0 and self._window_cut)) or hi == len(steps) - 1
+                    or share[lo] > RAMP_OUTSIDE
+                    or share[hi + 1] < 1.0 - RAMP_OUTSIDE):
+                continue  # no calm either side, or no one ramp carries the change
+            # the last frame before the mixing and the first one after it
+            t0, t1 = frames[i + lo][0], frames[i + hi + 1][0]
+            if self.transitions_s and t0 <= self.transitions_s[-1][1]:
+                p0, p1 = self.transitions_s[-1]
+                self.transitions_s[-1] = (min(p0, t0), max(p1, t1))
+            else:
+                self.transitions_s.append((t0, t1))
+            return
+
     def reset(self) -> None:
         """Forget everything (e.g. before a new video)."""
         self.cuts_s.clear()
+        self.transitions_s.clear()
         self.last_distance = 0.0
         self._prev = None
         self._recent.clear()
+        self._window.clear()
+        self._window_cut = False
 
 
-def _histogram(rgb: np.ndarray) -> np.ndarray:
-    """Normalized HSV histogram of a tiny copy of the frame."""
+def _thumb_histogram(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A tiny copy of the frame (RGB uint8) and its normalized HSV histogram."""
     import cv2
 
     if rgb.ndim != 3 or rgb.shape[2] != 3:
@@ -95,4 +192,4 @@ def _histogram(rgb: np.ndarray) -> np.ndarray:
     total = float(hist.sum())
     if total > 0:
         hist /= total
-    return hist
+    return np.ascontiguousarray(small, dtype=np.uint8), hist
