@@ -25,14 +25,16 @@ BETWEEN_TOL = 12.0
 pixels there (noise, compression)."""
 BETWEEN_FRAC = 0.8
 """Share of a transition frame's pixels (tiny frame, every channel) within that range."""
-RAMP_MIN_STEP = 0.005
-RAMP_STEP_FRAC = 0.3
-"""A transition's frames each go at least this share of its steepest step further from one
-shot to the other (and RAMP_MIN_STEP of the whole way)."""
-RAMP_OUTSIDE = 0.2
-"""Before a transition the frames have gone at most this share of the way from one shot to
-the other, and after it they are within it of the other: each shot's own motion is small
-beside the change (a pan changes the frame steadily the whole time)."""
+TRANSITION_MIN_DISTANCE = 0.4
+"""Histogram distance between the frames before and after a gradual transition (less than a
+cut's: the two shots of a dissolve may share their colours)."""
+RAMP_NEAR = 0.1
+"""A frame that has gone less than this share of the way from one shot to the other (or is
+within it of the end) is that shot's own."""
+CALM_S = 0.2
+CALM_FRAC = 0.25
+"""Over CALM_S either side of a transition the frames move on (in share of the way from one
+shot to the other, per frame) at most this share of the transition's own pace."""
 
 
 class ShotDetector:
@@ -63,10 +65,8 @@ class ShotDetector:
         self.last_distance = 0.0
         self._prev: np.ndarray | None = None
         self._recent: deque[tuple[float, float]] = deque()
-        self._window: deque[tuple[float, np.ndarray, np.ndarray]] = deque()
-        """(time, histogram, tiny frame) of this shot's frames over TRANSITION_MAX_S."""
-        self._window_cut = False
-        """The window's first frame is a cut's."""
+        self._window: deque[tuple[float, np.ndarray, np.ndarray, bool]] = deque()
+        """(time, histogram, tiny frame, a cut's) of the frames over TRANSITION_MAX_S."""
 
     def update(self, rgb_small: np.ndarray, t_s: float) -> bool:
         """Feed the next frame (RGB uint8, any size); True when it starts a new shot.
@@ -76,17 +76,12 @@ class ShotDetector:
         """
         thumb, hist = _thumb_histogram(rgb_small)
         is_cut = self._cut(hist, t_s)
-        if is_cut:
-            # a transition is sought within a shot; one whose first frame the cut test took
-            # for a cut starts where the window does
-            self._window.clear()
-            self._window_cut = True
-        self._window.append((t_s, hist, thumb))
+        # the window goes on over cuts: the cut test can fire within a dissolve, at its
+        # steepest frames
+        self._window.append((t_s, hist, thumb, is_cut))
         while self._window[0][0] < t_s - TRANSITION_MAX_S:
             self._window.popleft()
-            self._window_cut = False
-        if not is_cut:
-            self._transition()
+        self._transition()
         return is_cut
 
     def _cut(self, hist: np.ndarray, t_s: float) -> bool:
@@ -114,24 +109,26 @@ class ShotDetector:
     def _transition(self) -> None:
         """A gradual transition that ends by the latest frame B: a frame A of this shot,
         within TRANSITION_MAX_S before, looks like another scene (histogram distance at least
-        the cut threshold), and every frame between lies between the two, pixel by pixel
+        TRANSITION_MIN_DISTANCE), and every frame between lies between the two, pixel by pixel
         (a dissolve mixes them, a wipe shows one or the other, a fade mixes one with black;
         a pan or a body crossing the frame shows pixels that neither shows). The transition
         itself is where the frames have gone part of the way from A to B (least squares on
-        the tiny frames; for a wipe, the share of the frame wiped)."""
+        the tiny frames; for a wipe, the share of the frame wiped), with calm frames either
+        side."""
         import cv2
 
         frames = list(self._window)
         if len(frames) < 3:
             return
-        _, h_b, x_b = frames[-1]
+        _, h_b, x_b, _ = frames[-1]
+        cuts = [k for k, f in enumerate(frames) if f[3]]
         for i in range(len(frames) - 2):
-            _, h_a, x_a = frames[i]
-            if cv2.compareHist(h_a, h_b, cv2.HISTCMP_BHATTACHARYYA) < self.threshold:
+            _, h_a, x_a, _ = frames[i]
+            if cv2.compareHist(h_a, h_b, cv2.HISTCMP_BHATTACHARYYA) < TRANSITION_MIN_DISTANCE:
                 continue
             a, b = x_a.astype(np.float32), x_b.astype(np.float32)
             low, high = np.minimum(a, b) - BETWEEN_TOL, np.maximum(a, b) + BETWEEN_TOL
-            mid = [x.astype(np.float32) for _, _, x in frames[i + 1:-1]]
+            mid = [f[2].astype(np.float32) for f in frames[i + 1:-1]]
             probe = np.unique(np.linspace(0, len(mid) - 1, min(len(mid), 5)).round().astype(int))
             if any(float(np.mean((mid[k] >= low) & (mid[k] <= high))) < BETWEEN_FRAC
                    for k in probe):
@@ -140,25 +137,32 @@ class ShotDetector:
             den = float(np.sum(d * d))
             if den <= 0:
                 continue
-            # each frame's share of the way from A (0) to B (1); the transition is the ramp
-            # around its steepest step, as far as the steps stay a clear part of it (either
-            # shot's own motion moves the share by a little, steadily), with calm frames
-            # either side
-            share = [0.0] + [float(np.sum((x - a) * d)) / den for x in mid] + [1.0]
-            steps = np.diff(share)
-            j = int(np.argmax(steps))
-            eps = max(RAMP_MIN_STEP, RAMP_STEP_FRAC * float(steps[j]))
-            lo = hi = j
-            while lo > 0 and steps[lo - 1] > eps:
-                lo -= 1
-            while hi < len(steps) - 1 and steps[hi + 1] > eps:
-                hi += 1
-            if ((lo == 0 and not (i == 0 and self._window_cut)) or hi == len(steps) - 1
-                    or share[lo] > RAMP_OUTSIDE
-                    or share[hi + 1] < 1.0 - RAMP_OUTSIDE):
-                continue  # no calm either side, or no one ramp carries the change
+            # each frame's share of the way from A (0) to B (1). The transition is the ramp
+            # from the last frame still near A to the first one near B; either side the
+            # frames are calm (each shot's own motion moves the share a little, a pan or a
+            # drift steadily, as fast as in the 'ramp')
+            share = np.array([0.0] + [float(np.sum((x - a) * d)) / den for x in mid] + [1.0])
+            far = np.flatnonzero(share >= 1.0 - RAMP_NEAR)
+            hi = int(far[0])
+            near = np.flatnonzero(share[:hi] <= RAMP_NEAR)
+            if len(near) == 0:
+                continue
+            lo = int(near[-1])
+            steps = np.abs(np.diff(share))
+            ramp = (share[hi] - share[lo]) / (hi - lo)
+            n_calm = max(2, round(CALM_S / max((frames[-1][0] - frames[0][0])
+                                                / max(len(frames) - 1, 1), 1e-3)))
+            before, after = steps[max(lo - n_calm, 0):lo], steps[hi:hi + n_calm]
+            if (len(before) < 2 or len(after) < 2 or float(before.mean()) > CALM_FRAC * ramp
+                    or float(after.mean()) > CALM_FRAC * ramp):
+                continue
+            # a cut found between A and B is the ramp's own (within a dissolve), unless the
+            # ramp is that one step: a hard cut, a shot boundary already
+            ramp_cuts = [k for k in cuts if i + lo <= k <= i + hi]
+            if any(k > i and k not in ramp_cuts for k in cuts) or (ramp_cuts and hi == lo + 1):
+                continue
             # the last frame before the mixing and the first one after it
-            t0, t1 = frames[i + lo][0], frames[i + hi + 1][0]
+            t0, t1 = frames[i + lo][0], frames[i + hi][0]
             if self.transitions_s and t0 <= self.transitions_s[-1][1]:
                 p0, p1 = self.transitions_s[-1]
                 self.transitions_s[-1] = (min(p0, t0), max(p1, t1))
@@ -174,7 +178,6 @@ class ShotDetector:
         self._prev = None
         self._recent.clear()
         self._window.clear()
-        self._window_cut = False
 
 
 def _thumb_histogram(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
