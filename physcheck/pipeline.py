@@ -232,13 +232,14 @@ def _outside_transitions(findings: list[Any], transitions: list[tuple[float, flo
 
     Within a transition bodies of either shot fade in and out mid-frame and the tracker may
     carry one into the other: no physics. Nor near it: a frame's median background takes
-    samples up to three background steps either side, which mix the shots there too."""
+    samples up to three background steps either side, which mix the shots there too. A
+    finding that starts before that (a morph over a whole flight, a bounce measured to the
+    apex after it) was seen in the shot's own frames and is kept."""
     from physcheck.motion.types import BG_STEP_S
 
     reach = 3 * BG_STEP_S
     spans = [(a - reach, b + reach) for a, b in transitions]
-    kept = [f for f in findings
-            if not any(f.t_s[0] <= b and f.t_s[1] >= a for a, b in spans)]
+    kept = [f for f in findings if not any(a <= f.t_s[0] <= b for a, b in spans)]
     where = ", ".join(f"{a:.2f}-{b:.2f} s" for a, b in transitions)
     msg = (f"{len(transitions)} gradual transition(s) between shots (dissolve, wipe or fade) at "
            f"{where}: motion within {reach:.1f} s of them is not judged")
