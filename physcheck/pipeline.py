@@ -242,7 +242,7 @@ def _outside_transitions(findings: list[Any], transitions: list[tuple[float, flo
     kept = [f for f in findings if not any(a <= f.t_s[0] <= b for a, b in spans)]
     where = ", ".join(f"{a:.2f}-{b:.2f} s" for a, b in transitions)
     msg = (f"{len(transitions)} gradual transition(s) between shots (dissolve, wipe or fade) at "
-           f"{where}: motion within {reach:.1f} s of them is not judged")
+           f"{where}: findings that start within {reach:.1f} s of them are not judged")
     if len(kept) < len(findings):
         msg += f" ({len(findings) - len(kept)} finding(s) there set aside)"
     warnings.append(msg)

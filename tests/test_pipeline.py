@@ -128,6 +128,26 @@ def test_a_dissolve_between_two_shots_is_not_judged(synth_clip: Callable[..., Pa
     strict_json(res.to_dict())
 
 
+def test_findings_that_start_near_a_transition_are_set_aside() -> None:
+    from physcheck.physics.finding import Finding
+    from physcheck.pipeline import _outside_transitions
+
+    def finding(t0: float, t1: float) -> Finding:
+        return Finding(type="morph", entity=0, frames=(round(30 * t0), round(30 * t1)),
+                       t_s=(t0, t1), confidence=0.9, evidence={}, message="")
+
+    # a transition at 3.0-3.5 s; the median background reaches 0.81 s either side
+    before, over, inside, after = (finding(0.5, 3.2), finding(1.0, 5.0), finding(2.3, 2.4),
+                                   finding(4.4, 4.6))
+    warnings: list[str] = []
+    kept = _outside_transitions([before, over, inside, after], [(3.0, 3.5)], warnings)
+    # what started in the shot's own frames stays, however far it reaches
+    assert kept == [before, over, after]
+    assert warnings == ["1 gradual transition(s) between shots (dissolve, wipe or fade) at "
+                        "3.00-3.50 s: findings that start within 0.8 s of them are not judged "
+                        "(1 finding(s) there set aside)"]
+
+
 def test_teleport_survives_a_re_encode(synth_clip: Callable[..., Path],
                                        ffmpeg: Callable[..., None], tmp_path: Path) -> None:
     clip = synth_clip("teleport")
