@@ -66,7 +66,8 @@ class ShotDetector:
         self._prev: np.ndarray | None = None
         self._recent: deque[tuple[float, float]] = deque()
         self._window: deque[tuple[float, np.ndarray, np.ndarray, bool]] = deque()
-        """(time, histogram, tiny frame, a cut's) of the frames over TRANSITION_MAX_S."""
+        """(time, histogram, tiny frame as float32, a cut's) of the frames over
+        TRANSITION_MAX_S."""
 
     def update(self, rgb_small: np.ndarray, t_s: float) -> bool:
         """Feed the next frame (RGB uint8, any size); True when it starts a new shot.
@@ -78,7 +79,7 @@ class ShotDetector:
         is_cut = self._cut(hist, t_s)
         # the window goes on over cuts: the cut test can fire within a dissolve, at its
         # steepest frames
-        self._window.append((t_s, hist, thumb, is_cut))
+        self._window.append((t_s, hist, thumb.astype(np.float32), is_cut))
         while self._window[0][0] < t_s - TRANSITION_MAX_S:
             self._window.popleft()
         self._transition()
@@ -126,9 +127,9 @@ class ShotDetector:
             _, h_a, x_a, _ = frames[i]
             if cv2.compareHist(h_a, h_b, cv2.HISTCMP_BHATTACHARYYA) < TRANSITION_MIN_DISTANCE:
                 continue
-            a, b = x_a.astype(np.float32), x_b.astype(np.float32)
+            a, b = x_a, x_b
             low, high = np.minimum(a, b) - BETWEEN_TOL, np.maximum(a, b) + BETWEEN_TOL
-            mid = [f[2].astype(np.float32) for f in frames[i + 1:-1]]
+            mid = [f[2] for f in frames[i + 1:-1]]
             probe = np.unique(np.linspace(0, len(mid) - 1, min(len(mid), 5)).round().astype(int))
             if any(float(np.mean((mid[k] >= low) & (mid[k] <= high))) < BETWEEN_FRAC
                    for k in probe):
