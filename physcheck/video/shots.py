@@ -31,6 +31,8 @@ cut's: the two shots of a dissolve may share their colours)."""
 RAMP_NEAR = 0.1
 """A frame that has gone less than this share of the way from one shot to the other (or is
 within it of the end) is that shot's own."""
+CANDIDATE_STEP_S = 0.1
+"""Frames tried as the last one before a transition are this far apart."""
 CALM_S = 0.2
 CALM_FRAC = 0.25
 """Over CALM_S either side of a transition the frames move on (in share of the way from one
@@ -38,14 +40,17 @@ shot to the other, per frame) at most this share of the transition's own pace.""
 
 
 class ShotDetector:
-    """Finds hard cuts one frame at a time.
+    """Finds hard cuts and gradual transitions one frame at a time.
 
     A frame starts a new shot when the Bhattacharyya distance between its HSV histogram and the
     previous frame's is at least ``threshold`` *and* clearly above the distances of the last
     second (so fast motion and pans, which change the histogram steadily, are not cuts).
+    Gradual transitions (dissolves, wipes, fades) are found when they are over (see
+    :meth:`_transition`); they do not start a shot.
 
     Attributes:
         cuts_s: Times (s) of the frames that started a new shot.
+        transitions_s: Gradual transitions found so far.
         last_distance: Distance of the latest frame to the one before (0 for the first).
     """
 
@@ -108,8 +113,8 @@ class ShotDetector:
         return is_cut
 
     def _transition(self) -> None:
-        """A gradual transition that ends by the latest frame B: a frame A of this shot,
-        within TRANSITION_MAX_S before, looks like another scene (histogram distance at least
+        """A gradual transition that ends by the latest frame B: a frame A within
+        TRANSITION_MAX_S before looks like another scene (histogram distance at least
         TRANSITION_MIN_DISTANCE), and every frame between lies between the two, pixel by pixel
         (a dissolve mixes them, a wipe shows one or the other, a fade mixes one with black;
         a pan or a body crossing the frame shows pixels that neither shows). The transition
@@ -123,7 +128,12 @@ class ShotDetector:
             return
         _, h_b, x_b, _ = frames[-1]
         cuts = [k for k, f in enumerate(frames) if f[3]]
-        for i in range(len(frames) - 2):
+        # candidates for A a tenth of a second apart (a calm stretch before a transition is
+        # twice that), at any frame rate: a bounded cost per frame
+        dt = (frames[-1][0] - frames[0][0]) / (len(frames) - 1)
+        every = max(1, round(CANDIDATE_STEP_S / max(dt, 1e-3)))
+        stack: np.ndarray | None = None
+        for i in range((len(frames) - 1) % every, len(frames) - 2, every):
             _, h_a, x_a, _ = frames[i]
             if cv2.compareHist(h_a, h_b, cv2.HISTCMP_BHATTACHARYYA) < TRANSITION_MIN_DISTANCE:
                 continue
@@ -142,7 +152,9 @@ class ShotDetector:
             # from the last frame still near A to the first one near B; either side the
             # frames are calm (each shot's own motion moves the share a little, a pan or a
             # drift steadily, as fast as in the 'ramp')
-            share = np.array([0.0] + [float(np.sum((x - a) * d)) / den for x in mid] + [1.0])
+            if stack is None:
+                stack = np.stack([f[2].ravel() for f in frames])
+            share = np.r_[0.0, (stack[i + 1:-1] - a.ravel()) @ d.ravel() / den, 1.0]
             far = np.flatnonzero(share >= 1.0 - RAMP_NEAR)
             hi = int(far[0])
             near = np.flatnonzero(share[:hi] <= RAMP_NEAR)
@@ -151,8 +163,7 @@ class ShotDetector:
             lo = int(near[-1])
             steps = np.abs(np.diff(share))
             ramp = (share[hi] - share[lo]) / (hi - lo)
-            n_calm = max(2, round(CALM_S / max((frames[-1][0] - frames[0][0])
-                                                / max(len(frames) - 1, 1), 1e-3)))
+            n_calm = max(2, round(CALM_S / max(dt, 1e-3)))
             before, after = steps[max(lo - n_calm, 0):lo], steps[hi:hi + n_calm]
             if (len(before) < 2 or len(after) < 2 or float(before.mean()) > CALM_FRAC * ramp
                     or float(after.mean()) > CALM_FRAC * ramp):
