@@ -440,10 +440,6 @@ def shot_detector(path: Path) -> ShotDetector:
     return detector
 
 
-def shot_cuts(path: Path) -> list[float]:
-    return shot_detector(path).cuts_s
-
-
 def test_one_hard_cut(clips: Clips) -> None:
     detector = shot_detector(clips.cut())
     assert len(detector.cuts_s) == 1
