@@ -112,6 +112,12 @@ def _template() -> jinja2.Template:
 # --- formatting ---------------------------------------------------------------------------
 
 
+def _span_s(item: dict[str, Any]) -> str:
+    """'start–end s' of a shot's or a transition's ``t_s`` in the result."""
+    t = item.get("t_s") or [None, None]
+    return f"{_fmt(t[0])}–{_fmt(t[-1])} s"
+
+
 def _fmt(v: Any, nd: int = 4) -> str:
     """Compact, human number formatting (no exponent for ordinary magnitudes)."""
     if v is None:
@@ -796,14 +802,11 @@ def _context(result: Any) -> dict[str, Any]:
     shots = video.get("shots") or []
     if shots:
         video_rows.append(("shots", "; ".join(
-            f"{i}: {_fmt((s.get('t_s') or [None])[0])}–{_fmt((s.get('t_s') or [None, None])[-1])}"
-            f" s{' (camera moving)' if s.get('camera_moving') else ''}"
+            f"{i}: {_span_s(s)}{' (camera moving)' if s.get('camera_moving') else ''}"
             for i, s in enumerate(shots))))
     transitions = video.get("transitions") or []
     if transitions:
-        video_rows.append(("gradual transitions", "; ".join(
-            f"{_fmt((x.get('t_s') or [None])[0])}–{_fmt((x.get('t_s') or [None, None])[-1])} s"
-            for x in transitions)))
+        video_rows.append(("gradual transitions", "; ".join(_span_s(x) for x in transitions)))
 
     timing = {str(k): float(v) for k, v in (result.timing or {}).items()
               if isinstance(v, int | float)}
