@@ -84,7 +84,7 @@ class ShotDetector:
         is_cut = self._cut(hist, t_s)
         # the window goes on over cuts: the cut test can fire within a dissolve, at its
         # steepest frames
-        self._window.append((t_s, hist, thumb.astype(np.float32), is_cut))
+        self._window.append((t_s, hist, thumb, is_cut))
         while self._window[0][0] < t_s - TRANSITION_MAX_S:
             self._window.popleft()
         self._transition()
@@ -126,7 +126,7 @@ class ShotDetector:
         frames = list(self._window)
         if len(frames) < 3:
             return
-        _, h_b, x_b, _ = frames[-1]
+        _, h_b, b, _ = frames[-1]
         cuts = [k for k, f in enumerate(frames) if f[3]]
         # candidates for A a tenth of a second apart (a calm stretch before a transition is
         # twice that), at any frame rate: a bounded cost per frame
@@ -134,10 +134,9 @@ class ShotDetector:
         every = max(1, round(CANDIDATE_STEP_S / max(dt, 1e-3)))
         stack: np.ndarray | None = None
         for i in range((len(frames) - 1) % every, len(frames) - 2, every):
-            _, h_a, x_a, _ = frames[i]
+            _, h_a, a, _ = frames[i]
             if cv2.compareHist(h_a, h_b, cv2.HISTCMP_BHATTACHARYYA) < TRANSITION_MIN_DISTANCE:
                 continue
-            a, b = x_a, x_b
             low, high = np.minimum(a, b) - BETWEEN_TOL, np.maximum(a, b) + BETWEEN_TOL
             mid = [f[2] for f in frames[i + 1:-1]]
             probe = np.unique(np.linspace(0, len(mid) - 1, min(len(mid), 5)).round().astype(int))
@@ -193,7 +192,7 @@ class ShotDetector:
 
 
 def _thumb_histogram(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A tiny copy of the frame (RGB uint8) and its normalized HSV histogram."""
+    """A tiny copy of the frame (RGB, float32) and its normalized HSV histogram."""
     import cv2
 
     if rgb.ndim != 3 or rgb.shape[2] != 3:
@@ -201,10 +200,11 @@ def _thumb_histogram(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     small = rgb
     if rgb.shape[1] > THUMB_SIZE_PX[0] or rgb.shape[0] > THUMB_SIZE_PX[1]:
         small = cv2.resize(rgb, THUMB_SIZE_PX, interpolation=cv2.INTER_AREA)
-    hsv = cv2.cvtColor(np.ascontiguousarray(small, dtype=np.uint8), cv2.COLOR_RGB2HSV)
+    small = np.ascontiguousarray(small, dtype=np.uint8)
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     hist: np.ndarray = cv2.calcHist([hsv], [0, 1, 2], None, list(HIST_BINS),
                                     [0, 180, 0, 256, 0, 256])
     total = float(hist.sum())
     if total > 0:
         hist /= total
-    return np.ascontiguousarray(small, dtype=np.uint8), hist
+    return small.astype(np.float32), hist
