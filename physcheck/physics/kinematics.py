@@ -349,8 +349,11 @@ def other_boxes_at(tracks: TrackSet, track: EntityTrack, frame: int,
         if not (0 <= j < len(other.frames) and np.isfinite(other.bbox_px[j]).all()):
             continue
         if carried_s is not None and other.state[j] > ObsState.STILL:
-            before = np.flatnonzero(other.state[:j] <= ObsState.STILL)
-            if not len(before) or other.t_s[j] - other.t_s[before[-1]] > carried_s:
+            # a sighting within carried_s before (only that stretch is read: this runs for
+            # every other track at every frame a break's partners are sought)
+            lo = int(np.searchsorted(other.t_s, other.t_s[j] - carried_s - 1e-6))
+            recent = other.t_s[j] - other.t_s[lo:j] <= carried_s
+            if not (recent & (other.state[lo:j] <= ObsState.STILL)).any():
                 continue
         yield other.id, other.bbox_px[j]
 
