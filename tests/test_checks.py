@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1009,6 +1010,57 @@ def test_a_stop_out_of_a_fall_between_frames_is_hover(stop_s: float) -> None:
     found = CHECKS["hover"]().run(compute_kinematics(retimed(t, track), Config(), 1.0),
                                   Config())
     assert [f.type for f in found] == ["hover"]
+
+
+def saved_track_set(name: str) -> TrackSet:
+    """A TrackSet the tracker gave on one of physcheck's own renders, saved in tests/data
+    (arrays per track and field, the rest as JSON)."""
+    d = np.load(Path(__file__).parent / "data" / name)
+    meta = json.loads(str(d["meta"]))
+    tracks = []
+    for i, m in enumerate(meta["tracks"]):
+        arrays = {k.split("_", 1)[1]: d[k] for k in d.files if k.startswith(f"track{i}_")}
+        m = {k: tuple(v) if isinstance(v, list) else v for k, v in m.items()}
+        tracks.append(EntityTrack(**m, **arrays))
+    return TrackSet(tracks=tuple(tracks), t_s=d["t_s"],
+                    shots=tuple(Shot(**s) for s in meta["shots"]),
+                    frame_size=tuple(meta["frame_size"]), camera_shift_px=d["camera_shift_px"],
+                    to_ref=d["to_ref"])
+
+
+@pytest.mark.parametrize(("name", "truth"), [("box_hover_12fps_s4.npz", (4, 13)),
+                                             ("box_hover_12fps_s10.npz", (4, 13))])
+def test_a_box_stopped_mid_air_at_12_fps_hovers(name: str, truth: tuple[int, int]) -> None:
+    """The 3D set's box hover clips (`engine3d_eval.py --flier box`, seeds 4 and 10)
+    resampled to 12 fps, as the tracker saw them. s4: the throw is three sightings and a
+    merged one, so no flight is fitted anywhere; the fall after the stop is four sightings,
+    the last at the landing, and that fall is the evidence that gravity acts on the box.
+    s10: the stop's sightings are few and far between (unreliable ones between), so the
+    smoothed speed never drops for 0.3 s; the raw centroid stays within a pixel or two."""
+    found = of_type(CHECKS["hover"]().run(
+        compute_kinematics(saved_track_set(name), Config(), 1.0), Config()), "hover")
+    assert len(found) == 1 and overlaps(found[0], *truth)
+
+
+def test_a_stop_with_frames_unseen_inside_it_is_one_stop() -> None:
+    """At 12 fps a body stopped mid-air is lost for two frames (its look not matched while
+    it turns in place): the stop runs through them, seen where it was before and after."""
+    fps = 12.0
+    t = np.arange(24) / fps
+    ta, hold, drop = 0.25, 0.6, 90.0
+    ya = 400 - 500 * ta + 0.5 * G * ta * ta
+    tf = np.maximum(t - ta - hold, 0)
+    y = np.where(t <= ta, 400 - 500 * t + 0.5 * G * t * t,
+                 np.minimum(ya + 0.5 * G * tf * tf, ya + drop))
+    land = int(np.argmax(y >= ya + drop))
+    x = 300 + 120 * np.minimum(t, ta) + 120 * np.clip(t - ta - hold, 0, t[land] - ta - hold)
+    state = np.zeros(len(t), np.uint8)
+    state[[6, 7]] = ObsState.MISSING
+    for seed in (0, 2):
+        track = make_track(1, np.c_[x, y], state=state, seed=seed)
+        found = of_type(CHECKS["hover"]().run(
+            compute_kinematics(retimed(t, track), Config(), 1.0), Config()), "hover")
+        assert len(found) == 1 and overlaps(found[0], 3, 10)
 
 
 def test_a_short_pause_is_not_hover() -> None:

@@ -1100,7 +1100,7 @@ def long_enough_for_flight(t: np.ndarray) -> bool:
     return len(t) >= 4 and lasts(float(t[-1] - t[0]), 0.2)
 
 
-def _fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
+def fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
                 body: float) -> Flight | None:
     """One parabola over samples [a0, a1] if it is ballistic: downward constant acceleration,
     little sideways acceleration, a fit within tracking noise, and enough fall to measure.
@@ -1137,7 +1137,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
     while i < len(bounds) - 1:
         j = i + 1
         while j < len(bounds) - 1 and bounds[j] in soft:
-            whole = _fit_flight(idx, t, xy, bounds[i] + 1, bounds[j + 1] - 1, body)
+            whole = fit_flight(idx, t, xy, bounds[i] + 1, bounds[j + 1] - 1, body)
             if whole is None or whole.rmse_px > _MERGE_RMSE_PX:
                 break
             j += 1
@@ -1156,7 +1156,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
         if a1 - a0 + 1 < 4:
             continue
         touching = [bool(partners_at(tracks, track, int(idx[j]), gap)) for j in range(a0, a1 + 1)]
-        whole = None if any(touching) else _fit_flight(idx, t, xy, a0, a1, body)
+        whole = None if any(touching) else fit_flight(idx, t, xy, a0, a1, body)
         if whole is not None:
             out.append(whole)
             continue
@@ -1164,7 +1164,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
         for k in range(a1 - 1, a0 + 4, -1):  # longest contact-free ballistic start
             if any(touching[: k - a0 + 1]):
                 continue
-            prefix = _fit_flight(idx, t, xy, a0, k, body)
+            prefix = fit_flight(idx, t, xy, a0, k, body)
             if prefix is not None:
                 break
         for k in range(a0 + 1, a1 - 4):  # longest contact-free ballistic end
@@ -1172,7 +1172,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
                 continue
             if any(touching[k - a0:]):
                 continue
-            suffix = _fit_flight(idx, t, xy, k, a1, body)
+            suffix = fit_flight(idx, t, xy, k, a1, body)
             if suffix is not None:
                 break
         out.extend(f for f in (prefix, suffix) if f is not None)

@@ -13,8 +13,11 @@ from physcheck.physics.checks.base import (
 )
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
+    UNEXPLAINED_KINDS,
+    Flight,
     Trajectories,
     Trajectory,
+    fit_flight,
     lasts,
     partners_at,
     runs,
@@ -26,7 +29,8 @@ class HoverCheck:
     """A stop out of motion, mid-air, without the impact a landing has.
 
     Judged only on bodies that fly freely somewhere in the shot (ballistic evidence: gravity
-    acts on them).
+    acts on them), or that fall freely out of the stop itself (at a generator's 8-16 fps a
+    throw may be too few sightings for a flight of its own).
 
     A landing stops a body that moves down fast, at the level where it touches a support. A
     body that stops while rising or near its apex, or well above the level where bodies land in
@@ -39,19 +43,14 @@ class HoverCheck:
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
         for tr in traj.items:
-            if not tr.flights or not judged(tr, traj):
+            if not judged(tr, traj):
                 continue
             body = tr.body_size_px
             speed = np.linalg.norm(tr.v_px_s, axis=1)
             slow = np.nan_to_num(speed, nan=np.inf) < config.hover_max_speed_sizes_s * body
             gap = config.contact_gap_frac * body + 2
             lowest = traj.support_y_px.get(tr.track.shot)
-            reach = -1
-            for k0, k1 in runs(slow):
-                k0, k1 = _stop_extent(tr, k0, k1)
-                if k0 <= reach:
-                    continue  # the same stop, split by a blip of the smoothed speed
-                reach = k1
+            for k0, k1 in _stops(tr, runs(slow)):
                 frames, ts = span(tr, k0, k1)
                 dur = ts[1] - ts[0]
                 if not lasts(dur, config.hover_min_s):
@@ -62,9 +61,13 @@ class HoverCheck:
                     continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
+                fall = _fall_after(tr, k1)
+                if not tr.flights and fall is None:
+                    continue  # nothing shows that gravity acts on it
                 v_before = tr.v_px_s[before]
                 v_before = v_before[np.isfinite(v_before).all(axis=1)]
-                if _creeps(tr, before, v_before, traj.g_px_s2):
+                g = traj.g_px_s2 or (fall.accel_px_s2[1] if fall is not None else 0.0)
+                if _creeps(tr, before, v_before, g):
                     continue
                 # no measured entry velocity (every sighting before it unreliable): unknown
                 v_in = (np.median(v_before, axis=0) if len(v_before)
@@ -149,6 +152,25 @@ def _settles(tr: Trajectory, k0: int, bottom: float, still_px_s: float) -> bool:
     return False
 
 
+def _fall_after(tr: Trajectory, k1: int) -> Flight | None:
+    """The free fall out of a stop that ends at track index ``k1``, or None: the reliable
+    sightings after it, up to and including the next contact's (at 8-16 fps a landing's own
+    sighting is a quarter of a fall, and one taken after the impact does not fit the
+    parabola), on one ballistic parabola (:func:`fit_flight`) that starts within a fit
+    window of the stop. Breaks that nothing explains do not end it: the release is one."""
+    end = min((c.index for c in tr.contacts
+               if c.index > k1 and c.kind not in UNEXPLAINED_KINDS), default=len(tr.seen) - 1)
+    idx = np.flatnonzero(tr.reliable[k1 + 1:end + 1]) + k1 + 1
+    t = tr.track.t_s
+    if len(idx) == 0 or t[idx[0]] - t[k1] > _FALL_START_S:
+        return None
+    return fit_flight(idx, t[idx], tr.track.xy_px[idx], 0, len(idx) - 1, tr.body_size_px)
+
+
+_FALL_START_S = 0.3
+"""A fall seen first later than this after the stop may have started anywhere."""
+
+
 def _creeps(tr: Trajectory, before: list[int], v_before: np.ndarray, g: float) -> bool:
     """Whether the body crept into its stop rather than came out of a flight.
 
@@ -164,11 +186,44 @@ def _creeps(tr: Trajectory, before: list[int], v_before: np.ndarray, g: float) -
     return float(np.max(np.linalg.norm(v_before, axis=1))) < 0.25 * g * span_s
 
 
+def _stops(tr: Trajectory, slow: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stops of a track (first and last track index): its runs of slow smoothed speed
+    (``slow``) and its runs of sightings whose raw centroid stays put (a few sightings
+    between unreliable ones give the smoothed velocity no stop at a low frame rate), each
+    widened (:func:`_stop_extent`), overlapping ones joined (the same stop, split by a blip
+    of the smoothed speed)."""
+    xy = tr.track.xy_px
+    r = max(0.1 * tr.body_size_px, 1.5)
+    cands = list(slow)
+    seen = np.flatnonzero(tr.seen)
+    i = 0
+    while i < len(seen):
+        j = i
+        while j + 1 < len(seen) and np.hypot(*(xy[seen[j + 1]] - xy[seen[i]])) <= r:
+            j += 1
+        if j > i:
+            cands.append((int(seen[i]), int(seen[j])))
+        i = j + 1
+    out: list[tuple[int, int]] = []
+    for k0, k1 in sorted(_stop_extent(tr, a, b) for a, b in cands):
+        if out and k0 <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], k1))
+        else:
+            out.append((k0, k1))
+    return out
+
+
+_UNSEEN_IN_STOP_S = 0.25
+"""Longest time a body may go unseen inside one stop (between two sightings in place)."""
+
+
 def _stop_extent(tr: Trajectory, k0: int, k1: int) -> tuple[int, int]:
     """The stop's full extent: the slow run of smoothed speed, widened over the sightings
     whose raw centroid stays where the body stopped (within a tenth of its size, or a pixel
-    and a half). Smoothing spreads the motion before and after a sudden stop into its first
-    and last frames, which would shorten it."""
+    and a half), and over up to _UNSEEN_IN_STOP_S of frames it was not seen in between two
+    such sightings (its look lost for a frame or two while turning in place). Smoothing
+    spreads the motion before and after a sudden stop into its first and last frames, which
+    would shorten it."""
     xy = tr.track.xy_px
     seen = np.flatnonzero(tr.seen[k0:k1 + 1]) + k0
     if len(seen) == 0:
@@ -179,8 +234,16 @@ def _stop_extent(tr: Trajectory, k0: int, k1: int) -> tuple[int, int]:
     def still(k: int) -> bool:
         return bool(tr.seen[k] and np.hypot(*(xy[k] - centre)) <= r)
 
-    while k0 > 0 and still(k0 - 1):
-        k0 -= 1
-    while k1 < len(xy) - 1 and still(k1 + 1):
-        k1 += 1
-    return k0, k1
+    t = tr.track.t_s
+
+    def widen(k: int, step: int) -> int:
+        j = k + step
+        while 0 <= j < len(xy) and (still(j) or not tr.seen[j]):
+            if abs(t[j] - t[k]) > _UNSEEN_IN_STOP_S + 1e-6:
+                break  # unseen too long: it may have gone and come back
+            if still(j):
+                k = j
+            j += step
+        return k
+
+    return widen(k0, -1), widen(k1, 1)
