@@ -1171,6 +1171,34 @@ def test_teleport_one_frame_jump_of_six_body_sizes() -> None:
     assert f.confidence > 0.9
 
 
+def test_teleport_of_a_tumbling_body_that_shows_another_size_after_it() -> None:
+    """A cylinder tossed with spin turns between 0.8 and 1.2 of its size; it shows 0.8
+    end-on just before the jump and 1.15 side-on after it (the 3D set's cylinder teleport
+    s6): a size change at the jump, but a size the body showed before, and its silhouette
+    after the jump is clear of the one before, so no merge or split explains the jump. A
+    track that jumps onto something of a size the body never showed is not judged."""
+    path = parabola()
+    path[20:, 0] += 5 * BODY
+    sizes = BODY * (1 + 0.2 * np.sin(2 * np.pi * 2 * times(len(path))))
+    sizes[15:20] = 0.8 * BODY
+    sizes[20:25] = 1.15 * BODY
+    found = of_type(run_check("teleport", make_track(2, path, sizes=sizes)), "teleport")
+    assert [f.frames for f in found] == [(19, 20)]
+    sizes[20:25] = 0.4 * BODY
+    assert of_type(run_check("teleport", make_track(2, path, sizes=sizes)), "teleport") == []
+
+
+def test_a_silhouette_merged_with_a_big_blob_beside_it_is_no_teleport() -> None:
+    """The twin: for three frames the body's silhouette merges with a blob four times its
+    size beside it; the merged centroid lies 1.8 body sizes off, and the merged box covers
+    the body's own."""
+    path = parabola()
+    sizes = np.full(len(path), BODY)
+    path[20:23, 0] += 1.8 * BODY
+    sizes[20:23] = 4.5 * BODY
+    assert of_type(run_check("teleport", make_track(2, path, sizes=sizes)), "teleport") == []
+
+
 def test_teleport_of_a_body_whose_track_turns_ragged_later() -> None:
     """A 12 fps throw jumps 4.5 body sizes sideways at its fourth sighting; over its second
     half, landing and going behind something, its silhouette merges with its shadow and is

@@ -15,6 +15,7 @@ from physcheck.physics.kinematics import (
     partners_at,
     side_velocities,
     steady_shape,
+    touching,
 )
 
 
@@ -127,7 +128,7 @@ class TeleportCheck:
             a0, a1 = tr.track.area_px[idx[max(j - 2, 0):j + 1]], tr.track.area_px[
                 idx[j + 1:j + 4]]
             ratio = float(np.sqrt(np.nanmedian(a1) / np.nanmedian(a0)))
-            if not 0.8 < ratio < 1.25:
+            if not 0.8 < ratio < 1.25 and not _tumbled(tr, idx, j, gap):
                 continue
             if not tr.rigid and (idx[j + 1] != idx[j] + 1
                                  or not _steady_around(tr, int(idx[j]), int(idx[j + 1]))):
@@ -163,6 +164,26 @@ class TeleportCheck:
                         f"at {t0:.2f} s (seen at both places in one frame)")
                      + f", where its speed explains {expected:.0f} px"),
         )
+
+
+def _tumbled(tr: Trajectory, idx: np.ndarray, j: int, gap: float) -> bool:
+    """Whether the size change at a jump between sightings ``idx[j]`` and ``idx[j + 1]`` is
+    a tumbling body showing another face, not a merge, a split or another body: the
+    silhouette after it is clear of the one before (a merged one covers it, a split-off one
+    lies inside it), and its size (the median of three sightings) is one the body itself
+    showed before the jump (within a tenth of its 10th-90th percentile range: a cylinder
+    end-on and side-on). A track that jumped onto a scrap or a bigger body shows a size it
+    never had."""
+    box = tr.track.bbox_px
+    if touching(box[idx[j]], box[idx[j + 1]], gap):
+        return False
+    sizes = np.sqrt(tr.track.area_px[idx[:j + 1]])
+    sizes = sizes[np.isfinite(sizes)]
+    if len(sizes) < 4:
+        return False
+    after = float(np.sqrt(np.nanmedian(tr.track.area_px[idx[j + 1:j + 4]])))
+    lo, hi = np.percentile(sizes, [10, 90])
+    return bool(lo / 1.1 <= after <= 1.1 * hi)
 
 
 _STEADY_AROUND_S = 0.5
