@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
+from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import (
     above_own_landings,
     above_own_support,
@@ -213,6 +214,9 @@ def _stops(tr: Trajectory, slow: list[tuple[int, int]]) -> list[tuple[int, int]]
     return out
 
 
+_HELD_DRIFT_SIZES = 0.25
+"""How far (body sizes) a sighting held by its look may lie from a stop's centre and still
+be in it (a box spinning in place at 60 fps: its template match drifts 2 px a frame)."""
 _UNSEEN_IN_STOP_S = 0.25
 """Longest time a body may go unseen inside one stop (between two sightings in place)."""
 
@@ -220,19 +224,23 @@ _UNSEEN_IN_STOP_S = 0.25
 def _stop_extent(tr: Trajectory, k0: int, k1: int) -> tuple[int, int]:
     """The stop's full extent: the slow run of smoothed speed, widened over the sightings
     whose raw centroid stays where the body stopped (within a tenth of its size, or a pixel
-    and a half), and over up to _UNSEEN_IN_STOP_S of frames it was not seen in between two
-    such sightings (its look lost for a frame or two while turning in place). Smoothing
-    spreads the motion before and after a sudden stop into its first and last frames, which
-    would shorten it."""
+    and a half; _HELD_DRIFT_SIZES for a sighting held by its look alone), and over up to
+    _UNSEEN_IN_STOP_S of frames it was not seen in between two such sightings (its look lost
+    for a frame or two while turning in place). Smoothing spreads the motion before and
+    after a sudden stop into its first and last frames, which would shorten it."""
     xy = tr.track.xy_px
     seen = np.flatnonzero(tr.seen[k0:k1 + 1]) + k0
     if len(seen) == 0:
         return k0, k1
     centre = np.median(xy[seen], axis=0)
     r = max(0.1 * tr.body_size_px, 1.5)
+    # a body held by its look alone (STILL: the motion mask saw nothing move) is where its
+    # template fits best, and that drifts as shading moves across a body turning in place
+    held = max(_HELD_DRIFT_SIZES * tr.body_size_px, r)
 
     def still(k: int) -> bool:
-        return bool(tr.seen[k] and np.hypot(*(xy[k] - centre)) <= r)
+        rk = held if tr.track.state[k] == ObsState.STILL else r
+        return bool(tr.seen[k] and np.hypot(*(xy[k] - centre)) <= rk)
 
     t = tr.track.t_s
 
