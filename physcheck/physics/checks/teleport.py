@@ -168,16 +168,20 @@ class TeleportCheck:
 
 def _tumbled(tr: Trajectory, idx: np.ndarray, j: int, gap: float) -> bool:
     """Whether the size change at a jump between sightings ``idx[j]`` and ``idx[j + 1]`` is
-    a tumbling body showing another face, not a merge, a split or another body: the
-    silhouette after it is clear of the one before (a merged one covers it, a split-off one
-    lies inside it), and its size (the median of three sightings) is one the body itself
-    showed before the jump (within a tenth of its 10th-90th percentile range: a cylinder
-    end-on and side-on). A track that jumped onto a scrap or a bigger body shows a size it
-    never had."""
+    a tumbling body showing another face, not a merge, a split or another body: both
+    sightings reliable (:func:`reliable_mask`), the silhouette after the jump clear of the
+    one before (a merged one covers it, a split-off one lies inside it), and its size (the
+    median of three sightings) one the body itself showed in the _STEADY_AROUND_S before the
+    jump (within a tenth of their 10th-90th percentile range: a cylinder end-on and
+    side-on). A track that jumped onto a scrap or a bigger body shows a size it did not
+    have; a track of scraps (a spinning wheel's) is unreliable at its jumps."""
     box = tr.track.bbox_px
-    if touching(box[idx[j]], box[idx[j + 1]], gap):
+    if not (tr.reliable[idx[j]] and tr.reliable[idx[j + 1]]) or touching(
+            box[idx[j]], box[idx[j + 1]], gap):
         return False
-    sizes = np.sqrt(tr.track.area_px[idx[:j + 1]])
+    t = tr.track.t_s
+    recent = idx[:j + 1][t[idx[:j + 1]] >= t[idx[j]] - _STEADY_AROUND_S]
+    sizes = np.sqrt(tr.track.area_px[recent])
     sizes = sizes[np.isfinite(sizes)]
     if len(sizes) < 4:
         return False
