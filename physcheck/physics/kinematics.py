@@ -1101,7 +1101,7 @@ def long_enough_for_flight(t: np.ndarray) -> bool:
 
 
 def fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
-                body: float) -> Flight | None:
+               body: float) -> Flight | None:
     """One parabola over samples [a0, a1] if it is ballistic: downward constant acceleration,
     little sideways acceleration, a fit within tracking noise, and enough fall to measure.
 
