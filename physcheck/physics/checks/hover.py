@@ -194,7 +194,7 @@ def _stops(tr: Trajectory, slow: list[tuple[int, int]]) -> list[tuple[int, int]]
     widened (:func:`_stop_extent`), overlapping ones joined (the same stop, split by a blip
     of the smoothed speed)."""
     xy = tr.track.xy_px
-    r = max(0.1 * tr.body_size_px, 1.5)
+    r = _still_radius(tr)
     cands = list(slow)
     seen = np.flatnonzero(tr.seen)
     i = 0
@@ -212,6 +212,12 @@ def _stops(tr: Trajectory, slow: list[tuple[int, int]]) -> list[tuple[int, int]]
         else:
             out.append((k0, k1))
     return out
+
+
+def _still_radius(tr: Trajectory) -> float:
+    """How far (px) a sighting's raw centroid may lie from where the body stopped and still
+    be in the stop: a tenth of its size, or a pixel and a half."""
+    return max(0.1 * tr.body_size_px, 1.5)
 
 
 _HELD_DRIFT_SIZES = 0.25
@@ -233,7 +239,7 @@ def _stop_extent(tr: Trajectory, k0: int, k1: int) -> tuple[int, int]:
     if len(seen) == 0:
         return k0, k1
     centre = np.median(xy[seen], axis=0)
-    r = max(0.1 * tr.body_size_px, 1.5)
+    r = _still_radius(tr)
     # a body held by its look alone (STILL: the motion mask saw nothing move) is where its
     # template fits best, and that drifts as shading moves across a body turning in place
     held = max(_HELD_DRIFT_SIZES * tr.body_size_px, r)

@@ -128,7 +128,8 @@ class TeleportCheck:
             a0, a1 = tr.track.area_px[idx[max(j - 2, 0):j + 1]], tr.track.area_px[
                 idx[j + 1:j + 4]]
             ratio = float(np.sqrt(np.nanmedian(a1) / np.nanmedian(a0)))
-            if not 0.8 < ratio < 1.25 and not _tumbled(tr, idx, j, gap):
+            if not 0.8 < ratio < 1.25 and not _tumbled(
+                    tr, idx, j, float(np.sqrt(np.nanmedian(a1))), gap):
                 continue
             if not tr.rigid and (idx[j + 1] != idx[j] + 1
                                  or not _steady_around(tr, int(idx[j]), int(idx[j + 1]))):
@@ -166,15 +167,16 @@ class TeleportCheck:
         )
 
 
-def _tumbled(tr: Trajectory, idx: np.ndarray, j: int, gap: float) -> bool:
+def _tumbled(tr: Trajectory, idx: np.ndarray, j: int, after: float, gap: float) -> bool:
     """Whether the size change at a jump between sightings ``idx[j]`` and ``idx[j + 1]`` is
     a tumbling body showing another face, not a merge, a split or another body: both
     sightings reliable (:func:`reliable_mask`), the silhouette after the jump clear of the
-    one before (a merged one covers it, a split-off one lies inside it), and its size (the
-    median of three sightings) one the body itself showed in the _STEADY_AROUND_S before the
-    jump (within a tenth of their 10th-90th percentile range: a cylinder end-on and
-    side-on). A track that jumped onto a scrap or a bigger body shows a size it did not
-    have; a track of scraps (a spinning wheel's) is unreliable at its jumps."""
+    one before (a merged one covers it, a split-off one lies inside it), and its size
+    ``after`` (the median of three sightings, as the caller measured it) one the body
+    showed in the _STEADY_AROUND_S before the jump (within a tenth of their 10th-90th
+    percentile range: a cylinder end-on and side-on). A track that jumped onto a scrap or
+    a bigger body shows a size it did not have; a track of scraps (a spinning wheel's) is
+    unreliable at its jumps."""
     box = tr.track.bbox_px
     if not (tr.reliable[idx[j]] and tr.reliable[idx[j + 1]]) or touching(
             box[idx[j]], box[idx[j + 1]], gap):
@@ -185,7 +187,6 @@ def _tumbled(tr: Trajectory, idx: np.ndarray, j: int, gap: float) -> bool:
     sizes = sizes[np.isfinite(sizes)]
     if len(sizes) < 4:
         return False
-    after = float(np.sqrt(np.nanmedian(tr.track.area_px[idx[j + 1:j + 4]])))
     lo, hi = np.percentile(sizes, [10, 90])
     return bool(lo / 1.1 <= after <= 1.1 * hi)
 
