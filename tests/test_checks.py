@@ -2029,6 +2029,39 @@ def _perspective_throw(vz_m_s: float, n: int = 36) -> EntityTrack:
     return make_track(0, np.c_[640 + 1000 * x / z, 400 - 1000 * y / z], sizes=100 / z)
 
 
+@pytest.mark.parametrize(("path", "found"), [("ramp", 1), ("ballistic", 0), ("steady", 0)])
+def test_morph_when_a_12_fps_flight_grows_steady_to_steady(path: str, found: int) -> None:
+    """A renderer's 12 fps throw, nine sightings in flight: steady for four, 1.65x larger
+    over the next three, steady again (a tumbling body's fall measured from its centroid
+    grows by about the square root of that: the fall alone cannot tell it from depth).
+    Coming nearer under gravity, 1/size is a quadratic of time (``ballistic``: the same
+    growth spread over the flight, the fall measured as weakly): no morph; nor without
+    growth."""
+    t = np.arange(20) / 12.0
+    t_land = 8.5 / 12.0
+    k = np.arange(20)
+    if path == "ramp":
+        rel = np.clip(1 + 0.65 * (k - 3) / 3, 1.0, 1.65)
+    elif path == "ballistic":
+        z = 1.0 - 0.55 * (t / t[8]) ** 2  # depth from the camera, a quadratic of time
+        rel = 1.0 / np.maximum(z, z[8])
+    else:
+        rel = np.ones(20)
+    acc = G * np.sqrt(rel)  # the same in both: only the size's path tells them apart
+    v = -0.5 * G * t_land + np.r_[0.0, np.cumsum(0.5 * (acc[1:] + acc[:-1]) * np.diff(t))]
+    y = 300 + np.r_[0.0, np.cumsum(0.5 * (v[1:] + v[:-1]) * np.diff(t))]
+    xy = np.c_[200 + 150 * t, np.where(t <= t_land, y, y[8] + 10)]
+    traj = compute_kinematics(retimed(t, make_track(1, xy, sizes=BODY * rel)), Config(), 1.0)
+    got = of_type(CHECKS["morph"]().run(traj, Config()), "morph")
+    assert len(got) == found
+    if found:
+        assert got[0].frames[0] == 0 and got[0].frames[1] in (7, 8)  # the flight
+        ev = got[0].evidence
+        assert ev["size_ratio"] == pytest.approx(1.65, abs=0.06)
+        assert ev["steady_change_steady_fit"] >= ev["steady_change_steady_threshold"]
+        assert ev["change_t_s"] == pytest.approx([3 / 12, 6 / 12], abs=0.09)
+
+
 def test_steady_approach_is_not_morph() -> None:
     """Coming closer grows the body 1.6x; its fall grows in the image alike (perspective)."""
     tr = _perspective_throw(-1.5)

@@ -147,12 +147,36 @@ class MorphCheck:
             r_acc = r_size**beta
             acc = [a0, a0 * r_acc]
             s0, s1 = float(size[small]), float(size[large])
-            depth = _not_depth(r_size, r_acc, config)
-            if depth is None:
-                continue
-            unexplained, floor = depth
             f0, f1 = int(tr.track.frames[ks[0]]), int(tr.track.frames[ks[-1]])
             t0, t1 = float(tr.track.t_s[ks[0]]), float(tr.track.t_s[ks[-1]])
+            depth = _not_depth(r_size, r_acc, config)
+            if depth is None:
+                # a fall that grew less than the size, too few sightings to tell by how much
+                # (at 12 fps the exponent scatters by half): the size's own path may still
+                # be no depth path
+                ramp = _size_ramp(t - t[0], size / size[small]) if r_acc < r_size else None
+                if ramp is None:
+                    continue
+                misfit, better, ta, tb = ramp
+                return Finding(
+                    type="morph", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
+                    confidence=min(margin_confidence(misfit, _DEPTH_PATH_MISFIT),
+                                   margin_confidence(better, _RAMP_BETTER)),
+                    evidence={"size_ratio": r_size, "threshold": config.morph_size_ratio,
+                              "size_min_px": s0, "size_max_px": s1,
+                              "fall_size_exponent": beta, "fall_accel_ratio": r_acc,
+                              "depth_path_misfit": misfit,
+                              "depth_path_misfit_threshold": _DEPTH_PATH_MISFIT,
+                              "steady_change_steady_fit": better,
+                              "steady_change_steady_threshold": _RAMP_BETTER,
+                              "change_t_s": [t0 + ta, t0 + tb]},
+                    message=(f"entity {tr.entity} changes size by {r_size:.2f}x in free flight "
+                             f"between {t0 + ta:.2f} s and {t0 + tb:.2f} s and holds it steady "
+                             f"before and after: moving nearer or farther under gravity "
+                             f"changes it smoothly throughout (and its fall, which changes "
+                             f"{r_acc:.2f}x)"),
+                )
+            unexplained, floor = depth
             return Finding(
                 type="morph", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
                 confidence=margin_confidence(unexplained, floor),
@@ -250,6 +274,50 @@ def _fall_exponent(t: np.ndarray, y: np.ndarray, rel: np.ndarray) -> tuple[float
         if rss < best[0]:
             best = (rss, float(b), float(c[2]))
     return best[1], best[2]
+
+
+_DEPTH_PATH_MISFIT = 0.03
+"""A ballistic depth path misses the sizes by this much (RMS, of the smallest size) or more:
+silhouettes measure a body's size to a pixel or two of its outline, a few percent."""
+_RAMP_BETTER = 3.0
+"""A size steady, changing, then steady again fits this many times better (squared misses)
+than any ballistic depth path: the change is the body's own."""
+
+
+def _size_ramp(t: np.ndarray, rel: np.ndarray) -> tuple[float, float, float, float] | None:
+    """Whether a flight's sizes (``rel``: over the smallest, at times ``t``) hold steady,
+    change, then hold steady again, where no motion in depth gives that: (the RMS miss of
+    the best depth path, how many times better the steady-change-steady path fits, and
+    when the change starts and ends), or None.
+
+    In free flight a body's distance from the camera is a quadratic of time (gravity is
+    its only force, along the view as well), and its apparent size is one over it: 1/size
+    follows a quadratic. A size that is steady, changes, and is steady again needs its
+    depth to start and stop moving with no contact. The steady-change-steady path has one
+    parameter more than the quadratic, so it always fits a little better; it must fit
+    _RAMP_BETTER times better, and the quadratic must miss by more than a silhouette's
+    measurement (_DEPTH_PATH_MISFIT).
+    """
+    z = 1.0 / rel
+    n = len(t)
+    quad = np.c_[np.ones_like(t), t, t * t]
+    rss_q = float(np.sum((quad @ np.linalg.lstsq(quad, z, rcond=None)[0] - z) ** 2))
+    misfit = float(np.sqrt(rss_q / n))
+    if misfit < _DEPTH_PATH_MISFIT:
+        return None
+    best = (np.inf, 0.0, 0.0)
+    # the change from sighting i to sighting j, each steady part two sightings or more
+    for i in range(1, n - 2):
+        for j in range(i + 1, n - 1):
+            u = np.clip((t - t[i]) / (t[j] - t[i]), 0.0, 1.0)
+            ramp = np.c_[np.ones_like(t), u]
+            rss = float(np.sum((ramp @ np.linalg.lstsq(ramp, z, rcond=None)[0] - z) ** 2))
+            if rss < best[0]:
+                best = (rss, float(t[i]), float(t[j]))
+    better = rss_q / max(best[0], 1e-12)
+    if better < _RAMP_BETTER:
+        return None
+    return misfit, better, best[1], best[2]
 
 
 def _width(tr: Trajectory, ks: np.ndarray) -> np.ndarray:
