@@ -794,6 +794,18 @@ def test_a_body_that_turns_back_at_the_frame_s_edge_does_not_swing() -> None:
     assert not swings(dataclasses.replace(tr, v_px_s=v, contacts=()), edge)
 
 
+def test_a_landing_at_12_fps_followed_by_a_roll_along_the_floor_is_no_lift() -> None:
+    """The 3D set's ``many`` scene, seed 9, rendered at 12 fps, as the tracker saw it: a
+    cube bounces off another, flies, comes down onto the floor far behind it (its bounce
+    there unseen between sightings) and rolls on along one level for half a second and
+    more, then nearer the camera, to lower rows, merged with a neighbour. Smoothed, the
+    landing slows the fall as a lift would; the roll along one level right after it shows
+    that something holds the body up there."""
+    traj = compute_kinematics(saved_track_set("many_12fps_s9.npz"), Config(), 1.0)
+    assert traj.g_px_s2 > 0 and traj.items[0].flights
+    assert of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity") == []
+
+
 def test_antigravity_needs_ballistic_evidence() -> None:
     # rising with constant upward acceleration from the first frame: never fell freely
     t = times(36)

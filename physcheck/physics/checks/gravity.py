@@ -21,6 +21,7 @@ from physcheck.physics.kinematics import (
     Trajectories,
     Trajectory,
     border_mask,
+    cut_by_frame_edge,
     lasts,
     low_rate,
     partners_at,
@@ -107,7 +108,7 @@ class AntigravityCheck:
                        and c.index not in off for c in tr.contacts):
                     continue
                 if self._on_support(tr, traj, k0, k1) or self._lands_within(
-                        tr, traj, k0 - 1, k1 + 1):
+                        tr, traj, k0 - 1, k1 + 1) or _level_after(tr, traj, k1):
                     # bouncing or rolling on the floor (its bounces too small to see), or a
                     # bounce whose contact went unseen, smoothed into a lift
                     continue
@@ -203,7 +204,7 @@ class AntigravityCheck:
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
                 if self._on_support(tr, traj, k0, k1) or self._lands_within(
-                        tr, traj, k0 - 1, k1):
+                        tr, traj, k0 - 1, k1) or _level_after(tr, traj, k1):
                     # a knotted path takes a bounce whose contact went unseen (the silhouette
                     # merged with its shadow there, or the track ends just after it) for a
                     # short, strong lift
@@ -217,6 +218,43 @@ class AntigravityCheck:
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+_LEVEL_S = 0.5
+"""A body moving this long along one level is held up there (as kinematics' rolling level)."""
+_LEVEL_START_S = 0.3
+"""... starting this soon after a lift ends: the lift was the body coming down onto it."""
+
+
+def _level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
+    """Whether the body moves along one level soon after track index ``k1`` (a lift's end):
+    the bottoms of its reliable silhouettes, from one within _LEVEL_START_S of it, stay
+    within a tenth of its size of their median for _LEVEL_S and five sightings or more.
+
+    Gravity pulls every unsupported body down: one that keeps its height that long rolls
+    or slides on something there. Coming down onto it at 12 fps, its bounce unseen, the
+    smoothed path slows its fall as a lift would. After a real lift a body rises on or
+    falls back: level only at an apex, for an instant. (The supports where bodies land
+    miss this one where the body rolls nearer the camera afterwards, to lower rows.)
+    """
+    track = tr.track
+    t = track.t_s
+    ok = np.flatnonzero((track.state == ObsState.MOVING) & tr.reliable
+                        & np.isfinite(track.bbox_px[:, 3]))
+    ok = ok[ok >= k1]
+    ok = ok[~cut_by_frame_edge(traj.tracks, track, ok)]
+    tol = 0.1 * tr.body_size_px
+    bottom = track.bbox_px[:, 3]
+    for i, s in enumerate(ok):
+        if t[s] - t[k1] > _LEVEL_START_S:
+            break
+        j = i
+        while j + 1 < len(ok) and ok[j + 1] - ok[j] <= 2 and np.all(
+                np.abs(bottom[ok[i:j + 2]] - np.median(bottom[ok[i:j + 2]])) <= tol):
+            j += 1
+        if j - i + 1 >= 5 and lasts(float(t[ok[j]] - t[s]), _LEVEL_S):
+            return True
+    return False
 
 
 _SHORT_WINDOW = 8
