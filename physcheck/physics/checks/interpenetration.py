@@ -92,8 +92,11 @@ class InterpenetrationCheck:
         # line (the last sighting may be a scrap: the run may end one before it)
         for last in (moving[-1], moving[-2]):
             run = moving[(moving <= last) & (t[moving] >= t[last] - _STEADY_SINK_S)]
-            # (each top is a mask's edge: a pixel off either way)
-            while len(run) >= 3 and not _going_in(box[run], body, slack_px=2.0):
+            # (each top is a mask's edge: a pixel off either way). It starts from a
+            # silhouette of the body alone: one merged with its shadow or a neighbour as it
+            # lands (the tracker's unreliable sightings) is taller, its top too high
+            while len(run) >= 3 and (not tr.reliable[run[0]]
+                                     or not _going_in(box[run], body, slack_px=2.0)):
                 run = run[1:]
             if len(run) >= 3:
                 break
