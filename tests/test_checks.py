@@ -1054,6 +1054,20 @@ def test_a_box_stopped_mid_air_at_12_fps_hovers(name: str, truth: tuple[int, int
     assert len(found) == 1 and overlaps(found[0], *truth)
 
 
+def test_a_box_stopped_mid_air_at_12_fps_and_256_rows_hovers_by_its_rise_and_fall() -> None:
+    """The 3D set's box hover clip, seed 0, rendered at 12 fps and scaled to 256 rows (a
+    MOVi-like clip), as the tracker saw it: four sightings of the throw before the stop
+    (one merged), five after it to the landing, the first two merged with the ghost of
+    where the box rested (one taken for unreliable, the other's box spanning the resting
+    place and its centroid behind): no flight on either side, and the fall alone misses
+    the parabola by that sighting. The rise and the fall on one gravity fit (730 px/s^2,
+    a pixel's misfit) show that gravity acts on it."""
+    traj = compute_kinematics(saved_track_set("box_hover_12fps_256_s0.npz"), Config(), 1.0)
+    assert not traj.items[0].flights
+    found = of_type(CHECKS["hover"]().run(traj, Config()), "hover")
+    assert len(found) == 1 and overlaps(found[0], 4, 12)
+
+
 def test_a_stop_with_frames_unseen_inside_it_is_one_stop() -> None:
     """At 12 fps a body stopped mid-air is lost for two frames (its look not matched while
     it turns in place): the stop runs through them, seen where it was before and after."""
