@@ -171,10 +171,10 @@ class MorphCheck:
                               "steady_change_steady_threshold": _RAMP_BETTER,
                               "change_t_s": [t0 + ta, t0 + tb]},
                     message=(f"entity {tr.entity} changes size by {r_size:.2f}x in free flight "
-                             f"between {t0 + ta:.2f} s and {t0 + tb:.2f} s and holds it steady "
-                             f"before and after: moving nearer or farther under gravity "
-                             f"changes it smoothly throughout (and its fall, which changes "
-                             f"{r_acc:.2f}x)"),
+                             f"between {t0 + ta:.2f} s and {t0 + tb:.2f} s, steady before and "
+                             f"after, while its fall's acceleration changes by {r_acc:.2f}x: "
+                             f"moving nearer or farther under gravity would change its size "
+                             f"smoothly over the whole flight"),
                 )
             unexplained, floor = depth
             return Finding(
