@@ -306,14 +306,19 @@ def _size_ramp(t: np.ndarray, rel: np.ndarray) -> tuple[float, float, float, flo
     if misfit < _DEPTH_PATH_MISFIT:
         return None
     best = (np.inf, 0.0, 0.0)
-    # the change from sighting i to sighting j, each steady part two sightings or more
+    zc = z - z.mean()
+    szz = float(np.sum(zc**2))
+    # the change from sighting i to sighting j, each steady part two sightings or more: for
+    # each i, every j at once (a line in the ramp u, fitted in closed form)
     for i in range(1, n - 2):
-        for j in range(i + 1, n - 1):
-            u = np.clip((t - t[i]) / (t[j] - t[i]), 0.0, 1.0)
-            ramp = np.c_[np.ones_like(t), u]
-            rss = float(np.sum((ramp @ np.linalg.lstsq(ramp, z, rcond=None)[0] - z) ** 2))
-            if rss < best[0]:
-                best = (rss, float(t[i]), float(t[j]))
+        js = np.arange(i + 1, n - 1)
+        u = np.clip((t[None, :] - t[i]) / (t[js, None] - t[i]), 0.0, 1.0)
+        uc = u - u.mean(axis=1, keepdims=True)
+        suu = np.sum(uc**2, axis=1)
+        rss = szz - np.sum(uc * zc, axis=1) ** 2 / np.maximum(suu, 1e-12)
+        k = int(np.argmin(rss))
+        if rss[k] < best[0]:
+            best = (float(max(rss[k], 0.0)), float(t[i]), float(t[js[k]]))
     better = rss_q / max(best[0], 1e-12)
     if better < _RAMP_BETTER:
         return None
