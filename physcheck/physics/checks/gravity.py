@@ -221,36 +221,48 @@ class AntigravityCheck:
 
 
 _LEVEL_S = 0.5
-"""A body moving this long along one level is held up there (as kinematics' rolling level)."""
+"""A body moving this long along one straight path is held up there (as kinematics' rolling
+level)."""
 _LEVEL_START_S = 0.3
 """... starting this soon after a lift ends: the lift was the body coming down onto it."""
 
 
 def _level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
-    """Whether the body moves along one level soon after track index ``k1`` (a lift's end):
+    """Whether the body moves along a support soon after track index ``k1`` (a lift's end):
     the bottoms of its reliable silhouettes, from one within _LEVEL_START_S of it, stay
-    within a tenth of its size of their median for _LEVEL_S and five sightings or more.
+    within a tenth of its size of one straight line in time (one level, or a steady descent:
+    rolling towards the camera down a floor seen from above) for _LEVEL_S and five
+    sightings or more.
 
-    Gravity pulls every unsupported body down: one that keeps its height that long rolls
-    or slides on something there. Coming down onto it at 12 fps, its bounce unseen, the
-    smoothed path slows its fall as a lift would. After a real lift a body rises on or
-    falls back: level only at an apex, for an instant. (The supports where bodies land
-    miss this one where the body rolls nearer the camera afterwards, to lower rows.)
+    Gravity pulls every unsupported body down faster and faster: one whose bottom keeps a
+    steady pace that long rolls or slides on something. Coming down onto it at 12 fps, its
+    bounce unseen, the smoothed path slows its fall as a lift would. After a real lift a
+    body rises on or falls back, bending away from any line (judged only where the fall the
+    clip shows, ``g``, would bend the path over that time beyond twice the tolerance). The
+    supports where bodies land miss this one where the body's level changes as it rolls.
     """
     track = tr.track
     t = track.t_s
+    g = traj.g_px_s2
+    tol = 0.1 * tr.body_size_px
+    # a free fall departs from its best line by g T^2 / 16 at most over T
+    if g * _LEVEL_S**2 / 16 <= 2 * tol:
+        return False
     ok = np.flatnonzero((track.state == ObsState.MOVING) & tr.reliable
                         & np.isfinite(track.bbox_px[:, 3]))
     ok = ok[ok >= k1]
     ok = ok[~cut_by_frame_edge(traj.tracks, track, ok)]
-    tol = 0.1 * tr.body_size_px
     bottom = track.bbox_px[:, 3]
+
+    def on_line(ks: np.ndarray) -> bool:
+        fit = np.polyfit(t[ks], bottom[ks], 1)
+        return bool(np.all(np.abs(np.polyval(fit, t[ks]) - bottom[ks]) <= tol))
+
     for i, s in enumerate(ok):
         if t[s] - t[k1] > _LEVEL_START_S:
             break
         j = i
-        while j + 1 < len(ok) and ok[j + 1] - ok[j] <= 2 and np.all(
-                np.abs(bottom[ok[i:j + 2]] - np.median(bottom[ok[i:j + 2]])) <= tol):
+        while j + 1 < len(ok) and ok[j + 1] - ok[j] <= 2 and on_line(ok[i:j + 2]):
             j += 1
         if j - i + 1 >= 5 and lasts(float(t[ok[j]] - t[s]), _LEVEL_S):
             return True
