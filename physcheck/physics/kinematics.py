@@ -634,26 +634,31 @@ def lasts(span_s: float, min_s: float) -> bool:
     return span_s >= min_s - _SPAN_TOL_S
 
 
-_LEVEL_MIN_S = 0.5
-"""A body moving this long at the lowest level it reaches is held up there (rolling, sliding)."""
+LEVEL_MIN_S = 0.5
+"""A body moving this long along one level is held up there (rolling, sliding)."""
+
+
+def own_silhouettes(tr: Trajectory, tracks: TrackSet) -> np.ndarray:
+    """Track indices of the sightings whose silhouette is the body's own, bottom and size:
+    moving, reliable (not merged with a shadow or a neighbour), not cut by the frame's edge."""
+    track = tr.track
+    ok = np.flatnonzero((track.state == ObsState.MOVING) & tr.reliable
+                        & np.isfinite(track.bbox_px[:, 3]))
+    return ok[~cut_by_frame_edge(tracks, track, ok)]
 
 
 def _rolling_level(tr: Trajectory, tracks: TrackSet) -> tuple[float, float, float] | None:
     """(t, bottom y, size) of the longest stretch the body moves along its own lowest level.
 
     Gravity pulls every unsupported body down: one that keeps the same height for
-    ``_LEVEL_MIN_S`` (its bottom within a tenth of its size), at the lowest level it reaches
+    ``LEVEL_MIN_S`` (its bottom within a tenth of its size), at the lowest level it reaches
     in the shot, is rolling or sliding on something there, a support as much as a bounce or
     a rest. A stop mid-air (a hover) is higher than where the body ends up, so it is no
     support. A body moving along the frame's edge, cut by it, shows no level: its bottom
     is the edge's and its size the cut silhouette's (too small, as if farther away).
     """
     track = tr.track
-    # sightings whose silhouette is the body's (not merged with a shadow or a neighbour,
-    # not cut by the frame's edge)
-    ok = np.flatnonzero((track.state == ObsState.MOVING) & tr.reliable
-                        & np.isfinite(track.bbox_px[:, 3]))
-    ok = ok[~cut_by_frame_edge(tracks, track, ok)]
+    ok = own_silhouettes(tr, tracks)
     if len(ok) < 5:
         return None
     bottom = track.bbox_px[ok, 3]
@@ -668,7 +673,7 @@ def _rolling_level(tr: Trajectory, tracks: TrackSet) -> tuple[float, float, floa
                 and ok[j + 1] - ok[j] <= 2:
             j += 1
         dur = float(t[j] - t[i])
-        if j - i + 1 >= 5 and lasts(dur, _LEVEL_MIN_S) \
+        if j - i + 1 >= 5 and lasts(dur, LEVEL_MIN_S) \
                 and float(np.median(bottom[i:j + 1])) >= lowest - tol \
                 and (best is None or dur > best[0]):
             best = (dur, i, j)

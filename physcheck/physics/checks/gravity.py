@@ -17,13 +17,14 @@ from physcheck.physics.checks.base import (
 )
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
+    LEVEL_MIN_S,
     UNEXPLAINED_KINDS,
     Trajectories,
     Trajectory,
     border_mask,
-    cut_by_frame_edge,
     lasts,
     low_rate,
+    own_silhouettes,
     partners_at,
     runs,
 )
@@ -220,9 +221,6 @@ class AntigravityCheck:
         return None
 
 
-_LEVEL_S = 0.5
-"""A body moving this long along one straight path is held up there (as kinematics' rolling
-level)."""
 _LEVEL_START_S = 0.3
 """... starting this soon after a lift ends: the lift was the body coming down onto it."""
 
@@ -231,7 +229,7 @@ def _level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
     """Whether the body moves along a support soon after track index ``k1`` (a lift's end):
     the bottoms of its reliable silhouettes, from one within _LEVEL_START_S of it, stay
     within a tenth of its size of one straight line in time (one level, or a steady descent:
-    rolling towards the camera down a floor seen from above) for _LEVEL_S and five
+    rolling towards the camera down a floor seen from above) for LEVEL_MIN_S and five
     sightings or more.
 
     Gravity pulls every unsupported body down faster and faster: one whose bottom keeps a
@@ -241,18 +239,14 @@ def _level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
     clip shows, ``g``, would bend the path over that time beyond twice the tolerance). The
     supports where bodies land miss this one where the body's level changes as it rolls.
     """
-    track = tr.track
-    t = track.t_s
-    g = traj.g_px_s2
+    t = tr.track.t_s
     tol = 0.1 * tr.body_size_px
     # a free fall departs from its best line by g T^2 / 16 at most over T
-    if g * _LEVEL_S**2 / 16 <= 2 * tol:
+    if traj.g_px_s2 * LEVEL_MIN_S**2 / 16 <= 2 * tol:
         return False
-    ok = np.flatnonzero((track.state == ObsState.MOVING) & tr.reliable
-                        & np.isfinite(track.bbox_px[:, 3]))
+    ok = own_silhouettes(tr, traj.tracks)
     ok = ok[ok >= k1]
-    ok = ok[~cut_by_frame_edge(traj.tracks, track, ok)]
-    bottom = track.bbox_px[:, 3]
+    bottom = tr.track.bbox_px[:, 3]
 
     def on_line(ks: np.ndarray) -> bool:
         fit = np.polyfit(t[ks], bottom[ks], 1)
@@ -264,7 +258,7 @@ def _level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
         j = i
         while j + 1 < len(ok) and ok[j + 1] - ok[j] <= 2 and on_line(ok[i:j + 2]):
             j += 1
-        if j - i + 1 >= 5 and lasts(float(t[ok[j]] - t[s]), _LEVEL_S):
+        if j - i + 1 >= 5 and lasts(float(t[ok[j]] - t[s]), LEVEL_MIN_S):
             return True
     return False
 
