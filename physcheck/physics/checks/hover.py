@@ -62,7 +62,11 @@ class HoverCheck:
                     continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
-                fall = _fall_after(tr, k1)
+                # a fall out of (or into and out of) the stop: the evidence that gravity acts
+                # on a body with no flight, and its strength in a clip with no gravity yet
+                fall = None
+                if not tr.flights or not traj.g_px_s2:
+                    fall = _fall_after(tr, k1)
                 if not tr.flights and fall is None:
                     fall = _rise_and_fall(tr, k0, k1)
                 if not tr.flights and fall is None:
@@ -161,13 +165,19 @@ def _fall_after(tr: Trajectory, k1: int) -> Flight | None:
     sighting is a quarter of a fall, and one taken after the impact does not fit the
     parabola), on one ballistic parabola (:func:`fit_flight`) that starts within a fit
     window of the stop. Breaks that nothing explains do not end it: the release is one."""
-    end = min((c.index for c in tr.contacts
-               if c.index > k1 and c.kind not in UNEXPLAINED_KINDS), default=len(tr.seen) - 1)
-    idx = np.flatnonzero(tr.reliable[k1 + 1:end + 1]) + k1 + 1
+    idx = _after_stop(tr, k1)
     t = tr.track.t_s
     if len(idx) == 0 or t[idx[0]] - t[k1] > _FALL_START_S:
         return None
     return fit_flight(idx, t[idx], tr.track.xy_px[idx], 0, len(idx) - 1, tr.body_size_px)
+
+
+def _after_stop(tr: Trajectory, k1: int) -> np.ndarray:
+    """Track indices of the reliable sightings after a stop that ends at ``k1``, up to and
+    including the next explained contact's (the track's end where there is none)."""
+    end = min((c.index for c in tr.contacts
+               if c.index > k1 and c.kind not in UNEXPLAINED_KINDS), default=len(tr.seen) - 1)
+    return np.flatnonzero(tr.reliable[k1 + 1:end + 1]) + k1 + 1
 
 
 _FALL_START_S = 0.3
@@ -189,16 +199,15 @@ def _rise_and_fall(tr: Trajectory, k0: int, k1: int) -> Flight | None:
     often after it, some sightings merged with the ghost of where the body rested: too few
     a side for a flight of its own, and a fall out of the stop alone may miss the
     :func:`fit_flight` test by one odd sighting. Together they have a few to spare."""
-    explained = [c.index for c in tr.contacts if c.kind not in UNEXPLAINED_KINDS]
-    start = max((i for i in explained if i < k0), default=-1)
-    end = min((i for i in explained if i > k1), default=len(tr.seen) - 1)
+    start = max((c.index for c in tr.contacts
+                 if c.index < k0 and c.kind not in UNEXPLAINED_KINDS), default=-1)
     t = tr.track.t_s
     rise = [k for k in range(start + 1, k0) if tr.reliable[k] and t[k0] - t[k] <= _RISE_S]
-    fall = [k for k in range(k1 + 1, end + 1) if tr.reliable[k]]
+    fall = _after_stop(tr, k1)
     if (len(rise) < 2 or len(fall) < 2 or len(rise) + len(fall) < 6
             or t[fall[0]] - t[k1] > _FALL_START_S):
         return None
-    ks = np.array(rise + fall)
+    ks = np.r_[rise, fall].astype(int)
     tt = t[ks] - t[fall[0]]
     side = np.r_[np.ones(len(rise)), np.zeros(len(fall))]
     # sideways each side at its own steady speed: two to four sightings a side place no
