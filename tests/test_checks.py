@@ -818,6 +818,18 @@ def test_a_landing_at_12_fps_followed_by_a_roll_towards_the_camera_is_no_lift() 
     assert of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity") == []
 
 
+def test_a_lift_out_through_the_top_edge_at_12_fps_is_judged_without_its_cut_sighting() -> None:
+    """The 3D set's box antigravity clip, seed 2, rendered at 12 fps, as the tracker saw it:
+    thrown up, the box decelerates for four sightings, then rises ever faster for six and
+    leaves through the top edge. Its last sighting before it leaves is cut by the edge (a
+    silhouette 23 px against 28): its centroid is low, as if the lift braked, and with it
+    the fall-then-lift fit is no better than one parabola. A silhouette at the frame's edge
+    and smaller than the body's others is cut, not where the body is."""
+    traj = compute_kinematics(saved_track_set("box_antigravity_r12_s2.npz"), Config(), 1.0)
+    found = of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity")
+    assert len(found) == 1 and overlaps(found[0], 3, 10)
+
+
 def test_antigravity_needs_ballistic_evidence() -> None:
     # rising with constant upward acceleration from the first frame: never fell freely
     t = times(36)

@@ -22,6 +22,7 @@ from physcheck.physics.kinematics import (
     Trajectories,
     Trajectory,
     border_mask,
+    cut_by_frame_edge,
     lasts,
     low_rate,
     own_silhouettes,
@@ -146,10 +147,12 @@ class AntigravityCheck:
         windows: list[np.ndarray] = []
         for lo, hi in itertools.pairwise(edges):
             stretch = np.arange(lo + 1, hi)
-            # reliable sightings only: a silhouette cut by the border or merged with
-            # something is not where the body is
+            # reliable sightings only: a silhouette cut by the frame's edge or merged with
+            # something is not where the body is (a lift's last sighting, cut by the top
+            # edge, has its centroid low: the lift seems to brake)
             stretch = stretch[np.isfinite(y_all[stretch]) & tr.reliable[stretch]
                               & (tr.track.state[stretch] == ObsState.MOVING)]
+            stretch = _whole(tr, traj, stretch)
             t_st = t_all[stretch]
             # around each free flight in it (the ballistic evidence), at most _KNOT_REACH_S
             # either side and _KNOT_MAX_SAMPLES samples: the fit's cost stays bounded on
@@ -219,6 +222,23 @@ class AntigravityCheck:
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+_EDGE_CUT_SIZE = 0.9
+"""A silhouette at the frame's edge under this fraction of the others' median size is cut."""
+
+
+def _whole(tr: Trajectory, traj: Trajectories, ks: np.ndarray) -> np.ndarray:
+    """Track indices ``ks`` less the silhouettes the frame's edge cuts: at the edge (see
+    :func:`cut_by_frame_edge`) and under _EDGE_CUT_SIZE of the median size of the others
+    among ``ks`` (a body at the edge, whole, keeps its size; a cut one shrinks)."""
+    edge = cut_by_frame_edge(traj.tracks, tr.track, ks)
+    if not edge.any():
+        return ks
+    size = tr.size_px[ks]
+    inner = size[~edge & np.isfinite(size)]
+    ref = float(np.median(inner)) if len(inner) else np.inf
+    return ks[~edge | (size >= _EDGE_CUT_SIZE * ref)]
 
 
 _LEVEL_START_S = 0.3
