@@ -122,13 +122,16 @@ class MorphCheck:
         if g <= 0:
             return None
         # ten sightings; at 15 fps and below eight (two thirds of a second: a generator's
-        # 12 fps flight is seldom longer)
-        need = 8 if low_rate(tr.track.frame_dt_s) else 10
+        # 12 fps flight is seldom longer), and seven for a size that holds steady, changes
+        # and holds steady again (two sightings a steady part, three of change: a 12 fps
+        # flight from a throw to its landing is often seven)
+        low = low_rate(tr.track.frame_dt_s)
+        need = 8 if low else 10
         for f in tr.flights:
             # a silhouette much smaller or larger than around it (partly hidden, merged) is
             # not the body's size, nor is its centroid the body's centre
             ks = _fall_samples(tr, f, g, ok[tr.reliable[ok]], 0.3)
-            if len(ks) < need:
+            if len(ks) < (_RAMP_SIGHTINGS if low else need):
                 continue
             # a median of three: one glitch of the silhouette is not the body's size
             size = running_median(np.sqrt(tr.track.area_px[ks]), 1)
@@ -149,7 +152,7 @@ class MorphCheck:
             s0, s1 = float(size[small]), float(size[large])
             f0, f1 = int(tr.track.frames[ks[0]]), int(tr.track.frames[ks[-1]])
             t0, t1 = float(tr.track.t_s[ks[0]]), float(tr.track.t_s[ks[-1]])
-            depth = _not_depth(r_size, r_acc, config)
+            depth = _not_depth(r_size, r_acc, config) if len(ks) >= need else None
             if depth is None:
                 # a fall that grew less than the size, too few sightings to tell by how much
                 # (at 12 fps the exponent scatters by half): the size's own path may still
@@ -282,6 +285,10 @@ silhouettes measure a body's size to a pixel or two of its outline, a few percen
 _RAMP_BETTER = 3.0
 """A size steady, changing, then steady again fits this many times better (squared misses)
 than any ballistic depth path: the change is the body's own."""
+
+
+_RAMP_SIGHTINGS = 7
+"""Fewest sightings of a flight for its size's steady-change-steady path (15 fps and below)."""
 
 
 def _size_ramp(t: np.ndarray, rel: np.ndarray) -> tuple[float, float, float, float] | None:
