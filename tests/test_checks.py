@@ -536,7 +536,9 @@ def test_a_throw_lifted_before_any_flight_is_judged_on_its_own_fall() -> None:
     sightings (too few for a flight), is lifted for five and leaves through the top; it
     falls back into view later, where its flights are. The knotted fit looked only around
     flights, so the throw's stretch was never fitted: a short stretch of a body that flew
-    freely elsewhere is fitted whole (its falling piece is the evidence)."""
+    freely elsewhere is fitted whole (its falling piece is the evidence). Its last sighting
+    before it leaves is cut by the top edge (36 px tall against 42-44) and left out: the
+    lift is seen to frame 7."""
     nan = np.nan
     xy = np.array([
         [83.9, 227.7], [101.5, 179.0], [121.9, 141.3], [144.4, 115.7], [168.4, 101.9],
@@ -566,7 +568,7 @@ def test_a_throw_lifted_before_any_flight_is_judged_on_its_own_fall() -> None:
                         elongation=np.ones(n), state=state, start_reason="shot_start",
                         end_reason="left_frame", color_rgb=(210, 40, 35))
     found = check_12_fps_clip("antigravity", track, n)
-    assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 8))]
+    assert [(f.type, f.frames) for f in found] == [("antigravity", (4, 7))]
 
 
 def test_a_seven_sighting_lift_is_judged_only_where_no_bounce_can_hide() -> None:
@@ -824,7 +826,7 @@ def test_a_lift_out_through_the_top_edge_at_12_fps_is_judged_without_its_cut_sig
     leaves through the top edge. Its last sighting before it leaves is cut by the edge (a
     silhouette 23 px against 28): its centroid is low, as if the lift braked, and with it
     the fall-then-lift fit is no better than one parabola. A silhouette at the frame's edge
-    and smaller than the body's others is cut, not where the body is."""
+    and narrower or shorter than the body's others is cut, not where the body is."""
     traj = compute_kinematics(saved_track_set("box_antigravity_r12_s2.npz"), Config(), 1.0)
     found = of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity")
     assert len(found) == 1 and overlaps(found[0], 3, 10)

@@ -225,20 +225,30 @@ class AntigravityCheck:
 
 
 _EDGE_CUT_SIZE = 0.9
-"""A silhouette at the frame's edge under this fraction of the others' median size is cut."""
+"""A silhouette at the frame's edge whose extent across that edge is under this fraction of
+the others' median is cut."""
 
 
 def _whole(tr: Trajectory, traj: Trajectories, ks: np.ndarray) -> np.ndarray:
     """Track indices ``ks`` less the silhouettes the frame's edge cuts: at the edge (see
-    :func:`cut_by_frame_edge`) and under _EDGE_CUT_SIZE of the median size of the others
-    among ``ks`` (a body at the edge, whole, keeps its size; a cut one shrinks)."""
+    :func:`cut_by_frame_edge`) and, across the nearest edge (its height at the top or the
+    bottom, its width at a side), under _EDGE_CUT_SIZE of the median of the others among
+    ``ks``. A body at the edge, whole, keeps its extent; a cut one loses it across the
+    edge (along it a tumbling body's extent changes by a quarter as it turns)."""
     edge = cut_by_frame_edge(traj.tracks, tr.track, ks)
     if not edge.any():
         return ks
-    size = tr.size_px[ks]
-    inner = size[~edge & np.isfinite(size)]
-    ref = float(np.median(inner)) if len(inner) else np.inf
-    return ks[~edge | (size >= _EDGE_CUT_SIZE * ref)]
+    w, h = traj.tracks.frame_size
+    box = tr.track.bbox_px[ks]
+    ext = np.c_[box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]]
+    inner = ext[~edge & np.isfinite(ext).all(axis=1)]
+    if not len(inner):
+        return ks[~edge]
+    # 1 where the nearest edge is the top or the bottom (the height is cut), 0 at a side
+    across = (np.minimum(box[:, 1], h - box[:, 3]) < np.minimum(box[:, 0], w - box[:, 2]))
+    ratio = ext / np.median(inner, axis=0)
+    whole = np.where(across, ratio[:, 1], ratio[:, 0]) >= _EDGE_CUT_SIZE
+    return ks[~edge | whole]
 
 
 _LEVEL_START_S = 0.3
