@@ -263,8 +263,8 @@ def find_breaks(t: np.ndarray, xy: np.ndarray, m: int, min_dv: float,
         # the kick in the noise. A jump over min_dv beside a break found is judged again in a
         # fit kept clear of that break (or hinged at it: so it may lie three sightings from
         # it). One such jump per break: the largest beside it, and as a second look it must
-        # stand above one more standard error (over 200 noisy 12 fps throws, with n_sigma
-        # alone the second look took 4 more of them for kicked, 5 at high confidence)
+        # stand above one more standard error (on 200 noisy 12 fps throws that nothing
+        # kicked, a second look at n_sigma alone found 4 more kicks, 5 more over 0.9)
         tried: set[int] = set()
         for i in np.argsort(-np.nan_to_num(mag, nan=0.0)):
             if strong[i] or not mag[i] > min_dv or any(abs(int(i) - j) <= 2 for j in out):

@@ -244,7 +244,7 @@ def _whole(tr: Trajectory, traj: Trajectories, ks: np.ndarray) -> np.ndarray:
     inner = ext[~edge & np.isfinite(ext).all(axis=1)]
     if not len(inner):
         return ks[~edge]
-    # 1 where the nearest edge is the top or the bottom (the height is cut), 0 at a side
+    # True where the nearest edge is the top or the bottom (the height is cut), not a side
     across = (np.minimum(box[:, 1], h - box[:, 3]) < np.minimum(box[:, 0], w - box[:, 2]))
     ratio = ext / np.median(inner, axis=0)
     whole = np.where(across, ratio[:, 1], ratio[:, 0]) >= _EDGE_CUT_SIZE
