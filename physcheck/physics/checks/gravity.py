@@ -251,6 +251,8 @@ def _whole(tr: Trajectory, traj: Trajectories, ks: np.ndarray) -> np.ndarray:
     return ks[~edge | whole]
 
 
+_SHOT_END_S = 0.1
+"""A track's last sighting this near the shot's end was cut off by it."""
 _LEVEL_START_S = 0.3
 """... starting this soon after a lift ends: the lift was the body coming down onto it."""
 
@@ -282,13 +284,22 @@ def _level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
         fit = np.polyfit(t[ks], bottom[ks], 1)
         return bool(np.all(np.abs(np.polyval(fit, t[ks]) - bottom[ks]) <= tol))
 
+    # a level the body is still on when the shot ends may be shorter: the clip shows no more
+    # (a generator's 2 s clip often ends half a second after a landing); it needs the time
+    # over which a free fall bends away from it by twice the tolerance
+    shot = traj.tracks.shots[tr.track.shot]
+    end_t = float(traj.tracks.t_s[shot.end - 1])
+    short_s = float(np.sqrt(32 * tol / traj.g_px_s2))
     for i, s in enumerate(ok):
         if t[s] - t[k1] > _LEVEL_START_S:
             break
         j = i
         while j + 1 < len(ok) and ok[j + 1] - ok[j] <= 2 and on_line(ok[i:j + 2]):
             j += 1
-        if j - i + 1 >= 5 and lasts(float(t[ok[j]] - t[s]), LEVEL_MIN_S):
+        span_s = float(t[ok[j]] - t[s])
+        if j - i + 1 >= 5 and (lasts(span_s, LEVEL_MIN_S) or (
+                lasts(span_s, short_s) and ok[j] == ok[-1] and ok[-1] == len(t) - 1
+                and end_t - t[ok[j]] <= _SHOT_END_S)):
             return True
     return False
 
