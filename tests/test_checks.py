@@ -832,6 +832,17 @@ def test_a_landing_at_12_fps_followed_by_a_roll_until_the_clip_ends_is_no_lift()
     assert of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity") == []
 
 
+def test_a_bounce_in_the_last_sightings_of_a_2_s_clip_is_no_lift() -> None:
+    """The 3D set's ``many`` scene, seed 14, rendered at 12 fps and cut to its first 2 s, as
+    the tracker saw it: a cube falls, is at its lowest at the clip's third- and second-last
+    sightings (the same row at both) and 10 px higher at the last: it bounced. Too near
+    the track's end to be found as a break (a break needs three sightings a side), the
+    bounce read as a lift slowing the fall (1.3 g upward over the last four sightings)."""
+    traj = compute_kinematics(saved_track_set("many_12fps_2s_s14.npz"), Config(), 1.0)
+    assert traj.g_px_s2 > 0
+    assert of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity") == []
+
+
 def test_a_lift_out_through_the_top_edge_at_12_fps_is_judged_without_its_cut_sighting() -> None:
     """The 3D set's box antigravity clip, seed 2, rendered at 12 fps, as the tracker saw it:
     thrown up, the box decelerates for four sightings, then rises ever faster for six and

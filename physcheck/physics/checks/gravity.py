@@ -205,6 +205,8 @@ class AntigravityCheck:
                     # seen only seven times, a fall that turns into a rise may have
                     # bounced between two sightings: no break can be found that briefly
                     continue
+                if _bounce_at_end(tr, y_all, ks[bounds[p0]:]):
+                    continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
                 if self._on_support(tr, traj, k0, k1) or self._lands_within(
@@ -315,6 +317,23 @@ def _turns_up(y: np.ndarray) -> bool:
     d = np.diff(y)
     down = np.flatnonzero(d > 0)
     return bool(len(down)) and bool(np.any(d[down[0] + 1:] < 0))
+
+
+_END_BOUNCE_SIGHTINGS = 3
+"""A bounce this few sightings before a track's end is found as no break (a break needs
+three sightings a side)."""
+
+
+def _bounce_at_end(tr: Trajectory, y: np.ndarray, ks: np.ndarray) -> bool:
+    """Whether sightings ``ks`` (track indices, a lift's to the end of its window) are a
+    fall that turns into a rise fewer than _END_BOUNCE_SIGHTINGS sightings before the
+    track's last: a bounce there is found as no break, and the smoothed or knotted path
+    reads it as a lift that slows the fall (a 2 s clip that ends as a body lands)."""
+    seen = np.flatnonzero(np.isfinite(y) & tr.reliable)
+    if not len(ks) or not len(seen) or ks[-1] != seen[-1] or not _turns_up(y[ks]):
+        return False
+    lowest = int(np.argmax(y[ks]))
+    return 0 < len(ks) - 1 - lowest < _END_BOUNCE_SIGHTINGS
 
 
 _FIRST_LIFT_SAMPLES = 4
