@@ -1101,3 +1101,38 @@ def test_a_shadow_joining_where_a_body_rests_later_does_not_take_the_ball() -> N
     err = np.hypot(*(tr.xy_px[seen] - np.array(truth)[tr.frames[seen]]).T)
     assert seen.sum() >= 40
     assert err.max() < 4
+
+
+@pytest.mark.parametrize(("shift", "reason"), [(None, "appeared"), (1, "started_moving")])
+def test_a_body_as_grey_as_the_sky_at_the_horizon_is_told_by_its_colour(
+        shift: int | None, reason: str) -> None:
+    """A blue box whose grey level is the grey sky's, first found mid-frame just above the
+    horizon (grey sky over a pale blue floor). In grey the horizon alone
+    makes the box's patch correlate with the frame a moment before, box or no box; in
+    colour it did not look so a moment before (it appeared), unless the box was there
+    then, a pixel away (it started moving)."""
+    horizon = 90
+    sky, floor, body = (107, 107, 107), (150, 170, 220), (30, 128, 200)
+
+    def frame(x0: int | None) -> tuple[np.ndarray, np.ndarray]:
+        rgb = np.empty((180, 320, 3), np.uint8)
+        rgb[:horizon], rgb[horizon:] = sky, floor
+        if x0 is not None:
+            rgb[horizon - 14:horizon, x0:x0 + 14] = body
+        return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), rgb
+
+    x0, found = 150, 20
+    tracker = _tracker(template_min_ncc=0.75)
+    for f in range(found + 1):
+        gray, rgb = frame(x0 if f == found else None)
+        blobs = [Blob(cx=x0 + 7, cy=horizon - 7, x0=x0, y0=horizon - 14, x1=x0 + 14,
+                      y1=horizon, area=196.0, elongation=1.0)] if f == found else []
+        before = frame(None if shift is None else x0 - shift)
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), lambda b=before: b)
+    gray, rgb = frame(None)
+    # the grey patches alone correlate (the horizon), whatever was there
+    pad = (slice(horizon - 16, horizon + 2), slice(x0 - 2, x0 + 16))
+    a = frame(x0)[0][pad].astype(float)
+    e = gray[pad].astype(float)
+    assert ((a - a.mean()) * (e - e.mean())).mean() / (a.std() * e.std()) > 0.75
+    assert [ct.start_reason for ct in tracker.finish()] == [reason]

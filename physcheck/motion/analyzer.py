@@ -7,6 +7,7 @@ grow with the video's length.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -382,8 +383,9 @@ class MotionAnalyzer:
         if pos - self.step >= 0:
             e = self.buf[pos - self.step]
             m = from_ref @ e.to_ref
-            earlier = e.gray if _near_identity(m) else cv2.warpPerspective(
-                e.gray, m, (self.mw, self.mh), borderMode=cv2.BORDER_REPLICATE)
+            # warped only when a new track asks (few frames do)
+            earlier = functools.cache(functools.partial(
+                e.warped, None if _near_identity(m) else m, (self.mw, self.mh)))
         self._ghosts = (index, ghosts + joined)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier,
                             lambda box, t_last, before_s=None: self._still_there(

@@ -169,6 +169,12 @@ class ClosedTrack:
     """(K, 3) the colour around the body at the same sightings."""
 
 
+class EarlierFrame(Protocol):
+    """A frame ~0.25 s before the current one, warped to it: (grey, RGB)."""
+
+    def __call__(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 class RestProbe(Protocol):
     """Whether the current frame shows something at a reference-coordinates box that was not
     there well before a time (by ``before_s``, or two background steps): a body that came to
@@ -216,11 +222,12 @@ class EntityTracker:
         rgb: np.ndarray,
         blobs: list[Blob],
         to_ref: np.ndarray,
-        earlier_gray: np.ndarray | None,
+        earlier: EarlierFrame | None,
         rest_probe: RestProbe | None = None,
         ghosts: list[Blob] | None = None,
     ) -> None:
-        """Advance by one frame. ``earlier_gray`` is a frame ~0.25 s before, warped to this one;
+        """Advance by one frame. ``earlier`` gives a frame ~0.25 s before (grey, RGB), warped
+        to this one;
         ``rest_probe`` looks at this frame for bodies lost this frame (see :meth:`_close`).
 
         ``ghosts``: blobs the ghost test took for absences (the frame there looks as it does
@@ -294,7 +301,7 @@ class EntityTracker:
         for bi, b in enumerate(blobs[:n_found]):
             if bi in blob_owner:
                 continue
-            reason = self._start_reason(frame, t_s, b, gray, earlier_gray)
+            reason = self._start_reason(frame, t_s, b, rgb, earlier)
             tr = _Track(id=self.next_id, first_frame=frame, start_reason=reason)
             self.next_id += 1
             self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
@@ -682,8 +689,8 @@ class EntityTracker:
             return None
         return (x0 + loc[0] - offset[0], y0 + loc[1] - offset[1])
 
-    def _start_reason(self, frame: int, t_s: float, b: Blob, gray: np.ndarray,
-                      earlier_gray: np.ndarray | None) -> str:
+    def _start_reason(self, frame: int, t_s: float, b: Blob, rgb: np.ndarray,
+                      earlier: EarlierFrame | None) -> str:
         if frame == self.first_frame or t_s - self.first_t <= _SHOT_EDGE_S:
             # the background has no past yet at a shot's start: a body can take a few frames
             # to stand out, which is not appearing
@@ -704,16 +711,13 @@ class EntityTracker:
             if tr.cur_frame == frame and tr.first_frame < frame and _boxes_touch(
                     tr.cur_box, (b.x0, b.y0, b.x1, b.y1), gap):
                 return "emerged"
-        if earlier_gray is not None:
+        if earlier is not None:
             pad = 2
             x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
-            x1, y1 = min(b.x1 + pad, gray.shape[1]), min(b.y1 + pad, gray.shape[0])
-            a = gray[y0:y1, x0:x1].astype(np.float32)
-            e = earlier_gray[y0:y1, x0:x1].astype(np.float32)
-            if a.size >= 16 and a.std() > 3 and e.std() > 3:
-                ncc = float(((a - a.mean()) * (e - e.mean())).mean() / (a.std() * e.std()))
-                if ncc > self.template_min_ncc:
-                    return "started_moving"
+            x1, y1 = min(b.x1 + pad, rgb.shape[1]), min(b.y1 + pad, rgb.shape[0])
+            if (x1 - x0) * (y1 - y0) >= 16 and _same_look(
+                    rgb[y0:y1, x0:x1], earlier()[1][y0:y1, x0:x1], self.template_min_ncc):
+                return "started_moving"
         return "appeared"
 
     def _close(self, tr: _Track, rest_probe: RestProbe | None) -> None:
@@ -739,6 +743,26 @@ class EntityTracker:
             else:
                 tr.end_reason = "vanished"
         self.closed.append(tr)
+
+
+def _same_look(now: np.ndarray, before: np.ndarray, min_ncc: float) -> bool:
+    """Whether an RGB patch looked the same a moment before: what is there now was there
+    then. Their normalized correlation over all three channels at once must exceed
+    ``min_ncc``, and each patch must have some contrast (a standard deviation of 3 per
+    channel, on average).
+
+    Grey alone is blind to a body whose grey level is the background's (a red or blue
+    body before a grey sky): where the patch straddles an edge of the background (the
+    horizon), that edge alone correlates, body or no body."""
+    a = now.reshape(-1, 3).astype(np.float32)
+    e = before.reshape(-1, 3).astype(np.float32)
+    a -= a.mean(axis=0)
+    e -= e.mean(axis=0)
+    var_a, var_e = float((a * a).sum()), float((e * e).sum())
+    floor = 3 * 3.0**2 * len(a)
+    if var_a <= floor or var_e <= floor:
+        return False
+    return float((a * e).sum()) / math.sqrt(var_a * var_e) > min_ncc
 
 
 def _gate(unseen_s: float, moved: float) -> float:
