@@ -47,6 +47,16 @@ def _pushed(tr: Trajectory, k: int) -> bool:
     return bool(max(abs(float(v[0])), -float(v[1])) > 2.0 * tr.body_size_px)
 
 
+def _solid(tr: Trajectory, t: float) -> bool:
+    """Whether the body of a track that appears (or vanishes) at time ``t`` is judged: of
+    steady shape, or seen flying freely within _FULL_SIZE_S of ``t`` (a solid, its
+    silhouette changing as it tumbles). People, liquids and sprays change shape without
+    flying, and their silhouettes come and go while they stay. A flight far from ``t``
+    may be another body's: a track that began on a scrap can take over a body later."""
+    return tr.rigid or any(f.t0_s - _FULL_SIZE_S <= t <= f.t1_s + _FULL_SIZE_S
+                           for f in tr.flights)
+
+
 class PermanenceCheck:
     """Object permanence.
 
@@ -68,23 +78,23 @@ class PermanenceCheck:
             moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
             need = max(_MIN_FEW_SIGHTINGS, min(_MIN_SIGHTINGS, math.ceil(
                 _MIN_SEEN_S / max(tr.track.frame_dt_s, 1e-6) - 1e-6)))
-            if len(moving) < need or not tr.rigid:
+            if len(moving) < need:
                 continue
             # held by its look (at rest) after it last moved: it came to rest and was there;
             # the tracker later lost its look, which does not show it vanishing
             rested = np.count_nonzero(tr.track.state[moving[-1]:] == ObsState.STILL) >= 2
             if tr.track.end_reason == "vanished" and tr.entity not in skip_end and not rested:
                 last = _last_own_sighting(tr, moving)
-                f = self._edge(tr, traj, config, last,
-                               moving[moving <= last][-_MIN_SIGHTINGS:], "vanish")
-                if f:
+                if _solid(tr, float(tr.track.t_s[last])) and (f := self._edge(
+                        tr, traj, config, last, moving[moving <= last][-_MIN_SIGHTINGS:],
+                        "vanish")):
                     out.append(f)
             if (tr.track.start_reason == "appeared" or (
                     tr.track.start_reason == "started_moving" and _pushed(tr, moving[0]))) \
-                    and tr.entity not in skip_start:
-                f = self._edge(tr, traj, config, moving[0], moving[:_MIN_SIGHTINGS], "appear")
-                if f:
-                    out.append(f)
+                    and tr.entity not in skip_start and _solid(tr, float(tr.track.t_s[moving[0]])) \
+                    and (f := self._edge(tr, traj, config, moving[0], moving[:_MIN_SIGHTINGS],
+                                         "appear")):
+                out.append(f)
         return out
 
     def _edge(self, tr: Trajectory, traj: Trajectories, config: Config, k: int,
