@@ -2952,6 +2952,20 @@ def test_a_tumbling_body_that_flies_appears_and_one_that_slides_is_not_judged(
     assert [(f.type, f.frames) for f in found] == ([("appear", (10, 10))] if appears else [])
 
 
+def test_a_tumbling_body_that_vanishes_in_flight_vanishes() -> None:
+    """A body whose silhouette swells and shrinks by a third as it turns (not 'rigid'),
+    thrown, gone mid-air at full size 0.6 s into its flight: a solid body seen flying
+    until it vanished."""
+    t = times(19)
+    path = np.c_[400 + 150 * t, 300 - 300 * t + 0.5 * G * t * t]
+    sizes = BODY * (1 + 0.33 * np.sin(2 * np.pi * 4.0 * t))
+    sizes[-1] = BODY  # at full size when it goes
+    tr = make_track(8, path, sizes=sizes, start=10, end_reason="vanished")
+    assert not compute_kinematics(track_set(tr), Config(), 1.0).items[0].rigid
+    found = run_check("permanence", tr)
+    assert [(f.type, f.frames) for f in found] == [("vanish", (28, 28))]
+
+
 @pytest.mark.parametrize(("name", "truth"), [("box_appear_s3.npz", 17),
                                              ("cyl_appear_12fps_256_s6.npz", 8)])
 def test_a_tumbling_body_of_the_3d_set_appearing_in_flight_appears(name: str,
