@@ -1128,7 +1128,7 @@ def test_a_body_as_grey_as_the_sky_at_the_horizon_is_told_by_its_colour(
         blobs = [Blob(cx=x0 + 7, cy=horizon - 7, x0=x0, y0=horizon - 14, x1=x0 + 14,
                       y1=horizon, area=196.0, elongation=1.0)] if f == found else []
         before = frame(None if shift is None else x0 - shift)
-        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), lambda b=before: b)
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), lambda b=before[1]: b)
     gray, rgb = frame(None)
     # the grey patches alone correlate (the horizon), whatever was there
     pad = (slice(horizon - 16, horizon + 2), slice(x0 - 2, x0 + 16))

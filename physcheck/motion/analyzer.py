@@ -384,8 +384,8 @@ class MotionAnalyzer:
             e = self.buf[pos - self.step]
             m = from_ref @ e.to_ref
             # warped only when a new track asks (few frames do)
-            earlier = functools.cache(functools.partial(
-                e.warped, None if _near_identity(m) else m, (self.mw, self.mh)))
+            warp = None if _near_identity(m) else m
+            earlier = functools.cache(lambda: e.warped(warp, (self.mw, self.mh))[1])
         self._ghosts = (index, ghosts + joined)
         self.tracker.update(index, cur.t_s, cur.gray, cur.rgb, blobs, cur.to_ref, earlier,
                             lambda box, t_last, before_s=None: self._still_there(

@@ -170,9 +170,9 @@ class ClosedTrack:
 
 
 class EarlierFrame(Protocol):
-    """A frame ~0.25 s before the current one, warped to it: (grey, RGB)."""
+    """A frame ~0.25 s before the current one, warped to it (RGB)."""
 
-    def __call__(self) -> tuple[np.ndarray, np.ndarray]: ...
+    def __call__(self) -> np.ndarray: ...
 
 
 class RestProbe(Protocol):
@@ -226,8 +226,8 @@ class EntityTracker:
         rest_probe: RestProbe | None = None,
         ghosts: list[Blob] | None = None,
     ) -> None:
-        """Advance by one frame. ``earlier`` gives a frame ~0.25 s before (grey, RGB), warped
-        to this one;
+        """Advance by one frame. ``earlier`` gives a frame ~0.25 s before (RGB), warped to
+        this one;
         ``rest_probe`` looks at this frame for bodies lost this frame (see :meth:`_close`).
 
         ``ghosts``: blobs the ghost test took for absences (the frame there looks as it does
@@ -716,7 +716,7 @@ class EntityTracker:
             x0, y0 = max(b.x0 - pad, 0), max(b.y0 - pad, 0)
             x1, y1 = min(b.x1 + pad, rgb.shape[1]), min(b.y1 + pad, rgb.shape[0])
             if (x1 - x0) * (y1 - y0) >= 16 and _same_look(
-                    rgb[y0:y1, x0:x1], earlier()[1][y0:y1, x0:x1], self.template_min_ncc):
+                    rgb[y0:y1, x0:x1], earlier()[y0:y1, x0:x1], self.template_min_ncc):
                 return "started_moving"
         return "appeared"
 
