@@ -2531,6 +2531,42 @@ def test_sinking_is_measured_before_the_background_takes_the_body_in() -> None:
     assert run_check("interpenetration", late) == []
 
 
+def _rested_then_sunk(depth: np.ndarray) -> EntityTrack:
+    """Lands and rests (held by its look from 10 frames after landing); from frame 45 the
+    tracker finds the upper part of its look ``depth[k - 45]`` px below where it rested,
+    cut at the line its bottom rested on (``sunk_px``)."""
+    path, land = land_and_rest(80)
+    n = len(path)
+    state = np.where(np.arange(n) > land + 10, ObsState.STILL, ObsState.MOVING)
+    sunk = np.full(n, np.nan)
+    sunk[45:45 + len(depth)] = depth
+    track = resting_box(make_track(3, path, state=state), land, np.nan_to_num(sunk))
+    return dataclasses.replace(track, sunk_px=sunk)
+
+
+def test_a_body_that_sinks_after_resting_is_found_by_its_look() -> None:
+    """The median background took the resting body in, so its silhouettes say nothing of
+    it: the depth its look was found at is the evidence, held over three sightings. (The
+    motion masks here are the frame's size: the body is 20 of their pixels.)"""
+    fine = Config().replace(motion_long_side_px=FRAME[0])
+    going_in = np.r_[np.arange(2.0, 17.0, 1.0), np.full(20, 16.0)]
+    found = of_type(run_check("interpenetration", _rested_then_sunk(going_in), config=fine),
+                    "interpenetration")
+    assert len(found) == 1
+    assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
+    assert found[0].frames[0] == 45
+    # a shallow one is within the allowed depth; one that comes back up, or goes to and
+    # fro, was the look matching something else, not a body going in
+    shallow = np.r_[np.linspace(1, 4, 6), np.full(20, 4.0)]
+    back_up = np.r_[np.arange(2.0, 17.0, 1.0), np.full(5, 16.0), np.full(10, 3.0)]
+    to_and_fro = np.r_[np.arange(2.0, 12.0, 1.0), np.tile([12.0, 13.0], 10)]
+    for depth in (shallow, back_up, to_and_fro):
+        assert run_check("interpenetration", _rested_then_sunk(depth), config=fine) == []
+    # on the default masks (320 px across) the body is 5 of their pixels: its allowed
+    # depth, 1.5 of them, is within the look's matching error
+    assert run_check("interpenetration", _rested_then_sunk(going_in)) == []
+
+
 def test_sinking_measured_from_where_the_bottom_settles_on_the_ground_line() -> None:
     """Falling into the floor without stopping: the fall slows sharply just above the floor
     (the break), the bottom reaches the floor's line four frames later, and the top goes on

@@ -495,6 +495,54 @@ def test_a_body_held_by_its_look_keeps_the_box_of_its_look() -> None:
     assert np.allclose(ct.bbox_ref[held, 3], 100, atol=1.5)
 
 
+def _sinking_body(sink_px: Callable[[int], int], hidden_below: bool = True,
+                  n: int = 40) -> ClosedTrack:
+    """A textured 20 px body slides in (frames 0-9, found moving), rests on a floor line at
+    y = 100 (frames 10-19, taken into the background) and from frame 20 goes down by
+    ``sink_px(f)``: below the floor line it is hidden (drawn over by the floor) or, with
+    ``hidden_below`` False, seen whole. The tracker's one track."""
+    tracker = _tracker(template_min_ncc=0.75)
+    rng = np.random.default_rng(7)
+    body = rng.integers(30, 230, (20, 20)).astype(np.uint8)
+    floor = rng.integers(90, 150, (80, 320)).astype(np.uint8)
+    for f in range(n):
+        x = 100 + 3 * min(f, 10)
+        y = 80 + (sink_px(f) if f >= 20 else 0)
+        gray = np.full((180, 320), 120, np.uint8)
+        gray[100:] = floor
+        gray[y:y + 20, x:x + 20] = body
+        if hidden_below:
+            gray[100:] = floor
+        blobs = ([Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
+                       elongation=1.0)] if f < 10 else [])
+        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
+    (ct,) = tracker.finish()
+    return ct
+
+
+def test_a_body_sinking_into_the_floor_after_a_rest_is_followed_down_by_its_look() -> None:
+    """At rest, the median background takes a body in; sinking, the floor hides its lower
+    part. The upper part of its look at rest is found lower and lower, cut at the line its
+    bottom rested on: the track measures how deep it went and holds it to the shot's end
+    (its whole look is found nowhere once it is a third of the way in)."""
+    ct = _sinking_body(lambda f: min(f - 20, 12))
+    assert ct.sunk is not None
+    assert len(ct.frames) == 40 and ct.end_reason == "shot_end"
+    assert np.isnan(ct.sunk[:20]).all()
+    assert np.nanmax(ct.sunk) == pytest.approx(12, abs=1)
+    deep = np.flatnonzero(ct.sunk >= 11)
+    # what is left above the floor: the top 8 rows of the body, its bottom on the line
+    assert np.allclose(ct.bbox_ref[deep, 1], 92, atol=1)
+    assert np.allclose(ct.bbox_ref[deep, 3], 100, atol=1)
+
+
+def test_a_body_that_moves_down_whole_has_not_sunk() -> None:
+    """The same body going down by the same steps but seen whole below the line (a body
+    lowered in front of the floor): its whole look is found lower; nothing sank."""
+    ct = _sinking_body(lambda f: min(f - 20, 12), hidden_below=False)
+    assert ct.sunk is None or np.isnan(ct.sunk).all()
+
+
 def test_a_body_taken_into_the_background_piece_by_piece_is_held_by_its_whole_look() -> None:
     """A body comes to rest and the median background takes it in over a few frames: its
     silhouette shrinks to a scrap of itself before it is gone. The look it is held by is the

@@ -14,8 +14,8 @@ from physcheck.config import Config
 from physcheck.physics.finding import FINDING_TYPES
 from physcheck.pipeline import SCHEMA, VideoResult, check_video
 
-PLAUSIBLE_CLIPS = ("throw", "pan", "occlusion", "exit")
-VIOLATION_CLIPS = ("teleport", "vanish", "antigravity", "recolor")
+PLAUSIBLE_CLIPS = ("throw", "pan", "occlusion", "exit", "juggle_hand")
+VIOLATION_CLIPS = ("teleport", "vanish", "antigravity", "recolor", "sink")
 TOLERANCE_FRAMES = 3
 
 

@@ -474,6 +474,7 @@ class MotionAnalyzer:
                     color_start_rgb=ct.color_start,
                     color_px=ct.colors,
                     around_px=ct.around,
+                    sunk_px=None if ct.sunk is None else ct.sunk * self.sy,
                 )
             )
         # keep the longest-lived entities

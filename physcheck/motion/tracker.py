@@ -42,6 +42,18 @@ soon after its last sighting (afterwards, only where it was last seen: stopped d
 _CONTRAST_RATIO = (0.5, 2.0)
 """A template match whose patch has a contrast (grey std) outside this factor of the
 template's is another thing that correlates, not the body."""
+_WHOLE_NCC = 0.9
+"""A body's look at rest found where it rested with at least this correlation is there,
+whole."""
+_REST_BOX = 2.5
+"""A body's look at rest is kept only if its box is at most this many times the body's
+area (a disc's box is 1.27 times its area)."""
+_MIN_CUT_PX = 40
+_SINK_SLIDE = 2
+"""Pixels sideways a sinking body's look is sought either way."""
+_SINK_MARGIN = 0.1
+"""Correlation by which the upper part of a body's look found lower must beat it where the
+body rested, and its whole look found there."""
 _MIN_POINTS = 4
 _MAX_POINTS = 16
 _POINT_LK: dict[str, Any] = {
@@ -56,6 +68,21 @@ def apply_h(h: np.ndarray, xy: np.ndarray) -> np.ndarray:
     pts = np.asarray(xy, dtype=float).reshape(-1, 2)
     q = pts @ h[:, :2].T + h[:, 2]  # homogeneous coordinates without building them
     return q[:, :2] / q[:, 2:3]
+
+
+@dataclass(frozen=True)
+class _RestLook:
+    """A body's look (grey template with its padding) where it came to rest, placed in
+    reference coordinates."""
+
+    template: np.ndarray
+    origin_ref: np.ndarray
+    """The template's top-left corner."""
+    centre_ref: np.ndarray
+    bottom_ref: float
+    """The line its bottom rested on."""
+    pad: tuple[int, int, int, int]
+    size: float
 
 
 @dataclass
@@ -108,6 +135,12 @@ class _Track:
     """Median motion of the body's points into the current frame (pixels), if measured."""
     cur_xy: tuple[float, float] = (0.0, 0.0)
     """Centroid in the pixels of frame ``cur_frame``."""
+    rest: _RestLook | None = None
+    """The body's look where it was first held at rest, while it stays there."""
+    sunk: list[float] = field(default_factory=list)
+    """Per frame, how far the body's look at rest was found below its resting place with its
+    part below its resting bottom hidden (see :meth:`EntityTracker._sunk_look`); NaN where
+    it was not found so."""
 
     seen: list[int] = field(default_factory=list)
     """Indices of the frames where it was seen (kept in step by the tracker's _record)."""
@@ -167,6 +200,8 @@ class ClosedTrack:
     """(K, 3) the body's own colour where it was found moving, NaN elsewhere."""
     around: np.ndarray | None = None
     """(K, 3) the colour around the body at the same sightings."""
+    sunk: np.ndarray | None = None
+    """(K,) see ``_Track.sunk`` (motion-resolution pixels)."""
 
 
 class EarlierFrame(Protocol):
@@ -282,6 +317,18 @@ class EntityTracker:
                 b = blobs[matched]
                 self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
                              b.elongation, ObsState.MOVING, to_ref)
+                if tr.rest is not None:
+                    # a silhouette where the body rests, once the median background has
+                    # taken it in, is what changed there: sinking, that is the place it left
+                    # as well as the part still above the floor. Its look says how deep it is
+                    if _moved_on(tr, tr.rest) or (
+                            tr.bbox_ref[-1][3] > tr.rest.bottom_ref + 0.25 * tr.rest.size):
+                        # it moved on, or its silhouette reaches below the line it rested
+                        # on: that part is in view, not hidden (a body rolling towards the
+                        # camera)
+                        tr.rest = None
+                    elif (sunk := self._sunk_look(tr.rest, gray, from_ref)) is not None:
+                        tr.sunk[-1] = sunk[0]
                 self._grab_template(tr, gray, b)
                 self._seed_points(tr, gray, b)
                 tr.color_from = (rgb, b)
@@ -343,6 +390,7 @@ class EntityTracker:
                     color_start=tr.color_start,
                     colors=np.array(tr.colors[:k], dtype=float).reshape(-1, 3),
                     around=np.array(tr.around[:k], dtype=float).reshape(-1, 3),
+                    sunk=np.array(tr.sunk[:k], dtype=float),
                 )
             )
         return out
@@ -461,6 +509,7 @@ class EntityTracker:
         tr.occluder.append(occluder)
         tr.colors.append(_NO_COLOR)
         tr.around.append(_NO_COLOR)
+        tr.sunk.append(math.nan)
         tr.cur_box = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
         tr.cur_xy = (float(xy[0]), float(xy[1]))
         tr.cur_frame = frame
@@ -586,6 +635,12 @@ class EntityTracker:
                 # a body that stopped dead is where it was last seen, not where it was heading
                 found = self._template_search(tr, gray, seen_at, size)
         i_last = tr.seen_idx()[-1]
+        if tr.rest is not None and (sunk := self._sunk_look(tr.rest, gray, from_ref)):
+            depth, box = sunk
+            self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), box,
+                         tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
+            tr.sunk[-1] = depth
+            return
         if found is not None and tr.state.count(ObsState.MOVING) < _MIN_MOVING_TO_HOLD:
             # a blob seen moving once or twice (a flicker of the mask at an edge of the
             # scenery) is no body yet: nothing came to rest there to be held by its look
@@ -611,6 +666,16 @@ class EntityTracker:
         if found is not None:
             self._record(tr, frame, t_s, (cx, cy), box, tr.area[i_last], tr.elong[i_last],
                          ObsState.STILL, to_ref)
+            if tr.rest is not None and _moved_on(tr, tr.rest):
+                tr.rest = None
+            if tr.rest is None and tr.template is not None and _resting(tr, size) and (
+                    box[2] - box[0]) * (box[3] - box[1]) <= _REST_BOX * size * size:
+                # (a look much larger than the body is its silhouette merged with a
+                # neighbour's or its shadow's)
+                ox, oy = cx + tr.tpl_offset[0], cy + tr.tpl_offset[1]
+                tr.rest = _RestLook(tr.template, apply_h(to_ref, np.array([ox, oy]))[0],
+                                    np.array(tr.xy_ref[-1]), tr.bbox_ref[-1][3], tr.tpl_pad,
+                                    size)
             return
         px, py = float(pred[0]), float(pred[1])
         box = (px - half_w, py - half_h, px + half_w, py + half_h)
@@ -637,6 +702,62 @@ class EntityTracker:
         state = ObsState.OCCLUDED if (occluder >= 0 or near_border) else ObsState.MISSING
         self._record(tr, frame, t_s, (px, py), box, np.nan, np.nan, state, to_ref, occluder)
         tr.xy_ref[-1] = (np.nan, np.nan)
+
+    def _sunk_look(self, rest: _RestLook, gray: np.ndarray, from_ref: np.ndarray
+                   ) -> tuple[float, tuple[float, float, float, float]] | None:
+        """How far down the body's look at rest is found with its part below its resting
+        bottom hidden, and the box of what is left above that line; None when its whole look
+        is still where it rested, or its top is not found lower.
+
+        Sinking into a floor lowers the body's top while the floor, drawn over it, hides
+        what goes below the line its bottom rested on: the upper part of its look is found
+        lower, cut at that line, and not whole there. A body that only moved down (a
+        camera's drift, a body rolling towards it) is found whole; one partly hidden by
+        something passing in front keeps its top where it was. The look is the body's box
+        alone (its padding is the background around it, which does not go down with it)."""
+        tpl = rest.template
+        th, tw = tpl.shape
+        left, top, right, bottom = rest.pad
+        body = tpl[top:th - bottom, left:tw - right]
+        bh, bw = body.shape
+        o = apply_h(from_ref, rest.origin_ref)[0]
+        ox, oy = round(float(o[0])) + left, round(float(o[1])) + top
+        # what is left above the line must be enough of it to correlate: a quarter of it,
+        # three rows and _MIN_CUT_PX pixels at least
+        min_vis = max(3, bh // 4, -(-_MIN_CUT_PX // bw))
+        x0, x1 = ox - _SINK_SLIDE, ox + bw + _SINK_SLIDE
+        if x0 < 0 or oy < 0 or x1 > gray.shape[1] or oy + 2 * bh > gray.shape[0]:
+            return None
+        if float(body.std()) < 3.0 or bh - min_vis < 1:
+            return None
+
+        def ncc(t: np.ndarray, y: int) -> tuple[float, int]:
+            res = cv2.matchTemplate(gray[y:y + t.shape[0], x0:x1], t, cv2.TM_CCOEFF_NORMED)
+            _, best, _, loc = cv2.minMaxLoc(res)
+            return float(best), int(loc[0])
+
+        if ncc(body, oy)[0] >= _WHOLE_NCC:
+            return None  # still there, whole
+        best: tuple[float, int, int] | None = None
+        for s in range(1, bh - min_vis + 1):
+            cut = body[:bh - s]
+            if float(cut.std()) < 3.0:
+                continue
+            r, dx = ncc(cut, oy + s)
+            if best is None or r > best[0]:
+                best = (r, s, dx)
+        if best is None or best[0] < self.template_min_ncc:
+            return None
+        r, s, dx = best
+        cut = body[:bh - s]
+        # found lower, not where it was, and not whole there
+        if ncc(cut, oy)[0] > r - _SINK_MARGIN or ncc(body, oy + s)[0] > r - _SINK_MARGIN:
+            return None
+        xs = x0 + dx
+        patch = gray[oy + s:oy + bh, xs:xs + bw]
+        if not _CONTRAST_RATIO[0] <= float(patch.std()) / float(cut.std()) <= _CONTRAST_RATIO[1]:
+            return None
+        return float(s), (float(xs), float(oy + s), float(xs + bw), float(oy + bh))
 
     def _template_box(self, tr: _Track, cx: float, cy: float) -> tuple[float, float, float, float]:
         """The box of a body found by its look at centroid (cx, cy): the template's (less its
@@ -763,6 +884,27 @@ def _same_look(now: np.ndarray, before: np.ndarray, min_ncc: float) -> bool:
     if var_a <= floor or var_e <= floor:
         return False
     return float((a * e).sum()) / math.sqrt(var_a * var_e) > min_ncc
+
+
+def _resting(tr: _Track, size: float) -> bool:
+    """The track's sightings over the last background step (seen over most of it) lie
+    within 0.15 of the body's ``size`` of the latest: at rest, long enough for the median
+    background to take it in (a ball at the top of its flight is that slow for a moment
+    only)."""
+    idx = tr.seen_idx()
+    t_now = tr.t[idx[-1]]
+    recent = [i for i in idx if tr.t[i] >= t_now - BG_STEP_S]
+    if tr.t[recent[0]] > t_now - 0.8 * BG_STEP_S:
+        return False
+    last = np.array(tr.xy_ref[idx[-1]])
+    return all(float(np.hypot(*(np.array(tr.xy_ref[i]) - last))) <= 0.15 * size
+               for i in recent)
+
+
+def _moved_on(tr: _Track, rest: _RestLook) -> bool:
+    """The track's latest sighting is more than 0.75 of the body's size from where it
+    rested (a sinking body's centre goes down by less)."""
+    return float(np.hypot(*(np.array(tr.xy_ref[-1]) - rest.centre_ref))) > 0.75 * rest.size
 
 
 def _gate(unseen_s: float, moved: float) -> float:

@@ -65,6 +65,10 @@ class EntityTrack:
     where too little of it differs from its surroundings (None: not measured)."""
     around_px: np.ndarray | None = None
     """(K, 3) RGB around the body (a band half its size wide) at the same sightings."""
+    sunk_px: np.ndarray | None = None
+    """(K,) how far below where it came to rest the upper part of the body's look was
+    found, its part below its resting bottom hidden (sinking into a floor); NaN where it
+    was not found so (None: not measured)."""
 
     def __post_init__(self) -> None:
         k = len(self.frames)
@@ -78,6 +82,7 @@ class EntityTrack:
             *(((name, arr, (k, 3)) for name, arr in (("color_px", self.color_px),
                                                       ("around_px", self.around_px))
                if arr is not None)),
+            *((("sunk_px", self.sunk_px, (k,)),) if self.sunk_px is not None else ()),
         ):
             if arr.shape != shape:
                 raise ValueError(f"EntityTrack.{name}: expected shape {shape}, got {arr.shape}")

@@ -61,6 +61,8 @@ class InterpenetrationCheck:
                  if (f := self._sink_after(tr, traj, config, c, inside)) is not None]
         if not found and (f := self._sunk_out_of_sight(tr, traj, config, inside)):
             found.append(f)
+        if not found and (f := self._sunk_at_rest(tr, traj, config, inside)):
+            found.append(f)
         return max(found, key=lambda f: float(f.evidence["sink_px"]), default=None)
 
     def _sunk_out_of_sight(self, tr: Trajectory, traj: Trajectories, config: Config,
@@ -136,6 +138,59 @@ class InterpenetrationCheck:
             message=(f"entity {tr.entity} falls at {fall / body:.1f} body sizes/s, slows "
                      f"at a ground line and goes on down into it ({sink / body:.2f} body "
                      f"sizes) until it is gone at {t1:.2f} s"),
+        )
+
+    def _sunk_at_rest(self, tr: Trajectory, traj: Trajectories, config: Config,
+                      inside: np.ndarray) -> Finding | None:
+        """A body at rest that then goes down into what it rests on: the upper part of its
+        look at rest is found lower and lower, cut at the line its bottom rested on (the
+        tracker's ``sunk_px``), by more than the allowed depth, held over three sightings.
+
+        A body that stays put long enough is taken into the median background; the motion
+        mask then shows what changed where it rests (the place it left and the part still
+        above the floor alike), so a sinking after a rest is measured from its look."""
+        sunk = tr.track.sunk_px
+        if sunk is None:
+            return None
+        ks = np.flatnonzero(np.isfinite(sunk) & tr.seen & inside)
+        body = tr.body_size_px
+        moving = (tr.track.state == ObsState.MOVING) & inside
+        if (len(ks) < 3 or tr.body_size_px > 0.2 * max(traj.tracks.frame_size)
+                or not steady_shape(np.sqrt(tr.track.area_px[moving]),
+                                    tr.track.elongation[moving],
+                                    frame_travel(tr.v_px_s[moving], tr.track.frame_dt_s, body))):
+            return None
+        depth = sunk[ks]
+        # a sunk body stays sunk: each depth held by the next two sightings (their median),
+        # and never coming back up by more than a pixel of the look's grid (a body going in
+        # goes steadily down)
+        held = _held_tops(depth)
+        thr = config.interpenetration_depth_frac * body
+        # the look is matched on the motion masks' pixel grid, to a pixel either way: a body
+        # whose allowed depth is under three of those pixels is too small to measure so
+        grid = max(1.0, max(traj.tracks.frame_size) / config.motion_long_side_px)
+        j = int(np.argmax(held))
+        steps = np.diff(depth)
+        # and it went in from where it rested: its first depth found is a shallow one (a
+        # look found deep at once fits something else), and it went down steadily (one
+        # step back up by a pixel at most: a look matched at one level and the next, to
+        # and fro, is no body going in)
+        if (thr < 3 * grid or held[j] <= thr or depth[0] > 0.5 * held[j]
+                or float(np.max(np.maximum.accumulate(depth) - depth)) > 1.5 * grid
+                or int(np.count_nonzero(steps < -0.5 * grid)) > 1):
+            return None
+        k0, k1 = int(ks[0]), int(ks[min(j + 2, len(ks) - 1)])
+        f0, f1 = int(tr.track.frames[k0]), int(tr.track.frames[k1])
+        t0, t1 = float(tr.track.t_s[k0]), float(tr.track.t_s[k1])
+        depth_px = float(held[j])
+        return Finding(
+            type="interpenetration", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
+            confidence=margin_confidence(depth_px, thr),
+            evidence={"sink_px": depth_px, "sink_body_sizes": depth_px / body,
+                      "threshold_px": thr, "bottom_y_px": float(tr.track.bbox_px[k0, 3])},
+            message=(f"entity {tr.entity} rests on a surface, then sinks {depth_px / body:.2f} "
+                     f"body sizes into it between {t0:.2f} s and {t1:.2f} s (its upper part "
+                     f"is found lower, the rest hidden below the line it rested on)"),
         )
 
     def _sink_after(self, tr: Trajectory, traj: Trajectories, config: Config,
