@@ -17,8 +17,10 @@ Two plausible scenes film bodies that are not balls: a cylinder tossed with spin
 (``cyl_tumble``: its silhouette a disc end-on, a long rectangle side-on) and a cube, a
 cylinder and a ball tossed together (``shapes``, as in MOVi-like sets). They come last in
 the scene list, so the others keep their random streams; ``--only cyl_tumble shapes`` runs
-them alone. ``--flier box`` (or ``cylinder``) throws a box (a cylinder) tossed with spin
-instead of the ball in the violation scenes that throw one (teleport, hover, antigravity,
+them alone. ``rest_sink``, added last (the twenty-seventh session; counts measured before
+it have one violation scene fewer per seed), drops a cube or a ball that rests and then goes
+down into the floor. ``--flier box`` (or ``cylinder``) throws a box (a cylinder) tossed with
+spin instead of the ball in the violation scenes that throw one (teleport, hover, antigravity,
 impulse, vanish, appear, morph; clips cached in ``out/flier_box``): their checks must not
 rely on a silhouette that keeps its shape.
 
@@ -457,6 +459,40 @@ def sc_fall_through(sc: Scene, rng: np.random.Generator) -> None:
     sc.violation, sc.span_s = "interpenetration", (t_hit, t_hit + 0.5)
 
 
+def sc_rest_sink(sc: Scene, rng: np.random.Generator) -> None:
+    """A cube or a ball (one or the other at even odds) dropped onto the floor settles and
+    rests, then goes down into the floor (a generated object that melts into the table): by
+    0.5-0.9 of its size over 0.5-0.8 s, the floor drawn over what goes below it."""
+    pos = (rng.uniform(-0.6, 0.6), rng.uniform(0.4, 1.4), rng.uniform(0.4, 0.7))
+    if rng.random() < 0.5:
+        half = rng.uniform(0.08, 0.11)
+        b = add_box(sc, rng, pos, (0.0, 0.0, 0.0), half,
+                    spin=tuple(rng.uniform(-2, 2, 3).tolist()))
+    else:
+        half = rng.uniform(0.08, 0.12)
+        b = add_ball(sc, rng, pos, (0.0, 0.0, 0.0), half, e=0.3)
+    sc.focus = b
+    sc.duration_s = 3.0
+    t0, dur = rng.uniform(1.6, 1.9), rng.uniform(0.5, 0.8)
+    depth = rng.uniform(0.5, 0.9) * 2 * half
+    rest: dict[str, tuple[float, ...]] = {}
+
+    def hook(t: float) -> None:
+        if t < t0:
+            return
+        if not rest:
+            p, o = pb.getBasePositionAndOrientation(b.uid)
+            rest.update(pos=p, orn=o)
+            pb.setCollisionFilterPair(sc.floor_uid, b.uid, -1, -1, 0)
+        u = min(1.0, (t - t0) / dur)
+        x, y, z = rest["pos"]
+        pb.resetBasePositionAndOrientation(b.uid, [x, y, z - depth * (3 * u * u - 2 * u**3)],
+                                          rest["orn"])
+        pb.resetBaseVelocity(b.uid, [0, 0, 0], [0, 0, 0])
+    sc.hooks.append(hook)
+    sc.violation, sc.span_s = "interpenetration", (t0, t0 + dur)
+
+
 SCENES: dict[str, Callable[[Scene, np.random.Generator], None]] = {
     "bounce": sc_bounce,
     "throw_depth": sc_throw_depth,
@@ -478,6 +514,8 @@ SCENES: dict[str, Callable[[Scene, np.random.Generator], None]] = {
     # random streams: bodies that are not balls or cubes
     "cyl_tumble": sc_cyl_tumble,
     "shapes": sc_shapes,
+    # (the twenty-seventh session) a body that rests, then sinks into the floor
+    "rest_sink": sc_rest_sink,
 }
 
 
