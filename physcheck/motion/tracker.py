@@ -49,6 +49,8 @@ _REST_BOX = 2.5
 """A body's look at rest is kept only if its box is at most this many times the body's
 area (a disc's box is 1.27 times its area)."""
 _MIN_CUT_PX = 40
+"""Fewest pixels of a body's look at rest left above the line it rested on for that upper
+part to be sought (fewer correlate with anything)."""
 _SINK_SLIDE = 2
 """Pixels sideways a sinking body's look is sought either way."""
 _SINK_MARGIN = 0.1
@@ -635,6 +637,9 @@ class EntityTracker:
                 # a body that stopped dead is where it was last seen, not where it was heading
                 found = self._template_search(tr, gray, seen_at, size)
         i_last = tr.seen_idx()[-1]
+        # a body at rest going down into what it rests on: the upper part of its look at
+        # rest, cut at the line it rested on, is found lower (its template may by now be the
+        # look of what changed there, the place it left as much as the body)
         if tr.rest is not None and (sunk := self._sunk_look(tr.rest, gray, from_ref)):
             depth, box = sunk
             self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), box,
