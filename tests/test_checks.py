@@ -1103,6 +1103,22 @@ def test_a_box_stopped_mid_air_at_12_fps_hovers(name: str, truth: tuple[int, int
     assert len(found) == 1 and overlaps(found[0], *truth)
 
 
+@pytest.mark.parametrize(("name", "truth"), [("box_hover_12fps_s8.npz", (4, 11)),
+                                             ("cyl_hover_12fps_s0.npz", (5, 12))])
+def test_a_tumbling_body_stopped_mid_air_at_12_fps_falls_to_a_landing_no_contact_marks(
+        name: str, truth: tuple[int, int]) -> None:
+    """The 3D set's box hover s8 and cylinder hover s0 (`engine3d_eval.py --flier box` /
+    `cylinder`) resampled to 12 fps, as the tracker saw them: no flight is fitted anywhere
+    (the throw is four sightings, one merged), and the fall out of the stop runs on into
+    the landing and what follows it, which no contact marks (too few sightings after it).
+    Up to its lowest sighting, or the one before (the landing's may be taken after the
+    impact), the fall is one gravity, its sideways motion steady to a tumbling body's
+    centroid: the evidence that gravity acts on the body."""
+    found = of_type(CHECKS["hover"]().run(
+        compute_kinematics(saved_track_set(name), Config(), 1.0), Config()), "hover")
+    assert len(found) == 1 and overlaps(found[0], *truth)
+
+
 def test_a_box_stopped_mid_air_at_12_fps_and_256_rows_hovers_by_its_rise_and_fall() -> None:
     """The 3D set's box hover clip, seed 0, rendered at 12 fps and scaled to 256 rows (a
     MOVi-like clip), as the tracker saw it: four sightings of the throw before the stop

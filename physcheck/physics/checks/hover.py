@@ -20,6 +20,8 @@ from physcheck.physics.kinematics import (
     Trajectory,
     fit_flight,
     lasts,
+    long_enough_for_flight,
+    low_rate,
     partners_at,
     runs,
     size_near,
@@ -169,7 +171,44 @@ def _fall_after(tr: Trajectory, k1: int) -> Flight | None:
     t = tr.track.t_s
     if len(idx) == 0 or t[idx[0]] - t[k1] > _FALL_START_S:
         return None
-    return fit_flight(idx, t[idx], tr.track.xy_px[idx], 0, len(idx) - 1, tr.body_size_px)
+    fall = fit_flight(idx, t[idx], tr.track.xy_px[idx], 0, len(idx) - 1, tr.body_size_px)
+    if fall is None and low_rate(tr.track.frame_dt_s):
+        fall = _fall_to_lowest(tr, idx)
+    return fall
+
+
+def _fall_to_lowest(tr: Trajectory, idx: np.ndarray) -> Flight | None:
+    """At 8-16 fps, the fall among sightings ``idx`` up to its lowest one, or up to the one
+    before (a landing no contact marks: a few sightings too few after it to find the break,
+    and its own sighting may be taken after the impact), if it falls on one gravity:
+    downward constant acceleration within tracking noise, enough fall to measure, four
+    sightings at least; sideways at a steady speed (four sightings place no sideways
+    acceleration of a tumbling body, whose centroid wanders by a pixel or two)."""
+    low = int(np.argmax(tr.track.xy_px[idx, 1]))
+    for n in (low + 1, low):
+        if n < _LOWEST_FALL_SIGHTINGS:
+            return None
+        ks = idx[:n]
+        xy, t = tr.track.xy_px[ks], tr.track.t_s[ks]
+        if not long_enough_for_flight(t):
+            continue
+        tt = t - t[0]
+        cx = np.polyfit(tt, xy[:, 0], 1)
+        cy = np.polyfit(tt, xy[:, 1], 2)
+        res = np.c_[xy[:, 0] - np.polyval(cx, tt), xy[:, 1] - np.polyval(cy, tt)]
+        rmse = float(np.sqrt(np.mean(res**2)))
+        ay, body = 2 * float(cy[0]), tr.body_size_px
+        if (ay > 0 and rmse < 0.1 * body + 1.0 and float(np.ptp(xy[:, 1])) > 0.5 * body
+                and ay * float(tt[-1]) > body):
+            return Flight(int(ks[0]), int(ks[-1]), float(t[0]), float(t[-1]), (0.0, ay),
+                          rmse, (0.0, float(cx[0]), float(cx[1])),
+                          (float(cy[0]), float(cy[1]), float(cy[2])))
+    return None
+
+
+_LOWEST_FALL_SIGHTINGS = 4
+"""Fewest sightings of a fall to its lowest one for it to show one gravity (three fit any
+parabola exactly)."""
 
 
 def _after_stop(tr: Trajectory, k1: int) -> np.ndarray:
