@@ -1167,15 +1167,18 @@ def long_enough_for_flight(t: np.ndarray) -> bool:
 
 
 def fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
-               body: float) -> Flight | None:
+               body: float, steady_sideways: bool = False) -> Flight | None:
     """One parabola over samples [a0, a1] if it is ballistic: downward constant acceleration,
     little sideways acceleration, a fit within tracking noise, and enough fall to measure.
 
-    Only over samples :func:`long_enough_for_flight`."""
+    Only over samples :func:`long_enough_for_flight`. ``steady_sideways``: sideways at a
+    steady speed instead (no sideways acceleration fitted: a few sightings of a tumbling
+    body, whose centroid wanders by a pixel or two, place none)."""
     if not long_enough_for_flight(t[a0:a1 + 1]):
         return None
     tt = t[a0:a1 + 1] - t[a0]
-    cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2)
+    cx = np.polyfit(tt, xy[a0:a1 + 1, 0], 2) if not steady_sideways else np.r_[
+        0.0, np.polyfit(tt, xy[a0:a1 + 1, 0], 1)]
     cy = np.polyfit(tt, xy[a0:a1 + 1, 1], 2)
     res = np.c_[xy[a0:a1 + 1, 0] - np.polyval(cx, tt), xy[a0:a1 + 1, 1] - np.polyval(cy, tt)]
     rmse = float(np.sqrt(np.mean(res**2)))

@@ -20,7 +20,6 @@ from physcheck.physics.kinematics import (
     Trajectory,
     fit_flight,
     lasts,
-    long_enough_for_flight,
     low_rate,
     partners_at,
     runs,
@@ -180,29 +179,17 @@ def _fall_after(tr: Trajectory, k1: int) -> Flight | None:
 def _fall_to_lowest(tr: Trajectory, idx: np.ndarray) -> Flight | None:
     """At 8-16 fps, the fall among sightings ``idx`` up to its lowest one, or up to the one
     before (a landing no contact marks: a few sightings too few after it to find the break,
-    and its own sighting may be taken after the impact), if it falls on one gravity:
-    downward constant acceleration within tracking noise, enough fall to measure, four
-    sightings at least; sideways at a steady speed (four sightings place no sideways
-    acceleration of a tumbling body, whose centroid wanders by a pixel or two)."""
+    and its own sighting may be taken after the impact), if it falls on one gravity
+    (:func:`fit_flight`, sideways at a steady speed), four sightings at least."""
     low = int(np.argmax(tr.track.xy_px[idx, 1]))
     for n in (low + 1, low):
         if n < _LOWEST_FALL_SIGHTINGS:
             return None
         ks = idx[:n]
-        xy, t = tr.track.xy_px[ks], tr.track.t_s[ks]
-        if not long_enough_for_flight(t):
-            continue
-        tt = t - t[0]
-        cx = np.polyfit(tt, xy[:, 0], 1)
-        cy = np.polyfit(tt, xy[:, 1], 2)
-        res = np.c_[xy[:, 0] - np.polyval(cx, tt), xy[:, 1] - np.polyval(cy, tt)]
-        rmse = float(np.sqrt(np.mean(res**2)))
-        ay, body = 2 * float(cy[0]), tr.body_size_px
-        if (ay > 0 and rmse < 0.1 * body + 1.0 and float(np.ptp(xy[:, 1])) > 0.5 * body
-                and ay * float(tt[-1]) > body):
-            return Flight(int(ks[0]), int(ks[-1]), float(t[0]), float(t[-1]), (0.0, ay),
-                          rmse, (0.0, float(cx[0]), float(cx[1])),
-                          (float(cy[0]), float(cy[1]), float(cy[2])))
+        fall = fit_flight(ks, tr.track.t_s[ks], tr.track.xy_px[ks], 0, n - 1,
+                          tr.body_size_px, steady_sideways=True)
+        if fall is not None:
+            return fall
     return None
 
 
