@@ -493,6 +493,29 @@ def sc_rest_sink(sc: Scene, rng: np.random.Generator) -> None:
     sc.violation, sc.span_s = "interpenetration", (t0, t0 + dur)
 
 
+def sc_pass_through(sc: Scene, rng: np.random.Generator) -> None:
+    """Two balls rolling at each other (``collide``'s set-up, slower) pass through one
+    another instead of colliding: Bullet ignores the pair, so each rolls on as if the other
+    were not there. The span is the time their spheres overlap."""
+    y = rng.uniform(0.6, 1.6)
+    r1, r2 = rng.uniform(0.09, 0.13), rng.uniform(0.09, 0.13)
+    a = add_ball(sc, rng, (-1.3, y, r1), (rng.uniform(1.1, 1.7), 0, 0), r1, e=0.8)
+    b = add_ball(sc, rng, (1.3, y + rng.uniform(-0.06, 0.06), r2),
+                 (-rng.uniform(1.1, 1.7), 0, 0), r2, e=0.8)
+    pb.setCollisionFilterPair(a.uid, b.uid, -1, -1, 0)
+    sc.duration_s = 2.4
+    span: list[float] = []
+
+    def hook(t: float) -> None:
+        pa = np.array(pb.getBasePositionAndOrientation(a.uid)[0])
+        pb_ = np.array(pb.getBasePositionAndOrientation(b.uid)[0])
+        if np.linalg.norm(pa - pb_) < r1 + r2:
+            span[:] = [span[0] if span else t, t]
+            sc.span_s = (span[0], span[1])
+    sc.hooks.append(hook)
+    sc.violation, sc.span_s = "interpenetration", (0.0, 0.0)
+
+
 SCENES: dict[str, Callable[[Scene, np.random.Generator], None]] = {
     "bounce": sc_bounce,
     "throw_depth": sc_throw_depth,
@@ -516,6 +539,8 @@ SCENES: dict[str, Callable[[Scene, np.random.Generator], None]] = {
     "shapes": sc_shapes,
     # (the twenty-seventh session) a body that rests, then sinks into the floor
     "rest_sink": sc_rest_sink,
+    # (the twenty-eighth session) two bodies that pass through each other
+    "pass_through": sc_pass_through,
 }
 
 

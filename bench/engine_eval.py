@@ -441,6 +441,38 @@ def sc_fall_through(rng: np.random.Generator) -> Scene:
     return sc
 
 
+def _two_rolling(rng: np.random.Generator, e: float) -> tuple[World, Body, Body]:
+    """Two balls of 0.09-0.13 m rolling at each other along the floor (1.0-1.8 m/s each)."""
+    w = new_world(rng)
+    r1, r2 = rng.uniform(0.09, 0.13), rng.uniform(0.09, 0.13)
+    a = add_ball(w, rng, (rng.uniform(0.6, 1.0), r1), (rng.uniform(1.0, 1.8), 0), r1, e=e)
+    b = add_ball(w, rng, (rng.uniform(3.4, 3.9), r2), (-rng.uniform(1.0, 1.8), 0), r2, e=e)
+    return w, a, b
+
+
+def sc_collide(rng: np.random.Generator) -> Scene:
+    """Two balls rolling at each other meet head-on and bounce apart (momentum kept)."""
+    w, _, _ = _two_rolling(rng, rng.uniform(0.6, 0.95))
+    return Scene(w, 2.5)
+
+
+def sc_pass_through(rng: np.random.Generator) -> Scene:
+    """collide's set-up, but the two balls pass through each other (the physics ignores the
+    pair): each rolls on as if the other were not there. The span: while they overlap."""
+    w, a, b = _two_rolling(rng, rng.uniform(0.6, 0.95))
+    for body in (a, b):
+        for shape in body.body.shapes:
+            shape.filter = pymunk.ShapeFilter(group=1)
+    sc = Scene(w, 2.5, focus=a)
+    sc.violation = "interpenetration"
+
+    def hook(t: float, dt: float) -> None:
+        if (a.body.position - b.body.position).length < a.size_m + b.size_m:
+            sc.span_s = (sc.span_s[0] if sc.span_s else t, t)
+    w.hooks.append(hook)
+    return sc
+
+
 SCENES: dict[str, Callable[[np.random.Generator], Scene]] = {
     "bounce": sc_bounce,
     "throw_pair": sc_throw_pair,
@@ -457,6 +489,10 @@ SCENES: dict[str, Callable[[np.random.Generator], Scene]] = {
     "appear": sc_appear,
     "morph": sc_morph,
     "fall_through": sc_fall_through,
+    # (the twenty-eighth session) at the end, so that the scenes above keep their random
+    # streams: two balls that collide, and two that pass through each other
+    "collide": sc_collide,
+    "pass_through": sc_pass_through,
 }
 
 
