@@ -16,6 +16,7 @@ from physcheck.physics.kinematics import (
     frame_travel,
     other_boxes_at,
     steady_shape,
+    touching,
 )
 
 
@@ -358,30 +359,38 @@ class InterpenetrationCheck:
         if overlap.sum() < 2:
             return None
         first, last = int(np.flatnonzero(overlap)[0]), int(np.flatnonzero(overlap)[-1])
-        # velocities well before and after the overlap must be unchanged for both
-        dvs = []
+        # each body's velocity before the meeting and after it, from where it was seen clear
+        # of the other (a silhouette merged with the other's has a centroid between them)
+        gap = config.contact_gap_frac * body + 2
+        apart = np.array([not touching(a.track.bbox_px[i], b.track.bbox_px[j], gap)
+                          for i, j in zip(ka, kb, strict=True)])
+        vs = []
         for tr, kk in ((a, ka), (b, kb)):
-            pre = [k for k in kk[: max(first - 2, 0)] if tr.seen[k]][-4:]
-            post = [k for k in kk[last + 3:] if tr.seen[k]][:4]
-            if (len(pre) < 3 or len(post) < 3 or not np.isfinite(tr.v_px_s[pre]).any()
-                    or not np.isfinite(tr.v_px_s[post]).any()):
+            clear = apart & tr.seen[kk] & np.isfinite(tr.track.xy_px[kk, 0])
+            pre = kk[np.flatnonzero(clear[:first])[-_CLEAR_SIGHTINGS:]]
+            post = kk[last + 1 + np.flatnonzero(clear[last + 1:])][:_CLEAR_SIGHTINGS]
+            v_pre, v_post = _line_velocity(tr, pre), _line_velocity(tr, post)
+            if v_pre is None or v_post is None:
                 return None
-            vp = np.nanmedian(tr.v_px_s[pre], axis=0)
-            vq = np.nanmedian(tr.v_px_s[post], axis=0)
-            dvs.append(float(np.linalg.norm(vq - vp) / max(np.linalg.norm(vp), 1e-6)))
-        va, vb = a.v_px_s[ka[:3]], b.v_px_s[kb[:3]]
-        if not (np.isfinite(va).any() and np.isfinite(vb).any()):
+            vs.append((v_pre, v_post))
+        rel = float(np.linalg.norm(vs[0][0] - vs[1][0]))
+        if rel < 1.0 * body:
+            return None  # they never approached
+        # a collision changes both velocities along the line between the bodies by their
+        # approach speed times (1 + e) shared by their masses: the lighter one's by at
+        # least half of it, whatever the masses and however inelastic. Passing through,
+        # each keeps its velocity
+        dvs = [float(np.linalg.norm(q - p) / rel) for p, q in vs]
+        if max(dvs) > _PASS_DV:
             return None
-        rel = float(np.linalg.norm(np.nanmedian(va, axis=0) - np.nanmedian(vb, axis=0)))
-        if max(dvs) > 0.2 or rel < 1.0 * body:
-            return None  # a collision changed their motion, or they never approached
         fr = (f0 + first, f0 + last)
         t = (float(a.track.t_s[ka[first]]), float(a.track.t_s[ka[last]]))
         return Finding(
             type="interpenetration", entity=a.entity, frames=fr, t_s=t,
-            confidence=margin_confidence(0.2, max(max(dvs), 0.02), scale=4.0),
+            confidence=margin_confidence(_PASS_DV, max(max(dvs), 0.02), scale=4.0),
             evidence={"other_entity": b.entity, "velocity_change_ratio": dvs,
-                      "threshold_ratio": 0.2, "overlap_frames": int(overlap.sum())},
+                      "threshold_ratio": _PASS_DV, "approach_speed_px_s": rel,
+                      "overlap_frames": int(overlap.sum())},
             message=(f"entities {a.entity} and {b.entity} pass through each other between "
                      f"{t[0]:.2f} s and {t[1]:.2f} s on the same ground line without either "
                      f"changing course"),
@@ -389,6 +398,28 @@ class InterpenetrationCheck:
 
 
 _LANDING_KINDS = ("floor", "body", "edge", "none")
+
+_CLEAR_SIGHTINGS = 5
+"""Sightings clear of the other body next to the meeting, either side, that give a body's
+velocity before and after it (three at least)."""
+_MAX_CLEAR_SPAN_S = 0.5
+"""...within this time of one another (a body's path bends over longer)."""
+_PASS_DV = 0.25
+"""Largest change of either body's velocity across the meeting, as a share of their
+approach speed, for passing through: a collision changes the lighter one's by half of it
+or more."""
+
+
+def _line_velocity(tr: Trajectory, ks: np.ndarray) -> np.ndarray | None:
+    """The velocity (px/s) of a straight line fit through the body's centroids at track
+    indices ``ks`` (three at least, within _MAX_CLEAR_SPAN_S); None if too few."""
+    if len(ks) < 3:
+        return None
+    t = tr.track.t_s[ks]
+    if t[-1] - t[0] > _MAX_CLEAR_SPAN_S:
+        return None
+    xy = tr.track.xy_px[ks]
+    return np.array([np.polyfit(t, xy[:, 0], 1)[0], np.polyfit(t, xy[:, 1], 1)[0]])
 
 
 _KEPT_AREA = 0.9
