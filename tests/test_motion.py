@@ -1184,3 +1184,87 @@ def test_a_body_as_grey_as_the_sky_at_the_horizon_is_told_by_its_colour(
     e = gray[pad].astype(float)
     assert ((a - a.mean()) * (e - e.mean())).mean() / (a.std() * e.std()) > 0.75
     assert [ct.start_reason for ct in tracker.finish()] == [reason]
+
+
+def _spotted_ball(im: np.ndarray, xy: tuple[float, float], r: float,
+                  color: tuple[int, int, int], seed: int) -> None:
+    """A ball of ``color`` with darker spots (texture for the tracker's points)."""
+    rng = np.random.default_rng(seed)
+    cv2.circle(im, (round(xy[0] * 16), round(xy[1] * 16)), round(r * 16), color, -1,
+               cv2.LINE_AA, shift=4)
+    dark = tuple(int(0.6 * c) for c in color)
+    for _ in range(12):
+        a, d = rng.uniform(0, 2 * np.pi), rng.uniform(0, 0.7 * r)
+        cv2.circle(im, (round((xy[0] + d * np.cos(a)) * 16), round((xy[1] + d * np.sin(a)) * 16)),
+                   32, dark, -1, cv2.LINE_AA, shift=4)
+
+
+def _two_balls_meeting(speed: float, collide: bool) -> tuple:
+    """A red and a blue ball (radius 13) roll at each other along one line, ``speed`` px per
+    frame each, and pass through each other (the blue one drawn over the red) or, with
+    ``collide``, bounce off each other. The analyzer's track set."""
+    rng = np.random.default_rng(0)
+    small = (rng.random((H // 6, W // 6, 3)) * 60 + 100).astype(np.uint8)
+    bg = cv2.GaussianBlur(cv2.resize(small, (W, H), interpolation=cv2.INTER_CUBIC), (3, 3), 0)
+    t_hit = (200 - 26) / (2 * speed)
+    frames = []
+    for f in range(60):
+        back = collide and f > t_hit
+        d = speed * (2 * t_hit - f if back else f)
+        im = bg.copy()
+        _spotted_ball(im, (140 + d, 200), 13, (210, 40, 40), 1)
+        _spotted_ball(im, (340 - d, 201), 13, (40, 60, 210), 2)
+        frames.append(im)
+    return _run(frames)
+
+
+@pytest.mark.parametrize("speed", [4.0, 5.0])
+def test_two_balls_of_two_colours_passing_through_each_other_keep_their_tracks(
+        speed: float) -> None:
+    """Where two like balls meet and part, motion alone cannot tell whether they passed
+    through or bounced off each other (the blue one's points slide onto the red one while
+    it hides it): their colours can. Each track ends on the side its ball went to, and
+    the check finds them passing through."""
+    from physcheck.physics.checks.interpenetration import InterpenetrationCheck
+    from physcheck.physics.kinematics import compute_kinematics
+
+    ts = _two_balls_meeting(speed, collide=False)
+    ends = sorted((float(tr.xy_px[0, 0]), float(tr.xy_px[np.isfinite(tr.xy_px[:, 0])][-1, 0]))
+                  for tr in ts.tracks)
+    assert len(ends) == 2
+    assert ends[0][0] < 200 < ends[0][1] and ends[1][1] < 200 < ends[1][0]
+    traj = compute_kinematics(ts, Config(), 1.0)
+    (found,) = InterpenetrationCheck().run(traj, Config())
+    assert max(found.evidence["velocity_change_ratio"]) < 0.05
+
+
+def test_two_balls_bouncing_off_each_other_keep_their_tracks_and_do_not_pass_through() -> None:
+    from physcheck.physics.checks.interpenetration import InterpenetrationCheck
+    from physcheck.physics.kinematics import compute_kinematics
+
+    ts = _two_balls_meeting(4.0, collide=True)
+    ends = sorted((float(tr.xy_px[0, 0]), float(tr.xy_px[np.isfinite(tr.xy_px[:, 0])][-1, 0]))
+                  for tr in ts.tracks)
+    assert len(ends) == 2
+    assert ends[0][1] < 200 < ends[1][1]  # each back on its own side
+    traj = compute_kinematics(ts, Config(), 1.0)
+    assert InterpenetrationCheck().run(traj, Config()) == []
+
+
+def test_a_bodys_colour_for_telling_it_apart_is_from_its_whole_sightings() -> None:
+    """Two balls that meet stay one silhouette for as long as they overlap: the track that
+    holds it sees a mix of both colours, at about twice the area. Its own colour, against
+    which the blobs are judged where they part again, is that of its whole sightings (area
+    within 0.7-1.4 of theirs), however long the merge lasts."""
+    from physcheck.motion.tracker import _note_whole, _ref_lab, _Track
+
+    tr = _Track(id=0, first_frame=0, start_reason="shot_start")
+    red, mix = (200.0, 40.0, 40.0), (120.0, 50.0, 125.0)
+    for color, area in [(red, 100.0)] * 5 + [(mix, 210.0)] * 12 + [(red, 105.0)]:
+        tr.colors.append(color)
+        _note_whole(tr, area)
+    ref = _ref_lab(tr)
+    assert ref is not None
+    lab, whole_area = ref
+    assert whole_area == pytest.approx(100.0, abs=5)
+    assert lab[1] > 40 and lab[2] > 20  # red: a* and b* both well above 0

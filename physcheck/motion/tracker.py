@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from physcheck.lab import to_lab
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob
 from physcheck.motion.types import BG_STEP_S, ObsState
@@ -143,6 +144,9 @@ class _Track:
     """Per frame, how far the body's look at rest was found below its resting place with its
     part below its resting bottom hidden (see :meth:`EntityTracker._sunk_look`); NaN where
     it was not found so."""
+
+    whole_looks: list[tuple[tuple[float, float, float], float]] = field(default_factory=list)
+    """(own colour, area) of its latest whole sightings (:func:`_note_whole`)."""
 
     seen: list[int] = field(default_factory=list)
     """Indices of the frames where it was seen (kept in step by the tracker's _record)."""
@@ -289,7 +293,7 @@ class EntityTracker:
             dt = t_s - tr.last_seen_t
             p_ref = tr.last_xy_ref() + tr.velocity_ref() * dt
             preds.append(apply_h(from_ref, p_ref)[0])
-        assigned = self._assign(blobs, preds, t_s, gray)
+        assigned = self._assign(blobs, preds, t_s, gray, rgb)
         n_found = len(blobs)  # blobs that may start a track; ghosts are appended after them
         if ghosts:
             # seen moving in the previous frame, faster than a body size per background
@@ -299,7 +303,7 @@ class EntityTracker:
                         if ti not in assigned and tr.cur_frame == frame - 1 and tr.state
                         and tr.state[-1] == ObsState.MOVING
                         and float(np.hypot(*tr.velocity_ref())) * BG_STEP_S > tr.last_size()]
-            for ti, gi in self._assign(ghosts, preds, t_s, gray, arriving).items():
+            for ti, gi in self._assign(ghosts, preds, t_s, gray, rgb, arriving).items():
                 # arriving where its motion takes it, whole: within a body size of where it
                 # was heading, about its size over its last sightings (a ghost farther off
                 # is where another body was, a smaller one a scrap of a body settling into
@@ -335,6 +339,7 @@ class EntityTracker:
                 self._seed_points(tr, gray, b)
                 tr.color_from = (rgb, b)
                 tr.colors[-1], tr.around[-1] = _own_color(rgb, b)
+                _note_whole(tr, b.area)
                 continue
             self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref,
                             rest_probe)
@@ -360,6 +365,7 @@ class EntityTracker:
             tr.color_from = (rgb, b)
             tr.color_start = _mean_color(rgb, b)
             tr.colors[-1], tr.around[-1] = _own_color(rgb, b)
+            _note_whole(tr, b.area)
             self.live.append(tr)
 
     def finish(self) -> list[ClosedTrack]:
@@ -399,7 +405,8 @@ class EntityTracker:
 
     # ------------------------------------------------------------------ helpers
     def _assign(self, blobs: list[Blob], preds: list[np.ndarray], t_s: float,
-                gray: np.ndarray, only: list[int] | None = None) -> dict[int, int]:
+                gray: np.ndarray, rgb: np.ndarray, only: list[int] | None = None
+                ) -> dict[int, int]:
         """Live track index -> blob index; ``only``: these live tracks, the others get none."""
         if not blobs or not self.live:
             return {}
@@ -452,6 +459,10 @@ class EntityTracker:
             # no two tracks compete for a blob: the assignment is the gating itself
             rows, cols = np.nonzero(gated)
         else:
+            # two bodies that met and part again: where they go on from the meeting,
+            # motion alone cannot tell (two like balls that pass through each other and two
+            # that bounce off each other leave the meeting the same way); their colours can
+            self._color_cost(cost, gated, blobs, rgb)
             rows, cols = assign(cost)
         out = {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BIG}
         # a track unseen for a while that got a blob beyond where its body could be had it
@@ -469,6 +480,35 @@ class EntityTracker:
                     for oid, ob in here):
                 del out[ti]
         return out
+
+    def _color_cost(self, cost: np.ndarray, gated: np.ndarray, blobs: list[Blob],
+                    rgb: np.ndarray) -> None:
+        """Add to ``cost`` (tracks x blobs), where ``gated`` and two or more compete, the
+        difference between the body's own colour and the blob's (:func:`_color_mismatch`),
+        for blobs of about the body's area (_WHOLE_AREA times its whole sightings')."""
+        rows = gated.sum(axis=1) > 1
+        cols = gated.sum(axis=0) > 1
+        contested = gated & (rows[:, None] | cols[None, :])
+        # a small body's colour is mixed with what is around it (video codes colour at half
+        # resolution): not judged below 1/32 of the frame's long side, as in the colour check
+        min_area = (max(self.w, self.h) * _MIN_COLOR_FRAC) ** 2
+        refs: dict[int, tuple[np.ndarray, float] | None] = {}
+        labs: dict[int, np.ndarray | None] = {}
+        for ti, bi in zip(*np.nonzero(contested), strict=True):
+            if ti not in refs:
+                refs[ti] = _ref_lab(self.live[ti])
+            ref = refs[ti]
+            if ref is None or ref[1] < min_area or not (
+                    _WHOLE_AREA[0] <= blobs[bi].area / ref[1] <= _WHOLE_AREA[1]):
+                # a silhouette far larger than the body (merged with another, or with its
+                # shadow) or far smaller (a part of it) has a colour of its own, a mix
+                continue
+            if bi not in labs:
+                own = _own_color(rgb, blobs[bi])[0]
+                labs[bi] = None if math.isnan(own[0]) else to_lab(np.array(own))[0]
+            lab = labs[bi]
+            if lab is not None:
+                cost[ti, bi] += _color_mismatch(ref[0], lab)
 
     def _look_inside(self, tr: _Track, gray: np.ndarray, b: Blob) -> bool:
         """Whether the track's look (its template) is found within the blob's box."""
@@ -916,6 +956,55 @@ def _gate(unseen_s: float, moved: float) -> float:
     """Assignment gate in body sizes, for a body unseen for ``unseen_s`` whose own motion
     carried it ``moved`` body sizes: wider the longer it was unseen."""
     return 2.0 + 1.5 * (1 + unseen_s * 10) + moved
+
+
+def _note_whole(tr: _Track, area: float) -> None:
+    """Keep the latest sighting's own colour and area among the body's whole sightings if its
+    area is within 0.7-1.4 times theirs (the median of the last _REF_SIGHTINGS): a silhouette
+    merged with another body's (which may last as long as they overlap) or cut is no
+    sighting of the body's own look. (A body growing as it nears the camera grows by less
+    than that from frame to frame.)"""
+    c = tr.colors[-1]
+    if math.isnan(c[0]):
+        return
+    if len(tr.whole_looks) >= 3:
+        med = statistics.median(a for _, a in tr.whole_looks)
+        if not 0.7 * med <= area <= 1.4 * med:
+            return
+    tr.whole_looks = [*tr.whole_looks[-(_REF_SIGHTINGS - 1):], (c, area)]
+
+
+def _ref_lab(tr: _Track) -> tuple[np.ndarray, float] | None:
+    """The body's own colour (CIELAB) and area over its latest whole sightings
+    (:func:`_note_whole`): their medians; None with fewer than three."""
+    if len(tr.whole_looks) < 3:
+        return None
+    rgb = np.median(np.array([c for c, _ in tr.whole_looks]), axis=0)
+    return to_lab(rgb)[0], float(statistics.median(a for _, a in tr.whole_looks))
+
+
+def _color_mismatch(ref: np.ndarray, lab: np.ndarray) -> float:
+    """Assignment cost (in the units of body sizes from the prediction) of a blob whose own
+    colour is ``lab`` for a body whose own colour is ``ref`` (CIELAB), from their hue and
+    saturation (a*, b*) alone: lightness is what light and shade change (and what the grey
+    look already compares). Nothing within _COLOR_NOISE (one body's colour from frame to
+    frame: compression, the middle of its silhouette), then one unit per _COLOR_UNIT, at most
+    _COLOR_MAX_COST."""
+    d = ref - lab
+    de = float(np.hypot(d[1], d[2]))
+    return min(max(de - _COLOR_NOISE, 0.0) / _COLOR_UNIT, _COLOR_MAX_COST)
+
+
+_REF_SIGHTINGS = 8
+"""Latest measured sightings over which a body's own colour is taken."""
+_MIN_COLOR_FRAC = 1 / 32
+"""Share of the frame's long side below which a body's colour is not compared."""
+_WHOLE_AREA = (0.6, 1.5)
+"""Blob area, in shares of the body's whole sightings', within which the blob's colour is
+the body's if it is that body (beyond: merged with something, or a part of it)."""
+_COLOR_NOISE = 8.0
+_COLOR_UNIT = 10.0
+_COLOR_MAX_COST = 4.0
 
 
 def _boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
+from physcheck.lab import to_lab
 from physcheck.motion.types import TrackSet
 from physcheck.physics.checks.morph import measurable
 from physcheck.physics.finding import Finding, margin_confidence
@@ -82,24 +83,6 @@ def _joined(tracks: TrackSet, tr: Trajectory, ks: np.ndarray, gap: float) -> boo
     return False
 
 
-def _to_lab(rgb: np.ndarray) -> np.ndarray:
-    """(N, 3) sRGB 0-255 -> (N, 3) CIELAB (D65): L* 0-100, a* and b* centred on 0. (OpenCV's
-    conversion builds its tables on first use, a tenth of a second.)"""
-    c = np.asarray(rgb, float).reshape(-1, 3) / 255.0
-    lin = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
-    xyz = lin @ _SRGB_TO_XYZ.T / _D65
-    f = np.where(xyz > _EPS, np.cbrt(xyz), xyz / (3 * _DELTA**2) + 4 / 29)
-    return np.c_[116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
-
-
-_SRGB_TO_XYZ = np.array([[0.4124, 0.3576, 0.1805],
-                         [0.2126, 0.7152, 0.0722],
-                         [0.0193, 0.1192, 0.9505]])
-_D65 = np.array([0.95047, 1.0, 1.08883])
-_DELTA = 6 / 29
-_EPS = _DELTA**3
-
-
 class ColorChangeCheck:
     """A body whose hue and saturation change and hold while nothing touches it.
 
@@ -131,7 +114,7 @@ class ColorChangeCheck:
             ks = ks[np.isfinite(colors[ks, 0]) & tr.reliable[ks]]
             if len(ks) < 2 * _MIN_SIGHTINGS:
                 continue
-            found = _change(tr, ks, colors[ks], _to_lab(around[ks])[:, 1:],
+            found = _change(tr, ks, colors[ks], to_lab(around[ks])[:, 1:],
                             max(traj.g_px_s2, 0.0), traj.tracks, config)
             if found is not None:
                 out.append(found)
@@ -143,7 +126,7 @@ def _change(tr: Trajectory, ks: np.ndarray, rgb: np.ndarray, ab_around: np.ndarr
     """The largest colour change in track ``tr`` at the measured sightings ``ks``: their
     colours ``rgb`` and those around them ``ab_around`` (a*, b*), in a video whose gravity
     is ``g_px_s2`` (0: unknown) and whose tracks are ``tracks``."""
-    ab = _to_lab(rgb)[:, 1:]
+    ab = to_lab(rgb)[:, 1:]
     t = tr.track.t_s[ks]
     dt = tr.track.frame_dt_s
     if dt <= 0:

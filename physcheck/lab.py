@@ -1,0 +1,23 @@
+"""CIELAB, the colour space in which physcheck compares colours: distances in it follow what
+a person sees as different, and light and shade move mostly its lightness L*."""
+
+from __future__ import annotations
+
+import numpy as np
+
+_SRGB_TO_XYZ = np.array([[0.4124, 0.3576, 0.1805],
+                         [0.2126, 0.7152, 0.0722],
+                         [0.0193, 0.1192, 0.9505]])
+_D65 = np.array([0.95047, 1.0, 1.08883])
+_DELTA = 6 / 29
+_EPS = _DELTA**3
+
+
+def to_lab(rgb: np.ndarray) -> np.ndarray:
+    """(N, 3) sRGB 0-255 -> (N, 3) CIELAB (D65): L* 0-100, a* and b* centred on 0. (OpenCV's
+    conversion builds its tables on first use, a tenth of a second.)"""
+    c = np.asarray(rgb, float).reshape(-1, 3) / 255.0
+    lin = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
+    xyz = lin @ _SRGB_TO_XYZ.T / _D65
+    f = np.where(xyz > _EPS, np.cbrt(xyz), xyz / (3 * _DELTA**2) + 4 / 29)
+    return np.c_[116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
