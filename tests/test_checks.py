@@ -2952,28 +2952,6 @@ def test_a_body_unseen_for_a_moment_does_not_pass_through_another(apart: float,
     assert of_type(run_check("interpenetration", a, b), "interpenetration") == []
 
 
-def test_a_body_merged_with_another_for_a_while_is_judged_by_its_own_shape() -> None:
-    """A ball rolls alongside another for 8 of its 40 frames, their silhouettes one (twice
-    the area), and 6 other sightings are off too (its shadow joined it): over all of them
-    its shape is steady in 65 %, too few. Where its box touches no other body's (a fifth of
-    its sightings are merged, a quarter at most counts) it is steady in 81 %: it is judged
-    as the rigid body it is."""
-    n = 40
-    merged = (np.arange(n) >= 10) & (np.arange(n) < 18)
-    sizes = np.where(merged, 1.45 * BODY, BODY)
-    sizes[[22, 25, 28, 31, 34, 37]] = 1.3 * BODY
-    a = make_track(0, slide(300.0, 100.0, n), sizes=sizes)
-    b = make_track(1, slide(300.0, 100.0, n)[10:18] + np.array([0.3 * BODY, 0.0]), start=10,
-                   color=(35, 90, 210))
-    assert kinematics(a, b).items[0].rigid
-    # merged in half its sightings: no shape of its own to judge
-    merged_long = (np.arange(n) >= 10) & (np.arange(n) < 30)
-    a = make_track(0, slide(300.0, 100.0, n), sizes=np.where(merged_long, 1.6 * BODY, BODY))
-    b = make_track(1, slide(300.0, 100.0, n)[10:30] + np.array([0.3 * BODY, 0.0]), start=10,
-                   color=(35, 90, 210))
-    assert not kinematics(a, b).items[0].rigid
-
-
 def test_collision_that_exchanges_velocities_is_not_interpenetration() -> None:
     tracks = _two_on_the_ground(True)
     traj = kinematics(*tracks)

@@ -419,34 +419,6 @@ def other_boxes_at(tracks: TrackSet, track: EntityTrack, frame: int,
         yield other.id, other.bbox_px[j]
 
 
-def overlapping_others(tracks: TrackSet, track: EntityTrack, carried_s: float) -> np.ndarray:
-    """(K,) bool: sightings where this track's box overlaps another entity's of its shot,
-    that one seen then or unseen within ``carried_s`` of its last sighting (where the tracker
-    carried its box on): :func:`other_boxes_at` for every frame at once."""
-    out = np.zeros(len(track.frames), bool)
-    box = track.bbox_px
-    f0 = int(track.frames[0])
-    for other in tracks.tracks:
-        if other.id == track.id or other.shot != track.shot:
-            continue
-        lo = max(f0, int(other.frames[0]))
-        hi = min(int(track.frames[-1]), int(other.frames[-1]))
-        if hi < lo:
-            continue
-        a = box[lo - f0:hi - f0 + 1]
-        j0 = lo - int(other.frames[0])
-        b = other.bbox_px[j0:j0 + len(a)]
-        # the time of the other's latest sighting at each of its frames
-        seen_t = np.where(other.state <= ObsState.STILL, other.t_s, -np.inf)
-        last_seen = np.maximum.accumulate(seen_t)[j0:j0 + len(a)]
-        recent = other.t_s[j0:j0 + len(a)] - last_seen <= carried_s
-        with np.errstate(invalid="ignore"):
-            hit = ((a[:, 0] <= b[:, 2]) & (b[:, 0] <= a[:, 2]) & (a[:, 1] <= b[:, 3])
-                   & (b[:, 1] <= a[:, 3]) & recent)
-        out[lo - f0:hi - f0 + 1] |= hit
-    return out
-
-
 def partners_at(tracks: TrackSet, track: EntityTrack, k: int, gap: float,
                 carried_s: float | None = None) -> list[int]:
     """Entities whose box touches this one's at track index ``k`` (same shot); see
@@ -917,11 +889,6 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-_MERGE_CARRIED_S = 0.2
-"""How long after its last sighting a hidden body's carried box still counts as where it is,
-for leaving merged silhouettes out of a body's shape."""
-
-
 def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Trajectory:
     seen = track.seen
     reliable = reliable_mask(track)
@@ -1044,13 +1011,6 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         float(tracks.t_s[shot.start]), float(tracks.t_s[shot.end - 1])))
     if len(mk) - int(absorbed.sum()) >= 5:
         moving[mk[absorbed]] = False
-    # nor where its box overlaps another body's (seen, or hidden within _MERGE_CARRIED_S of
-    # its last sighting): the silhouette may be the two merged, or hold the other hidden in
-    # it. Only while those are a quarter of its sightings at most: a thing merged with others
-    # more often (a splash, a stream, a crowd) shows too little of a shape of its own
-    merged = overlapping_others(tracks, track, _MERGE_CARRIED_S) & moving
-    if int(merged.sum()) <= 0.25 * int(moving.sum()) and int((moving & ~merged).sum()) >= 5:
-        moving &= ~merged
     elong = track.elongation[moving]
     steady = steady_shape(size[moving & np.isfinite(size)], elong,
                           frame_travel(v_s[moving], dt, body))
