@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+MIN_COLOR_BODY_FRAC = 1 / 32
+"""A body smaller than this share of the frame's long side (20 px of 640) has too few colour
+samples in the middle of its box: video codes colour at half resolution, so a small body's
+colour is mixed with what is around it."""
+
 _SRGB_TO_XYZ = np.array([[0.4124, 0.3576, 0.1805],
                          [0.2126, 0.7152, 0.0722],
                          [0.0193, 0.1192, 0.9505]])

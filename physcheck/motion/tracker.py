@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
-from physcheck.lab import to_lab
+from physcheck.lab import MIN_COLOR_BODY_FRAC, to_lab
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob
 from physcheck.motion.types import BG_STEP_S, ObsState
@@ -491,7 +491,7 @@ class EntityTracker:
         contested = gated & (rows[:, None] | cols[None, :])
         # a small body's colour is mixed with what is around it (video codes colour at half
         # resolution): not judged below 1/32 of the frame's long side, as in the colour check
-        min_area = (max(self.w, self.h) * _MIN_COLOR_FRAC) ** 2
+        min_area = (max(self.w, self.h) * MIN_COLOR_BODY_FRAC) ** 2
         refs: dict[int, tuple[np.ndarray, float] | None] = {}
         labs: dict[int, np.ndarray | None] = {}
         for ti, bi in zip(*np.nonzero(contested), strict=True):
@@ -997,8 +997,6 @@ def _color_mismatch(ref: np.ndarray, lab: np.ndarray) -> float:
 
 _REF_SIGHTINGS = 8
 """Latest measured sightings over which a body's own colour is taken."""
-_MIN_COLOR_FRAC = 1 / 32
-"""Share of the frame's long side below which a body's colour is not compared."""
 _WHOLE_AREA = (0.6, 1.5)
 """Blob area, in shares of the body's whole sightings', within which the blob's colour is
 the body's if it is that body (beyond: merged with something, or a part of it)."""

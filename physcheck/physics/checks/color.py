@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.lab import to_lab
+from physcheck.lab import MIN_COLOR_BODY_FRAC, to_lab
 from physcheck.motion.types import TrackSet
 from physcheck.physics.checks.morph import measurable
 from physcheck.physics.finding import Finding, margin_confidence
@@ -29,10 +29,6 @@ distance from that side's median)."""
 _MIX_MARGIN = 0.4
 """Neither colour may lie within this share of the change from a mix of the other with the
 colour around the body: a silhouette taking in background changes its colour that way."""
-_MIN_BODY_FRAC = 1 / 32
-"""A body smaller than this share of the frame's long side (20 px of 640) has too few colour
-samples in the middle of its box: video codes colour at half resolution, so a small body's
-colour is mixed with what is around it."""
 _MAX_BODY_FRAC = 0.35
 """A body larger than this share of the frame's long side is scenery or a person up close,
 whose colour changes as it turns."""
@@ -106,7 +102,8 @@ class ColorChangeCheck:
         for tr in traj.items:
             colors, around = tr.track.color_px, tr.track.around_px
             if colors is None or around is None or not (
-                    _MIN_BODY_FRAC * long_side <= tr.body_size_px <= _MAX_BODY_FRAC * long_side):
+                    MIN_COLOR_BODY_FRAC * long_side <= tr.body_size_px
+                    <= _MAX_BODY_FRAC * long_side):
                 continue
             ks = measurable(tr, traj, config, still_background=False)
             # a silhouette much larger or smaller than the body's around it is merged with

@@ -418,8 +418,7 @@ def _line_velocity(tr: Trajectory, ks: np.ndarray) -> np.ndarray | None:
     t = tr.track.t_s[ks]
     if t[-1] - t[0] > _MAX_CLEAR_SPAN_S:
         return None
-    xy = tr.track.xy_px[ks]
-    return np.array([np.polyfit(t, xy[:, 0], 1)[0], np.polyfit(t, xy[:, 1], 1)[0]])
+    return np.asarray(np.polyfit(t, tr.track.xy_px[ks], 1)[0])
 
 
 _KEPT_AREA = 0.9
