@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -896,6 +897,22 @@ def test_hover_on_a_stop_at_the_apex() -> None:
     assert found[0].entity == 1
     assert overlaps(found[0], 18, 36)
     assert found[0].evidence["stop_duration_s"] >= 0.3
+
+
+def test_hover_evidence_where_no_smoothed_velocity_is_measured() -> None:
+    """A stop found from the raw centroid alone (every sighting in it unreliable: no smoothed
+    velocity) still reports the fastest the body moved there, from its steps, and numpy warns
+    of nothing (an all-NaN nanmax printed a RuntimeWarning and reported null)."""
+    traj = kinematics(make_track(1, stop_at_apex()))
+    (found,) = CHECKS["hover"]().run(traj, Config())
+    k0, k1 = found.frames
+    traj.items[0].v_px_s[k0:k1 + 1] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (again,) = CHECKS["hover"]().run(traj, Config())
+    speed = again.evidence["max_speed_px_s"]
+    # steps of the centroid's noise (0.3 px a frame), not the body moving
+    assert speed is not None and 0 < speed < 6 * NOISE_PX * FPS
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

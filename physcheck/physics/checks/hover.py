@@ -106,7 +106,7 @@ class HoverCheck:
                     type="hover", entity=tr.entity, frames=frames, t_s=ts,
                     confidence=float(conf),
                     evidence={"stop_duration_s": dur, "entry_velocity_px_s": v_in.tolist(),
-                              "max_speed_px_s": float(np.nanmax(speed[k0:k1 + 1])),
+                              "max_speed_px_s": _max_speed(tr, speed, k0, k1),
                               "still_threshold_px_s": config.hover_max_speed_sizes_s * body,
                               "height_above_support_px": above},
                     message=(f"entity {tr.entity} stops in mid-air for {dur:.2f} s from "
@@ -114,6 +114,22 @@ class HoverCheck:
                              f"holding it"),
                 ))
         return out
+
+
+def _max_speed(tr: Trajectory, speed: np.ndarray, k0: int, k1: int) -> float | None:
+    """The fastest the body moved in its stop (track indices ``k0``-``k1``): its smoothed
+    speed, or where every sighting there is unreliable (no smoothed velocity: a stop found
+    from the raw centroid), its fastest step between consecutive sightings; None where it
+    was seen fewer than twice."""
+    s = speed[k0:k1 + 1]
+    s = s[np.isfinite(s)]
+    if len(s):
+        return float(s.max())
+    ks = k0 + np.flatnonzero(tr.seen[k0:k1 + 1])
+    if len(ks) < 2:
+        return None
+    steps = np.linalg.norm(np.diff(tr.track.xy_px[ks], axis=0), axis=1)
+    return float((steps / np.diff(tr.track.t_s[ks])).max())
 
 
 _SETTLE_S = 0.5
