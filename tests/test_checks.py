@@ -13,6 +13,7 @@ import math
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -371,6 +372,49 @@ def test_antigravity_when_upward_acceleration_turns_on() -> None:
     assert overlaps(f, 15, 35)
     assert f.evidence["accel_up_g"] > 0.35
     assert f.confidence >= 0.5
+
+
+def tumbling_sizes(n: int, amp: float = 0.3, hz: float = 1.0) -> np.ndarray:
+    """The silhouette size of a box tumbling as it flies: BODY give or take ``amp``, turning
+    ``hz`` times a second (not a steady shape: the track is not `rigid`)."""
+    return BODY * (1.0 + amp * np.sin(2 * np.pi * hz * times(n)))
+
+
+def test_antigravity_on_a_tumbling_body_as_its_flight_turns_into_a_lift() -> None:
+    """A box tumbling as it is thrown (its silhouette 14-26 px) decelerates at g, then is
+    pushed upward and leaves: its flight shows its centroid follows physics, and the lift
+    takes over from it with nothing touching it (the 3D set's flier antigravity clips:
+    cylinder s2, box s6, missed in every configuration while only steady shapes were
+    judged)."""
+    track = make_track(3, lift_on(k=15), sizes=tumbling_sizes(36))
+    traj = kinematics(track)
+    assert not traj.items[0].rigid and traj.items[0].flights
+    found = of_type(run_check("antigravity", track), "antigravity")
+    assert len(found) == 1
+    assert overlaps(found[0], 15, 35)
+
+
+def test_a_tumbling_body_is_judged_for_lift_only_next_to_its_own_flight() -> None:
+    """Away from a free flight of its own, a silhouette that changes shape may be merged with
+    another body's or moving in depth; a 'bounce' off nothing between the flight and the lift
+    is a glider's lift as much as a contact (the real paper-cup glider: 'floor' in mid-air
+    0.1 s before its lift); a flight inside the 'lift' shows the body flew freely there."""
+    from types import SimpleNamespace as NS
+
+    from physcheck.physics.checks.gravity import _next_to_flight
+
+    def body(flights: list[tuple[float, float]], contacts: list[tuple[float, str]]) -> Any:
+        return NS(flights=[NS(t0_s=a, t1_s=b) for a, b in flights],
+                  contacts=[NS(t_s=t, kind=k) for t, k in contacts])
+
+    throw = [(0.0, 0.4)]
+    assert _next_to_flight(body(throw, []), (0.35, 0.8))  # overlaps its end
+    assert _next_to_flight(body(throw, [(0.45, "none")]), (0.5, 0.9))  # 0.1 s on
+    assert _next_to_flight(body([(0.75, 1.5)], [(0.67, "hidden")]), (0.33, 0.67))  # before it
+    assert not _next_to_flight(body(throw, []), (0.6, 1.0))  # 0.2 s on
+    assert not _next_to_flight(body(throw, [(0.45, "floor")]), (0.5, 0.9))
+    assert not _next_to_flight(body(throw, [(0.45, "body")]), (0.5, 0.9))
+    assert not _next_to_flight(body([(0.84, 1.04)], []), (0.61, 1.46))
 
 
 def lift_episode(n: int = 40, k0: int = 10, k1: int = 19, up: float = 300.0) -> np.ndarray:

@@ -40,6 +40,13 @@ class AntigravityCheck:
     Only bodies that fell freely at some point are judged: their own flight shows that gravity
     acts on them and with what strength in pixels; lift, strings and hands do not show a clean
     free fall, and a balloon or glider is never judged on another body's gravity alone.
+
+    A body whose silhouette does not keep its shape (a box or a cylinder tumbling as it flies)
+    is judged only next to a free flight of its own (:func:`_next_to_flight`): there its
+    centroid followed one parabola, as a person's, a liquid's or a merged group's does not.
+    Farther from it, its silhouette may be merged with another body's, or its motion in the
+    image may be its motion in depth (a ball rolling towards the camera, growing, slows down
+    in the image as if lifted).
     """
 
     name = "antigravity"
@@ -85,7 +92,7 @@ class AntigravityCheck:
             return out
         thr = config.antigravity_up_g * g
         for tr in traj.items:
-            if not tr.flights or not judged(tr, traj):
+            if not tr.flights or not judged(tr, traj, shape=False):
                 continue
             edge = border_mask(traj.tracks, tr.track, config.border_margin_frac)
             if swings(tr, edge):
@@ -116,11 +123,13 @@ class AntigravityCheck:
                     continue
                 if _mostly_at_border(edge, k0, k1) or _brakes_into_its_end(tr, edge, k0, k1):
                     continue
+                if not tr.rigid and not _next_to_flight(tr, ts):
+                    continue
                 up_acc = float(np.nanmedian(-ay[k0:k1 + 1]))
                 out.append(_finding(tr, traj, frames, ts, up_acc, thr))
             if not any(f.type == "antigravity" and f.entity == tr.entity for f in out):
                 turn = self._turns_upward(tr, traj, config, thr, gap, off, edge)
-                if turn is not None:
+                if turn is not None and (tr.rigid or _next_to_flight(tr, turn.t_s)):
                     out.append(turn)
         return out
 
@@ -224,6 +233,25 @@ class AntigravityCheck:
                                 accel_pieces_px_s2=[float(v) for v in acc],
                                 fit_rss_one_px2=rss1, fit_rss_pieces_px2=rss2)
         return None
+
+
+def _next_to_flight(tr: Trajectory, ts: tuple[float, float]) -> bool:
+    """Whether the time span ``ts`` takes over from one of the body's free flights, or the
+    flight from it: they overlap, or lie within NEAR_CONTACT_S of each other with no
+    contact between them that a change of motion has a cause in (a support, another body,
+    the frame's edge: a 'bounce' in mid-air between them is a glider's lift as much as a
+    contact); and no flight lies wholly within it (a body that flew freely there was not
+    lifted: the pieces of a fit across the flight average it with what is around it)."""
+    if any(ts[0] <= f.t0_s and f.t1_s <= ts[1] for f in tr.flights):
+        return False  # a free flight within the 'lift': pieces fitted across it average it
+    for f in tr.flights:
+        if not (f.t0_s - NEAR_CONTACT_S <= ts[1] and ts[0] <= f.t1_s + NEAR_CONTACT_S):
+            continue
+        lo, hi = (f.t1_s, ts[0]) if f.t1_s < ts[0] else (ts[1], f.t0_s)
+        if not any(lo < c.t_s < hi and c.kind not in (*UNEXPLAINED_KINDS, "hidden")
+                   for c in tr.contacts):
+            return True
+    return False
 
 
 _EDGE_CUT_SIZE = 0.9
