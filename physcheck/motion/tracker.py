@@ -147,6 +147,11 @@ class _Track:
 
     whole_looks: list[tuple[tuple[float, float, float], float]] = field(default_factory=list)
     """(own colour, area) of its latest whole sightings (:func:`_note_whole`)."""
+    whole_ref: tuple[int, tuple[np.ndarray, float] | None] = (-1, None)
+    """(``whole_n`` when computed, what :func:`_ref_lab` gave then): it is asked every frame
+    where tracks contend, and changes only with a new whole sighting."""
+    whole_n: int = 0
+    """Whole sightings noted so far."""
 
     seen: list[int] = field(default_factory=list)
     """Indices of the frames where it was seen (kept in step by the tracker's _record)."""
@@ -972,15 +977,20 @@ def _note_whole(tr: _Track, area: float) -> None:
         if not 0.7 * med <= area <= 1.4 * med:
             return
     tr.whole_looks = [*tr.whole_looks[-(_REF_SIGHTINGS - 1):], (c, area)]
+    tr.whole_n += 1
 
 
 def _ref_lab(tr: _Track) -> tuple[np.ndarray, float] | None:
     """The body's own colour (CIELAB) and area over its latest whole sightings
     (:func:`_note_whole`): their medians; None with fewer than three."""
-    if len(tr.whole_looks) < 3:
-        return None
-    rgb = np.median(np.array([c for c, _ in tr.whole_looks]), axis=0)
-    return to_lab(rgb)[0], float(statistics.median(a for _, a in tr.whole_looks))
+    if tr.whole_ref[0] == tr.whole_n:
+        return tr.whole_ref[1]
+    ref = None
+    if len(tr.whole_looks) >= 3:
+        rgb = np.median(np.array([c for c, _ in tr.whole_looks]), axis=0)
+        ref = to_lab(rgb)[0], float(statistics.median(a for _, a in tr.whole_looks))
+    tr.whole_ref = (tr.whole_n, ref)
+    return ref
 
 
 def _color_mismatch(ref: np.ndarray, lab: np.ndarray) -> float:
