@@ -2644,6 +2644,34 @@ def test_a_body_that_sinks_after_resting_is_found_by_its_look() -> None:
     assert run_check("interpenetration", _rested_then_sunk(going_in)) == []
 
 
+def test_a_body_sinking_after_a_rest_measured_by_its_colour_need_not_fly_whole() -> None:
+    """Measured from its own pixels told by colour (the tracker's ``sunk_by_color``), the
+    sinking's evidence is the box of those pixels: its motion before it came to rest need
+    not keep one shape (a cube tumbling as it lands, merged with its shadow: the 3D set's
+    rest_sink cubes), and the edges of those pixels may flicker by a grid pixel while it
+    goes in (judged over each sighting and the next two). Measured from its look, both
+    still count against it."""
+    fine = Config().replace(motion_long_side_px=FRAME[0])
+    flicker = np.r_[np.arange(2.0, 9.0, 1.0), 7.0, 9.0, 10.0, 11.0, 10.0, 12.0, 13.0, 14.0,
+                    15.0, 16.0, np.full(15, 16.0)]
+    for depth, tumbling in ((flicker, False), (np.r_[np.arange(2.0, 17.0), np.full(20, 16.0)],
+                                               True)):
+        track = _rested_then_sunk(depth)
+        if tumbling:  # its silhouette while it flew and landed: 11-29 px
+            sizes = tumbling_sizes(len(track.frames), amp=0.45, hz=1.5)
+            moving = track.state == ObsState.MOVING
+            area = track.area_px.copy()
+            area[moving] = sizes[moving] ** 2
+            track = dataclasses.replace(track, area_px=area)
+        by_look = run_check("interpenetration", track, config=fine)
+        assert of_type(by_look, "interpenetration") == []
+        by_color = run_check("interpenetration", dataclasses.replace(track, sunk_by_color=True),
+                             config=fine)
+        found = of_type(by_color, "interpenetration")
+        assert len(found) == 1 and found[0].frames[0] == 45
+        assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
+
+
 def test_sinking_measured_from_where_the_bottom_settles_on_the_ground_line() -> None:
     """Falling into the floor without stopping: the fall slows sharply just above the floor
     (the break), the bottom reaches the floor's line four frames later, and the top goes on

@@ -543,6 +543,74 @@ def test_a_body_that_moves_down_whole_has_not_sunk() -> None:
     assert ct.sunk is None or np.isnan(ct.sunk).all()
 
 
+def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
+                       n: int = 40, ball: bool = False) -> ClosedTrack:
+    """A green box (20 px, its top face lighter than its front) slides in over a blue and
+    white checkerboard floor below a grey wall (frames 0-9, found moving; its last three
+    sightings scraps of its top corner, as the median background takes it in while it
+    settles), rests with its bottom on the line y = 100 (frames 10-19) and from frame 20
+    goes down by ``sink_px(f)``,
+    hidden below y = 100 (the floor drawn over it: the box's bottom edge meets the floor
+    there) or, with ``hidden_below`` False, seen whole. Its look is flat green inside and
+    checkerboard around (the 3D set's `rest_sink` cubes); with ``ball``, a green disc
+    (below its widest circle, less of it shows narrower). The tracker's one track."""
+    tracker = _tracker(template_min_ncc=0.75)
+    yy, xx = np.mgrid[0:180, 0:320]
+    scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
+                     np.array([160, 180, 230], np.uint8), np.array([240, 240, 240], np.uint8))
+    scene[:88] = (90, 90, 95)
+    for f in range(n):
+        x = 100 + 3 * min(f, 10)
+        y = 80 + (sink_px(f) if f >= 20 else 0)
+        rgb = scene.copy()
+        if ball:
+            cv2.circle(rgb, (x + 10, y + 10), 10, (40, 150, 80), -1)
+            cv2.circle(rgb, (x + 8, y + 7), 4, (70, 190, 110), -1)
+        else:
+            rgb[y:y + 20, x:x + 20] = (40, 150, 80)
+            rgb[y:y + 5, x:x + 20] = (70, 190, 110)
+        if hidden_below:
+            rgb[100:] = scene[100:]
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        blobs = ([Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
+                       elongation=1.0)] if f < 7 else
+                 # settling, it is taken into the background: scraps of its top corner
+                 [Blob(cx=x + 4.0, cy=84.0, x0=x, y0=80, x1=x + 8, y1=88, area=64.0,
+                       elongation=1.0)] if f < 10 else [])
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    (ct,) = tracker.finish()
+    return ct
+
+
+@pytest.mark.parametrize("ball", [False, True])
+def test_a_flat_coloured_body_sinking_after_a_rest_is_measured_by_its_colour(ball: bool
+                                                                             ) -> None:
+    """A body of one colour has no look to follow down (flat inside, the floor's pattern
+    around it does not go down with it), but its own pixels, told by their hue, show how
+    much of it is left above the line its bottom stays on (the 3D set's rest_sink clips:
+    1 of 12 found while only the look was measured), a ball's narrowing as it goes in."""
+    # the ball goes in 17 px of its 20: measured while a quarter of its pixels show (13 px
+    # in), and kept (its last scraps, shaded, are no place to measure it from)
+    deepest, measured = (17, 13) if ball else (12, 12)
+    ct = _sinking_green_box(lambda f: min(f - 20, deepest), ball=ball)
+    assert ct.sunk is not None
+    assert np.isnan(ct.sunk[:20]).all()
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(measured, abs=1)
+    if not ball:  # held while it is measured: the box to the shot's end
+        assert len(ct.frames) == 40 and ct.end_reason == "shot_end"
+    assert ct.sunk_by_color
+    # it goes in step by step, as the box did
+    depth = ct.sunk[np.isfinite(ct.sunk)]
+    assert (np.diff(depth) >= -1).all() and depth[0] <= 3
+
+
+def test_a_flat_coloured_body_that_moves_down_whole_has_not_sunk() -> None:
+    """The same box lowered whole in front of the floor: its pixels' bottom goes down with
+    its top, so it no longer rests where it did; nothing sank."""
+    ct = _sinking_green_box(lambda f: min(f - 20, 12), hidden_below=False)
+    assert ct.sunk is None or np.isnan(ct.sunk).all() or np.nanmax(ct.sunk) < 3
+
+
 def test_a_body_taken_into_the_background_piece_by_piece_is_held_by_its_whole_look() -> None:
     """A body comes to rest and the median background takes it in over a few frames: its
     silhouette shrinks to a scrap of itself before it is gone. The look it is held by is the

@@ -475,6 +475,7 @@ class MotionAnalyzer:
                     color_px=ct.colors,
                     around_px=ct.around,
                     sunk_px=None if ct.sunk is None else ct.sunk * self.sy,
+                    sunk_by_color=ct.sunk_by_color,
                 )
             )
         # keep the longest-lived entities

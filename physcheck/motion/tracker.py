@@ -57,6 +57,19 @@ _SINK_SLIDE = 2
 _SINK_MARGIN = 0.1
 """Correlation by which the upper part of a body's look found lower must beat it where the
 body rested, and its whole look found there."""
+_REST_CHROMA = 25.0
+"""CIELAB a*/b* distance by which a body's own colour must differ from what is around it
+where it rests for its pixels to be told by colour (:class:`_RestColor`)."""
+_BODY_CHROMA = 15.0
+"""A pixel within this a*/b* distance of a body's own colour is the body's (its faces'
+shading changes their lightness, not their hue)."""
+_REST_EDGE_PX = 2.5
+"""Motion-resolution pixels by which the bottom and the middle of a body's pixels may move
+(and they may widen by twice that) while it rests (or sinks, straight down) and it still
+stays where it rested: a shaking
+camera's stabilization drifts by a pixel or two over a second on a floor. The bottom may
+move by half the sunk depth more (seen from above, a body going down is cut along its
+bottom edges, which slant towards its near corner)."""
 _MIN_POINTS = 4
 _MAX_POINTS = 16
 _POINT_LK: dict[str, Any] = {
@@ -86,6 +99,29 @@ class _RestLook:
     """The line its bottom rested on."""
     pad: tuple[int, int, int, int]
     size: float
+
+
+@dataclass(frozen=True)
+class _RestColor:
+    """A body at rest told from what is around it by its own colour: the box of its pixels
+    there (edges in reference coordinates) and the window they are sought in.
+
+    A body resting on a floor is soon part of the median background, and the motion mask
+    then shows what changes there, not the body; its look (grey template) holds the floor
+    around it too. Its own pixels, told by their hue, show it whole: going down into the
+    floor, their top comes down while their bottom and sides stay where they were (the
+    floor, drawn over it, hides what goes below the line it rested on)."""
+
+    lab: np.ndarray
+    """The body's own colour (CIELAB)."""
+    window_ref: np.ndarray
+    """(2, 2): the window's top-left and bottom-right corners."""
+    edges_ref: tuple[float, float, float, float]
+    """Left, top, right and bottom edges of its pixels at rest."""
+    centre_ref: np.ndarray
+    size: float
+    count: int
+    """How many of its pixels there were."""
 
 
 @dataclass
@@ -140,10 +176,16 @@ class _Track:
     """Centroid in the pixels of frame ``cur_frame``."""
     rest: _RestLook | None = None
     """The body's look where it was first held at rest, while it stays there."""
+    rest_color: _RestColor | None = None
+    """Its pixels by their colour where it was first held at rest, while it stays there."""
+    rest_color_set: bool = False
+    """``sunk`` holds the measures of the ``rest_color`` kept now (set, the look's before
+    it are dropped; forgotten, its own are: the look measures again)."""
     sunk: list[float] = field(default_factory=list)
     """Per frame, how far the body's look at rest was found below its resting place with its
-    part below its resting bottom hidden (see :meth:`EntityTracker._sunk_look`); NaN where
-    it was not found so."""
+    part below its resting bottom hidden (see :meth:`EntityTracker._sunk_look`), or, for a
+    body told by its colour, how much less of its height shows (:meth:`EntityTracker.
+    _color_sunk`); NaN where it was not found so."""
 
     whole_looks: list[tuple[tuple[float, float, float], float]] = field(default_factory=list)
     """(own colour, area) of its latest whole sightings (:func:`_note_whole`)."""
@@ -213,6 +255,8 @@ class ClosedTrack:
     """(K, 3) the colour around the body at the same sightings."""
     sunk: np.ndarray | None = None
     """(K,) see ``_Track.sunk`` (motion-resolution pixels)."""
+    sunk_by_color: bool = False
+    """``sunk`` is measured from the body's pixels told by its colour (:class:`_RestColor`)."""
 
 
 class EarlierFrame(Protocol):
@@ -328,6 +372,12 @@ class EntityTracker:
                 b = blobs[matched]
                 self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
                              b.elongation, ObsState.MOVING, to_ref)
+                color_depth = None
+                if tr.rest_color is not None:
+                    cs = self._color_sunk(tr, rgb, to_ref)
+                    color_depth = None if cs is None else cs[0]
+                    if color_depth is not None and color_depth >= 1.0:
+                        tr.sunk[-1] = color_depth
                 if tr.rest is not None:
                     # a silhouette where the body rests, once the median background has
                     # taken it in, is what changed there: sinking, that is the place it left
@@ -338,7 +388,8 @@ class EntityTracker:
                         # on: that part is in view, not hidden (a body rolling towards the
                         # camera)
                         tr.rest = None
-                    elif (sunk := self._sunk_look(tr.rest, gray, from_ref)) is not None:
+                    elif (tr.rest_color is None and color_depth is None
+                          and (sunk := self._sunk_look(tr.rest, gray, from_ref)) is not None):
                         tr.sunk[-1] = sunk[0]
                 self._grab_template(tr, gray, b)
                 self._seed_points(tr, gray, b)
@@ -347,7 +398,7 @@ class EntityTracker:
                 _note_whole(tr, b.area)
                 continue
             self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref,
-                            rest_probe)
+                            rest_probe, rgb)
         # close stale tracks
         still_live = []
         for tr in self.live:
@@ -404,6 +455,7 @@ class EntityTracker:
                     colors=np.array(tr.colors[:k], dtype=float).reshape(-1, 3),
                     around=np.array(tr.around[:k], dtype=float).reshape(-1, 3),
                     sunk=np.array(tr.sunk[:k], dtype=float),
+                    sunk_by_color=tr.rest_color_set,
                 )
             )
         return out
@@ -648,7 +700,8 @@ class EntityTracker:
 
     def _unmatched(self, tr: _Track, frame: int, t_s: float, gray: np.ndarray,
                    pred: np.ndarray, blobs: list[Blob], blob_owner: dict[int, int],
-                   to_ref: np.ndarray, rest_probe: RestProbe | None = None) -> None:
+                   to_ref: np.ndarray, rest_probe: RestProbe | None = None,
+                   rgb: np.ndarray | None = None) -> None:
         size = tr.last_size()
         last_box = tr.last_bbox_ref()
         half_w = (last_box[2] - last_box[0]) / 2
@@ -682,10 +735,22 @@ class EntityTracker:
                 # a body that stopped dead is where it was last seen, not where it was heading
                 found = self._template_search(tr, gray, seen_at, size)
         i_last = tr.seen_idx()[-1]
+        # a body at rest going down into what it rests on: its own pixels' top comes down,
+        # their bottom and sides staying where they rested (told by its colour, that
+        # measure is the one kept; its look's below, only for bodies not told so)
+        if tr.rest_color is not None and rgb is not None:
+            sunk_box = self._color_sunk(tr, rgb, to_ref)
+            if sunk_box is not None and sunk_box[0] >= 1.0:
+                depth, box = sunk_box
+                self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2),
+                             box, tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
+                tr.sunk[-1] = depth
+                return
         # a body at rest going down into what it rests on: the upper part of its look at
         # rest, cut at the line it rested on, is found lower (its template may by now be the
         # look of what changed there, the place it left as much as the body)
-        if tr.rest is not None and (sunk := self._sunk_look(tr.rest, gray, from_ref)):
+        if (tr.rest is not None and tr.rest_color is None
+                and (sunk := self._sunk_look(tr.rest, gray, from_ref))):
             depth, box = sunk
             self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), box,
                          tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
@@ -718,6 +783,17 @@ class EntityTracker:
                          ObsState.STILL, to_ref)
             if tr.rest is not None and _moved_on(tr, tr.rest):
                 tr.rest = None
+            if tr.rest_color is not None and float(np.hypot(*(
+                    np.array(tr.xy_ref[-1]) - tr.rest_color.centre_ref))) > 0.75 * \
+                    tr.rest_color.size:
+                _forget_rest_color(tr)
+            if tr.rest_color is None and rgb is not None and _resting(tr, size):
+                tr.rest_color = self._rest_color(tr, rgb, box, to_ref)
+                if tr.rest_color is not None:
+                    # measured from here on (a rest before it, or the look's measures, did
+                    # not end in this one)
+                    tr.rest_color_set = True
+                    tr.sunk = [math.nan] * len(tr.sunk)
             if tr.rest is None and tr.template is not None and _resting(tr, size) and (
                     box[2] - box[0]) * (box[3] - box[1]) <= _REST_BOX * size * size:
                 # (a look much larger than the body is its silhouette merged with a
@@ -808,6 +884,85 @@ class EntityTracker:
         if not _CONTRAST_RATIO[0] <= float(patch.std()) / float(cut.std()) <= _CONTRAST_RATIO[1]:
             return None
         return float(s), (float(xs), float(oy + s), float(xs + bw), float(oy + bh))
+
+    def _rest_color(self, tr: _Track, rgb: np.ndarray, box: tuple[float, float, float, float],
+                    to_ref: np.ndarray) -> _RestColor | None:
+        """The body's pixels told by its own colour around ``box`` (where its look was found,
+        this frame's pixels), if they can be: its colour stands out from what is around it,
+        they lie wholly inside the window (its box widened on every side by its larger side,
+        or by the body's size where that is larger) and fill a third of their own box, and
+        no other body seen this frame is on them."""
+        ref = _ref_lab(tr)
+        if ref is None:
+            return None
+        # (its whole sightings' size: the look's box may be a scrap's, as the sightings
+        # before it came to rest were)
+        m = max(box[2] - box[0], box[3] - box[1], math.sqrt(ref[1]))
+        win = (max(math.floor(box[0] - m), 0), max(math.floor(box[1] - m), 0),
+               min(math.ceil(box[2] + m), self.w), min(math.ceil(box[3] + m), self.h))
+        if win[2] - win[0] < 6 or win[3] - win[1] < 6:
+            return None
+        lab = to_lab(rgb[win[1]:win[3], win[0]:win[2]].reshape(-1, 3).astype(float))
+        lab = lab.reshape(win[3] - win[1], win[2] - win[0], 3)
+        rim = np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+        around = np.median(rim, axis=0)
+        if float(np.hypot(*(ref[0][1:] - around[1:]))) < _REST_CHROMA:
+            return None
+        edges = _color_edges(lab, ref[0])
+        if edges is None:
+            return None
+        x0, y0, x1, y1, n = edges
+        inner = x0 >= 1 and y0 >= 1 and x1 <= win[2] - win[0] - 1 and y1 <= win[3] - win[1] - 1
+        if not inner or n < _FILL * (x1 - x0) * (y1 - y0):
+            return None
+        own = (win[0] + x0, win[1] + y0, win[0] + x1, win[1] + y1)
+        if any(o is not tr and o.last_seen == tr.last_seen and _boxes_touch(o.cur_box, own, 0.0)
+               for o in self.live):
+            return None
+        c = apply_h(to_ref, np.array([[win[0] + x0, win[1] + y0], [win[0] + x1, win[1] + y1]],
+                                     float))
+        wr = apply_h(to_ref, np.array([[win[0], win[1]], [win[2], win[3]]], float))
+        return _RestColor(ref[0], wr, (float(c[0, 0]), float(c[0, 1]), float(c[1, 0]),
+                                       float(c[1, 1])),
+                          np.array(tr.xy_ref[-1]), float(max(x1 - x0, y1 - y0)), n)
+
+    def _color_sunk(self, tr: _Track, rgb: np.ndarray, to_ref: np.ndarray
+                    ) -> tuple[float, tuple[float, float, float, float]] | None:
+        """How far the body's pixels (:class:`_RestColor`) reach less high above their
+        bottom than where it rested, their bottom and sides where they were, and the box of
+        them (this frame's pixels). None where under _FEW of its pixels are found, or where
+        their bottom or their middle moved (then it no longer rests there: the rest is
+        forgotten)."""
+        rc = tr.rest_color
+        assert rc is not None
+        w0 = apply_h(np.linalg.inv(to_ref), rc.window_ref)
+        win = (max(int(np.floor(w0[0, 0])), 0), max(int(np.floor(w0[0, 1])), 0),
+               min(int(np.ceil(w0[1, 0])), self.w), min(int(np.ceil(w0[1, 1])), self.h))
+        if win[2] - win[0] < 6 or win[3] - win[1] < 6:
+            return None
+        patch = rgb[win[1]:win[3], win[0]:win[2]]
+        lab = to_lab(patch.reshape(-1, 3).astype(float)).reshape(patch.shape)
+        edges = _color_edges(lab, rc.lab)
+        if edges is None:
+            return None
+        x0, y0, x1, y1, n = edges
+        if n < _FEW * rc.count:
+            return None  # too little of it left to place it (gone in, or gone)
+        c = apply_h(to_ref, np.array([[win[0] + x0, win[1] + y0], [win[0] + x1, win[1] + y1]],
+                                     float))
+        left, top, right, bottom = rc.edges_ref
+        # how much less of it shows above the line it rests on (its height, not its top:
+        # the drift moves both alike)
+        depth = float((bottom - top) - (c[1, 1] - c[0, 1]))
+        # its sides stay where they were, or close in alike (a ball below its widest
+        # circle shows a narrower chord)
+        if (abs(c[1, 1] - bottom) > _REST_EDGE_PX + max(depth, 0.0) / 2
+                or abs((c[0, 0] + c[1, 0]) - (left + right)) / 2 > _REST_EDGE_PX
+                or (c[1, 0] - c[0, 0]) - (right - left) > 2 * _REST_EDGE_PX):
+            _forget_rest_color(tr)
+            return None
+        return depth, (float(win[0] + x0), float(win[1] + y0), float(win[0] + x1),
+                       float(win[1] + y1))
 
     def _template_box(self, tr: _Track, cx: float, cy: float) -> tuple[float, float, float, float]:
         """The box of a body found by its look at centroid (cx, cy): the template's (less its
@@ -949,6 +1104,36 @@ def _resting(tr: _Track, size: float) -> bool:
     last = np.array(tr.xy_ref[idx[-1]])
     return all(float(np.hypot(*(np.array(tr.xy_ref[i]) - last))) <= 0.15 * size
                for i in recent)
+
+
+def _color_edges(lab: np.ndarray, color: np.ndarray) -> tuple[int, int, int, int, int] | None:
+    """The box (x0, y0, x1, y1, exclusive ends) of the pixels of image ``lab`` (CIELAB) whose
+    hue and saturation lie within _BODY_CHROMA of ``color``'s (rows and columns with two of
+    them at least: a stray pixel is noise), and how many there are; None for under six."""
+    m = np.hypot(lab[..., 1] - color[1], lab[..., 2] - color[2]) < _BODY_CHROMA
+    rows = np.flatnonzero(m.sum(axis=1) >= 2)
+    cols = np.flatnonzero(m.sum(axis=0) >= 2)
+    n = int(m.sum())
+    if n < 6 or not len(rows) or not len(cols):
+        return None
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1, n
+
+
+def _forget_rest_color(tr: _Track) -> None:
+    """The body no longer rests where its pixels were told by colour (it moved on, or they
+    moved): what they measured is dropped with it, and its look measures again."""
+    tr.rest_color = None
+    if tr.rest_color_set:
+        tr.rest_color_set = False
+        tr.sunk = [math.nan] * len(tr.sunk)
+
+
+_FEW = 0.25
+"""Share of a body's pixels at rest that must be found to measure it (fewer are a remnant
+whose shading decides their box: a ball's darker side goes first)."""
+_FILL = 0.3
+"""Share of their own box a body's pixels told by colour must fill (a scatter of like
+pixels over a floor's pattern fills little of it)."""
 
 
 def _moved_on(tr: _Track, rest: _RestLook) -> bool:

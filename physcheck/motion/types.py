@@ -67,8 +67,12 @@ class EntityTrack:
     """(K, 3) RGB around the body (a band half its size wide) at the same sightings."""
     sunk_px: np.ndarray | None = None
     """(K,) how far below where it came to rest the upper part of the body's look was
-    found, its part below its resting bottom hidden (sinking into a floor); NaN where it
-    was not found so (None: not measured)."""
+    found, its part below its resting bottom hidden (sinking into a floor), or with
+    ``sunk_by_color`` how much less of its height shows above that line; NaN where it was
+    not found so (None: not measured)."""
+    sunk_by_color: bool = False
+    """``sunk_px`` measures the body's own pixels, told by their colour (how much less of
+    their height shows above the line their bottom stays on), not its look."""
 
     def __post_init__(self) -> None:
         k = len(self.frames)

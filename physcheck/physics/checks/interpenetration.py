@@ -144,8 +144,10 @@ class InterpenetrationCheck:
     def _sunk_at_rest(self, tr: Trajectory, traj: Trajectories, config: Config,
                       inside: np.ndarray) -> Finding | None:
         """A body at rest that then goes down into what it rests on: the upper part of its
-        look at rest is found lower and lower, cut at the line its bottom rested on (the
-        tracker's ``sunk_px``), by more than the allowed depth, held over three sightings.
+        look at rest is found lower and lower, cut at the line its bottom rested on, or (a
+        body whose colour stands out) less and less of its own pixels' height shows above
+        that line (the tracker's ``sunk_px``, ``sunk_by_color``), by more than the allowed
+        depth, held over three sightings.
 
         A body that stays put long enough is taken into the median background; the motion
         mask then shows what changed where it rests (the place it left and the part still
@@ -156,10 +158,13 @@ class InterpenetrationCheck:
         ks = np.flatnonzero(np.isfinite(sunk) & tr.seen & inside)
         body = tr.body_size_px
         moving = (tr.track.state == ObsState.MOVING) & inside
+        # measured from its look, the body must keep its shape in motion (a look merged with
+        # a neighbour's or a shadow's fits lower down, too); measured from its own pixels,
+        # told by colour, their box at rest is its shape
         if (len(ks) < 3 or tr.body_size_px > 0.2 * max(traj.tracks.frame_size)
-                or not steady_shape(np.sqrt(tr.track.area_px[moving]),
-                                    tr.track.elongation[moving],
-                                    frame_travel(tr.v_px_s[moving], tr.track.frame_dt_s, body))):
+                or (not tr.track.sunk_by_color and not steady_shape(
+                    np.sqrt(tr.track.area_px[moving]), tr.track.elongation[moving],
+                    frame_travel(tr.v_px_s[moving], tr.track.frame_dt_s, body)))):
             return None
         depth = sunk[ks]
         # a sunk body stays sunk: each depth held by the next two sightings (their median),
@@ -171,13 +176,16 @@ class InterpenetrationCheck:
         # whose allowed depth is under three of those pixels is too small to measure so
         grid = max(1.0, max(traj.tracks.frame_size) / config.motion_long_side_px)
         j = int(np.argmax(held))
-        steps = np.diff(depth)
+        # (the edges of pixels told by colour flicker by a pixel where the body's shading
+        # nears the floor's hue: their steps are judged held, as the look's are raw)
+        path = held if tr.track.sunk_by_color else depth
+        steps = np.diff(path)
         # and it went in from where it rested: its first depth found is a shallow one (a
         # look found deep at once fits something else), and it went down steadily (one
         # step back up by a pixel at most: a look matched at one level and the next, to
         # and fro, is no body going in)
         if (thr < 3 * grid or held[j] <= thr or depth[0] > 0.5 * held[j]
-                or float(np.max(np.maximum.accumulate(depth) - depth)) > 1.5 * grid
+                or float(np.max(np.maximum.accumulate(path) - path)) > 1.5 * grid
                 or int(np.count_nonzero(steps < -0.5 * grid)) > 1):
             return None
         k0, k1 = int(ks[0]), int(ks[min(j + 2, len(ks) - 1)])
@@ -190,8 +198,10 @@ class InterpenetrationCheck:
             evidence={"sink_px": depth_px, "sink_body_sizes": depth_px / body,
                       "threshold_px": thr, "bottom_y_px": float(tr.track.bbox_px[k0, 3])},
             message=(f"entity {tr.entity} rests on a surface, then sinks {depth_px / body:.2f} "
-                     f"body sizes into it between {t0:.2f} s and {t1:.2f} s (its upper part "
-                     f"is found lower, the rest hidden below the line it rested on)"),
+                     f"body sizes into it between {t0:.2f} s and {t1:.2f} s ("
+                     + ("its top comes down while its bottom and sides stay where it rested"
+                        if tr.track.sunk_by_color else "its upper part is found lower, the "
+                        "rest hidden below the line it rested on") + ")"),
         )
 
     def _sink_after(self, tr: Trajectory, traj: Trajectories, config: Config,
