@@ -66,10 +66,9 @@ shading changes their lightness, not their hue)."""
 _REST_EDGE_PX = 2.5
 """Motion-resolution pixels by which the bottom and the middle of a body's pixels may move
 (and they may widen by twice that) while it rests (or sinks, straight down) and it still
-stays where it rested: a shaking
-camera's stabilization drifts by a pixel or two over a second on a floor. The bottom may
-move by half the sunk depth more (seen from above, a body going down is cut along its
-bottom edges, which slant towards its near corner)."""
+stays where it rested: a shaking camera's stabilization drifts by a pixel or two over a
+second on a floor. The bottom may move by half the sunk depth more (seen from above, a body
+going down is cut along its bottom edges, which slant towards its near corner)."""
 _MIN_POINTS = 4
 _MAX_POINTS = 16
 _POINT_LK: dict[str, Any] = {
@@ -372,12 +371,10 @@ class EntityTracker:
                 b = blobs[matched]
                 self._record(tr, frame, t_s, (b.cx, b.cy), (b.x0, b.y0, b.x1, b.y1), b.area,
                              b.elongation, ObsState.MOVING, to_ref)
-                color_depth = None
                 if tr.rest_color is not None:
-                    cs = self._color_sunk(tr, rgb, to_ref)
-                    color_depth = None if cs is None else cs[0]
-                    if color_depth is not None and color_depth >= 1.0:
-                        tr.sunk[-1] = color_depth
+                    cs = self._color_sunk(tr, rgb, to_ref, from_ref)
+                    if cs is not None and cs[0] >= 1.0:
+                        tr.sunk[-1] = cs[0]
                 if tr.rest is not None:
                     # a silhouette where the body rests, once the median background has
                     # taken it in, is what changed there: sinking, that is the place it left
@@ -388,7 +385,7 @@ class EntityTracker:
                         # on: that part is in view, not hidden (a body rolling towards the
                         # camera)
                         tr.rest = None
-                    elif (tr.rest_color is None and color_depth is None
+                    elif (tr.rest_color is None
                           and (sunk := self._sunk_look(tr.rest, gray, from_ref)) is not None):
                         tr.sunk[-1] = sunk[0]
                 self._grab_template(tr, gray, b)
@@ -739,7 +736,7 @@ class EntityTracker:
         # their bottom and sides staying where they rested (told by its colour, that
         # measure is the one kept; its look's below, only for bodies not told so)
         if tr.rest_color is not None and rgb is not None:
-            sunk_box = self._color_sunk(tr, rgb, to_ref)
+            sunk_box = self._color_sunk(tr, rgb, to_ref, from_ref)
             if sunk_box is not None and sunk_box[0] >= 1.0:
                 depth, box = sunk_box
                 self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2),
@@ -783,9 +780,7 @@ class EntityTracker:
                          ObsState.STILL, to_ref)
             if tr.rest is not None and _moved_on(tr, tr.rest):
                 tr.rest = None
-            if tr.rest_color is not None and float(np.hypot(*(
-                    np.array(tr.xy_ref[-1]) - tr.rest_color.centre_ref))) > 0.75 * \
-                    tr.rest_color.size:
+            if tr.rest_color is not None and _moved_on(tr, tr.rest_color):
                 _forget_rest_color(tr)
             if tr.rest_color is None and rgb is not None and _resting(tr, size):
                 tr.rest_color = self._rest_color(tr, rgb, box, to_ref)
@@ -902,8 +897,7 @@ class EntityTracker:
                min(math.ceil(box[2] + m), self.w), min(math.ceil(box[3] + m), self.h))
         if win[2] - win[0] < 6 or win[3] - win[1] < 6:
             return None
-        lab = to_lab(rgb[win[1]:win[3], win[0]:win[2]].reshape(-1, 3).astype(float))
-        lab = lab.reshape(win[3] - win[1], win[2] - win[0], 3)
+        lab = _window_lab(rgb, win)
         rim = np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])
         around = np.median(rim, axis=0)
         if float(np.hypot(*(ref[0][1:] - around[1:]))) < _REST_CHROMA:
@@ -926,7 +920,8 @@ class EntityTracker:
                                        float(c[1, 1])),
                           np.array(tr.xy_ref[-1]), float(max(x1 - x0, y1 - y0)), n)
 
-    def _color_sunk(self, tr: _Track, rgb: np.ndarray, to_ref: np.ndarray
+    def _color_sunk(self, tr: _Track, rgb: np.ndarray, to_ref: np.ndarray,
+                    from_ref: np.ndarray
                     ) -> tuple[float, tuple[float, float, float, float]] | None:
         """How far the body's pixels (:class:`_RestColor`) reach less high above their
         bottom than where it rested, their bottom and sides where they were, and the box of
@@ -935,14 +930,12 @@ class EntityTracker:
         forgotten)."""
         rc = tr.rest_color
         assert rc is not None
-        w0 = apply_h(np.linalg.inv(to_ref), rc.window_ref)
+        w0 = apply_h(from_ref, rc.window_ref)
         win = (max(int(np.floor(w0[0, 0])), 0), max(int(np.floor(w0[0, 1])), 0),
                min(int(np.ceil(w0[1, 0])), self.w), min(int(np.ceil(w0[1, 1])), self.h))
         if win[2] - win[0] < 6 or win[3] - win[1] < 6:
             return None
-        patch = rgb[win[1]:win[3], win[0]:win[2]]
-        lab = to_lab(patch.reshape(-1, 3).astype(float)).reshape(patch.shape)
-        edges = _color_edges(lab, rc.lab)
+        edges = _color_edges(_window_lab(rgb, win), rc.lab)
         if edges is None:
             return None
         x0, y0, x1, y1, n = edges
@@ -1106,6 +1099,12 @@ def _resting(tr: _Track, size: float) -> bool:
                for i in recent)
 
 
+def _window_lab(rgb: np.ndarray, win: tuple[int, int, int, int]) -> np.ndarray:
+    """The window (x0, y0, x1, y1) of an RGB frame in CIELAB, (rows, columns, 3)."""
+    patch = rgb[win[1]:win[3], win[0]:win[2]]
+    return to_lab(patch.reshape(-1, 3).astype(float)).reshape(patch.shape)
+
+
 def _color_edges(lab: np.ndarray, color: np.ndarray) -> tuple[int, int, int, int, int] | None:
     """The box (x0, y0, x1, y1, exclusive ends) of the pixels of image ``lab`` (CIELAB) whose
     hue and saturation lie within _BODY_CHROMA of ``color``'s (rows and columns with two of
@@ -1136,7 +1135,7 @@ _FILL = 0.3
 pixels over a floor's pattern fills little of it)."""
 
 
-def _moved_on(tr: _Track, rest: _RestLook) -> bool:
+def _moved_on(tr: _Track, rest: _RestLook | _RestColor) -> bool:
     """The track's latest sighting is more than 0.75 of the body's size from where it
     rested (a sinking body's centre goes down by less)."""
     return float(np.hypot(*(np.array(tr.xy_ref[-1]) - rest.centre_ref))) > 0.75 * rest.size
