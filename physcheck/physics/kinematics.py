@@ -1166,14 +1166,48 @@ def long_enough_for_flight(t: np.ndarray) -> bool:
     return len(t) >= 4 and lasts(float(t[-1] - t[0]), 0.2)
 
 
+class Perspective(NamedTuple):
+    """Where a track's reliable sightings lie in their frames, for :func:`fit_flight` to
+    allow the sideways acceleration that motion in depth gives a flight's image."""
+
+    x_off_px: np.ndarray
+    """Per sample: the centroid's horizontal offset from the frame's centre, in the frame."""
+    long_side_px: float
+    """The frame's long side."""
+
+
+_SLACK_SIGMAS = 5.0
+"""Perspective's sideways allowance is given a fall measured at this many standard errors of
+its acceleration (from the fit's residuals) at least."""
+
+
+def _perspective_slack(p: Perspective, a0: int, a1: int, ay: float) -> float:
+    """The sideways image acceleration a flight over samples [a0, a1], falling at ``ay`` in
+    the image, may show from perspective alone. A pinhole camera images a body at depth Z
+    and horizontal offset x from the centre; with no sideways force, x'' = -2 (Z'/Z) x'
+    - x Z''/Z. Z''/Z is gravity's component along the optical axis over the depth,
+    g sin(tilt) / Z, where the image falls at f g cos(tilt) / Z: tan(tilt) / f of that.
+    For a camera tilted down at most 27 degrees (tan 0.5: one filming flights has the
+    horizon in or near its frame) with a field of view of 90 degrees at most (a focal
+    length of half the frame's long side or more), x Z''/Z is at most x over the long side
+    of the image's fall. (The first term, from the body's speed in depth, is not allowed
+    for: read from the apparent size, it would let a rolling or tumbling body's path
+    pass.)"""
+    off = float(np.max(np.abs(p.x_off_px[a0:a1 + 1])))
+    return off * ay / p.long_side_px
+
+
 def fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
-               body: float, steady_sideways: bool = False) -> Flight | None:
+               body: float, steady_sideways: bool = False,
+               perspective: Perspective | None = None) -> Flight | None:
     """One parabola over samples [a0, a1] if it is ballistic: downward constant acceleration,
     little sideways acceleration, a fit within tracking noise, and enough fall to measure.
 
     Only over samples :func:`long_enough_for_flight`. ``steady_sideways``: sideways at a
     steady speed instead (no sideways acceleration fitted: a few sightings of a tumbling
-    body, whose centroid wanders by a pixel or two, place none)."""
+    body, whose centroid wanders by a pixel or two, place none). ``perspective``: where the
+    sightings lie in their frames; the sideways acceleration then may also be what motion in
+    depth gives the image (:func:`_perspective_slack`)."""
     if not long_enough_for_flight(t[a0:a1 + 1]):
         return None
     tt = t[a0:a1 + 1] - t[a0]
@@ -1184,12 +1218,33 @@ def fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
     rmse = float(np.sqrt(np.mean(res**2)))
     ax, ay = 2 * cx[0], 2 * cy[0]
     y_range = float(np.ptp(xy[a0:a1 + 1, 1]))
-    if not (ay > 0 and abs(ax) < 0.3 * ay and rmse < 0.1 * body + 1.0
+    if not (ay > 0 and rmse < 0.1 * body + 1.0
             and y_range > 0.5 * body and ay * (t[a1] - t[a0]) > 1.0 * body):
+        return None
+    slack = 0.0
+    if perspective is not None:
+        # only for a fall clearly measured (a slow roll's 'fall' is noise, and so would be
+        # what it allows)
+        design = np.c_[tt**2, tt, np.ones_like(tt)]
+        se = 2 * rmse * float(np.sqrt(np.linalg.inv(design.T @ design)[0, 0]))
+        if ay > _SLACK_SIGMAS * se:
+            slack = _perspective_slack(perspective, a0, a1, ay)
+    if abs(ax) >= 0.3 * ay + slack:
         return None
     return Flight(int(idx[a0]), int(idx[a1]), float(t[a0]), float(t[a1]),
                   (float(ax), float(ay)), rmse, (float(cx[0]), float(cx[1]), float(cx[2])),
                   (float(cy[0]), float(cy[1]), float(cy[2])))
+
+
+def _perspective(tracks: TrackSet, track: EntityTrack, idx: np.ndarray,
+                 xy: np.ndarray) -> Perspective:
+    """Where the reliable sightings ``idx`` (stabilized centroids ``xy``) lie in their
+    frames."""
+    inv = np.linalg.inv(tracks.to_ref[track.frames[idx]])
+    q = np.einsum("nij,nj->ni", inv, np.c_[xy, np.ones(len(xy))])
+    x_img = q[:, 0] / q[:, 2]
+    w, h = tracks.frame_size
+    return Perspective(x_img - w / 2, float(max(w, h)))
 
 
 def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
@@ -1201,12 +1256,14 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
     one flight when one parabola fits them all as well as it fits clean flights."""
     out: list[Flight] = []
     gap = config.contact_gap_frac * body + 2
+    persp = _perspective(tracks, track, idx, xy)
     merged = [bounds[0]]
     i = 0
     while i < len(bounds) - 1:
         j = i + 1
         while j < len(bounds) - 1 and bounds[j] in soft:
-            whole = fit_flight(idx, t, xy, bounds[i] + 1, bounds[j + 1] - 1, body)
+            whole = fit_flight(idx, t, xy, bounds[i] + 1, bounds[j + 1] - 1, body,
+                               perspective=persp)
             if whole is None or whole.rmse_px > _MERGE_RMSE_PX:
                 break
             j += 1
@@ -1225,7 +1282,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
         if a1 - a0 + 1 < 4:
             continue
         touching = [bool(partners_at(tracks, track, int(idx[j]), gap)) for j in range(a0, a1 + 1)]
-        whole = None if any(touching) else fit_flight(idx, t, xy, a0, a1, body)
+        whole = None if any(touching) else fit_flight(idx, t, xy, a0, a1, body, perspective=persp)
         if whole is not None:
             out.append(whole)
             continue
@@ -1233,7 +1290,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
         for k in range(a1 - 1, a0 + 4, -1):  # longest contact-free ballistic start
             if any(touching[: k - a0 + 1]):
                 continue
-            prefix = fit_flight(idx, t, xy, a0, k, body)
+            prefix = fit_flight(idx, t, xy, a0, k, body, perspective=persp)
             if prefix is not None:
                 break
         for k in range(a0 + 1, a1 - 4):  # longest contact-free ballistic end
@@ -1241,7 +1298,7 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
                 continue
             if any(touching[k - a0:]):
                 continue
-            suffix = fit_flight(idx, t, xy, k, a1, body)
+            suffix = fit_flight(idx, t, xy, k, a1, body, perspective=persp)
             if suffix is not None:
                 break
         out.extend(f for f in (prefix, suffix) if f is not None)
