@@ -13,7 +13,7 @@ from physcheck.config import Config
 from physcheck.motion.analyzer import MotionAnalyzer, _is_shadow
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob, find_blobs, median_stack
-from physcheck.motion.tracker import ClosedTrack, EntityTracker, _own_color
+from physcheck.motion.tracker import ClosedTrack, EntityTracker, RestProbe, _own_color
 from physcheck.motion.types import EntityTrack, ObsState
 
 W, H, FPS = 480, 270, 30.0
@@ -544,7 +544,8 @@ def test_a_body_that_moves_down_whole_has_not_sunk() -> None:
 
 
 def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
-                       n: int = 40, ball: bool = False) -> ClosedTrack:
+                       n: int = 40, ball: bool = False, turns: bool = False,
+                       rest_probe: RestProbe | None = None) -> ClosedTrack:
     """A green box (20 px, its top face lighter than its front) slides in over a blue and
     white checkerboard floor below a grey wall (frames 0-9, found moving; its last three
     sightings scraps of its top corner, as the median background takes it in while it
@@ -553,7 +554,9 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
     hidden below y = 100 (the floor drawn over it: the box's bottom edge meets the floor
     there) or, with ``hidden_below`` False, seen whole. Its look is flat green inside and
     checkerboard around (the 3D set's `rest_sink` cubes); with ``ball``, a green disc
-    (below its widest circle, less of it shows narrower). The tracker's one track."""
+    (below its widest circle, less of it shows narrower); with ``turns``, the box comes to
+    rest on another face (its lit face below, a dark one above: its look from its last
+    motion is found nowhere). ``rest_probe`` as the analyzer's. The tracker's one track."""
     tracker = _tracker(template_min_ncc=0.75)
     yy, xx = np.mgrid[0:180, 0:320]
     scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
@@ -566,6 +569,9 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
         if ball:
             cv2.circle(rgb, (x + 10, y + 10), 10, (40, 150, 80), -1)
             cv2.circle(rgb, (x + 8, y + 7), 4, (70, 190, 110), -1)
+        elif turns and f >= 10:
+            rgb[y:y + 20, x:x + 20] = (70, 190, 110)
+            rgb[y:y + 10, x:x + 20] = (30, 120, 60)
         else:
             rgb[y:y + 20, x:x + 20] = (40, 150, 80)
             rgb[y:y + 5, x:x + 20] = (70, 190, 110)
@@ -577,9 +583,49 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
                  # settling, it is taken into the background: scraps of its top corner
                  [Blob(cx=x + 4.0, cy=84.0, x0=x, y0=80, x1=x + 8, y1=88, area=64.0,
                        elongation=1.0)] if f < 10 else [])
-        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None, rest_probe)
     (ct,) = tracker.finish()
     return ct
+
+
+@pytest.mark.parametrize("known", [True, None])
+def test_a_body_that_turned_as_it_settled_is_held_by_its_colour_and_measured(
+        known: bool | None) -> None:
+    """A green box comes to rest on another face: its look from its last motion is found
+    nowhere, and the median background has taken it in (something is there that was not,
+    or, from the shot's first moments, nothing says what was there before). Its own colour
+    says it is still there: it is held where its pixels are and measured as it sinks (the
+    3D set's rest_sink at 12 fps: 6 of 24 tracks lost as 'stopped', 4 as 'vanished')."""
+    ct = _sinking_green_box(lambda f: min(f - 20, 12), turns=True,
+                            rest_probe=lambda box, t, before=None: known)
+    assert len(ct.frames) == 40 and ct.end_reason == "shot_end"
+    assert ct.sunk is not None and ct.sunk_by_color
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(12, abs=1)
+    # held where its pixels are: the box's own, 20 px on the floor line
+    held = np.flatnonzero(ct.state[:20] == ObsState.STILL)
+    assert len(held) >= 5 and np.allclose(ct.bbox_ref[held, 3], 100, atol=1.5)
+
+
+def test_a_body_gone_where_it_rested_is_not_held_by_a_colour_not_there() -> None:
+    """The same box lost as it settles, but gone (the floor where it was): nothing of its
+    colour is there, and the track ends."""
+    tracker = _tracker(template_min_ncc=0.75)
+    yy, xx = np.mgrid[0:180, 0:320]
+    scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
+                     np.array([160, 180, 230], np.uint8), np.array([240, 240, 240], np.uint8))
+    scene[:88] = (90, 90, 95)
+    for f in range(30):
+        x = 100 + 3 * min(f, 10)
+        rgb = scene.copy()
+        if f < 10:
+            rgb[80:100, x:x + 20] = (40, 150, 80)
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        blobs = ([Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
+                       elongation=1.0)] if f < 7 else [])
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None,
+                       lambda box, t, before=None: None)
+    (ct,) = tracker.finish()
+    assert ct.end_reason == "vanished" and len(ct.frames) < 20
 
 
 @pytest.mark.parametrize("ball", [False, True])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import cv2
@@ -732,16 +732,45 @@ class EntityTracker:
                 # a body that stopped dead is where it was last seen, not where it was heading
                 found = self._template_search(tr, gray, seen_at, size)
         i_last = tr.seen_idx()[-1]
+        if (found is None and tr.rest is None and tr.rest_color is None and rgb is not None
+                and not fast and rest_probe is not None
+                and tr.state.count(ObsState.MOVING) >= _MIN_MOVING_TO_HOLD
+                and rest_probe(last_box, tr.last_seen_t) is not False):
+            # lost where something came to rest that was not there before (the median
+            # background took it in; or nothing seen from before says otherwise), its look
+            # changed as it settled (a box landing on another face): its own colour may
+            # tell it there still (not where it vanished: nothing of its colour is there).
+            # A body held at rest by its look is followed down by it (below)
+            held = self._rest_color(tr, rgb, (float(seen_at[0]) - half_w,
+                                              float(seen_at[1]) - half_h,
+                                              float(seen_at[0]) + half_w,
+                                              float(seen_at[1]) + half_h), to_ref)
+            if held is not None:
+                left, top, right, bottom = held.edges_ref
+                mid = np.array([(left + right) / 2, (top + bottom) / 2])
+                if float(np.hypot(*(mid - tr.last_xy_ref()))) <= 1.5 * max(size, held.size):
+                    box_f = apply_h(from_ref, np.array([[left, top], [right, bottom]], float))
+                    self._record(tr, frame, t_s, (float(box_f[:, 0].mean()),
+                                                  float(box_f[:, 1].mean())),
+                                 (float(box_f[0, 0]), float(box_f[0, 1]), float(box_f[1, 0]),
+                                  float(box_f[1, 1])),
+                                 tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
+                    tr.rest_color = replace(held, centre_ref=mid)
+                    tr.rest_color_set = True
+                    tr.sunk = [math.nan] * len(tr.sunk)
+                    return
         # a body at rest going down into what it rests on: its own pixels' top comes down,
         # their bottom and sides staying where they rested (told by its colour, that
-        # measure is the one kept; its look's below, only for bodies not told so)
+        # measure is the one kept; its look's below, only for bodies not told so). Where
+        # its look is not found, its colour holds it
         if tr.rest_color is not None and rgb is not None:
             sunk_box = self._color_sunk(tr, rgb, to_ref, from_ref)
-            if sunk_box is not None and sunk_box[0] >= 1.0:
+            if sunk_box is not None and (sunk_box[0] >= 1.0 or found is None):
                 depth, box = sunk_box
                 self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2),
                              box, tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
-                tr.sunk[-1] = depth
+                if depth >= 1.0:
+                    tr.sunk[-1] = depth
                 return
         # a body at rest going down into what it rests on: the upper part of its look at
         # rest, cut at the line it rested on, is found lower (its template may by now be the
