@@ -545,7 +545,8 @@ def test_a_body_that_moves_down_whole_has_not_sunk() -> None:
 
 def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
                        n: int = 40, ball: bool = False, turns: bool = False,
-                       rest_probe: RestProbe | None = None) -> ClosedTrack:
+                       rest_probe: RestProbe | None = None,
+                       shift: Callable[[int], int] | None = None) -> ClosedTrack:
     """A green box (20 px, its top face lighter than its front) slides in over a blue and
     white checkerboard floor below a grey wall (frames 0-9, found moving; its last three
     sightings scraps of its top corner, as the median background takes it in while it
@@ -556,14 +557,15 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
     checkerboard around (the 3D set's `rest_sink` cubes); with ``ball``, a green disc
     (below its widest circle, less of it shows narrower); with ``turns``, the box comes to
     rest on another face (its lit face below, a dark one above: its look from its last
-    motion is found nowhere). ``rest_probe`` as the analyzer's. The tracker's one track."""
+    motion is found nowhere); ``shift(f)`` moves it sideways. ``rest_probe`` as the
+    analyzer's. The tracker's one track."""
     tracker = _tracker(template_min_ncc=0.75)
     yy, xx = np.mgrid[0:180, 0:320]
     scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
                      np.array([160, 180, 230], np.uint8), np.array([240, 240, 240], np.uint8))
     scene[:88] = (90, 90, 95)
     for f in range(n):
-        x = 100 + 3 * min(f, 10)
+        x = 100 + 3 * min(f, 10) + (shift(f) if shift is not None else 0)
         y = 80 + (sink_px(f) if f >= 20 else 0)
         rgb = scene.copy()
         if ball:
@@ -604,6 +606,17 @@ def test_a_body_that_turned_as_it_settled_is_held_by_its_colour_and_measured(
     # held where its pixels are: the box's own, 20 px on the floor line
     held = np.flatnonzero(ct.state[:20] == ObsState.STILL)
     assert len(held) >= 5 and np.allclose(ct.bbox_ref[held, 3], 100, atol=1.5)
+
+
+def test_a_colour_held_once_that_moves_on_is_not_held_again() -> None:
+    """The turned box, held by its colour, jumps on 12 px with no blob found for it (a test
+    pattern's block that stops and goes): it was no body at rest, and its colour does not
+    hold it again (the 1080p test pattern: blocks held and let go over and over, six
+    'hovers')."""
+    ct = _sinking_green_box(lambda f: 0, turns=True, n=30, shift=lambda f: 12 * (f >= 15),
+                            rest_probe=lambda box, t, before=None: True)
+    held = ct.frames[ct.state == ObsState.STILL]
+    assert len(held) >= 4 and held.min() == 10 and held.max() < 15
 
 
 def test_a_body_gone_where_it_rested_is_not_held_by_a_colour_not_there() -> None:

@@ -180,6 +180,10 @@ class _Track:
     rest_color_set: bool = False
     """``sunk`` holds the measures of the ``rest_color`` kept now (set, the look's before
     it are dropped; forgotten, its own are: the look measures again)."""
+    held_by_color: bool = False
+    """Once held by its colour where its look was lost at rest: a body whose colour then
+    moves on was no body at rest (a pattern's block that stops and goes, again and again),
+    and is not held so again."""
     sunk: list[float] = field(default_factory=list)
     """Per frame, how far the body's look at rest was found below its resting place with its
     part below its resting bottom hidden (see :meth:`EntityTracker._sunk_look`), or, for a
@@ -733,7 +737,8 @@ class EntityTracker:
                 found = self._template_search(tr, gray, seen_at, size)
         i_last = tr.seen_idx()[-1]
         if (found is None and tr.rest is None and tr.rest_color is None and rgb is not None
-                and not fast and rest_probe is not None
+                and not fast and not tr.seen_near_border and not tr.held_by_color
+                and rest_probe is not None
                 and tr.state.count(ObsState.MOVING) >= _MIN_MOVING_TO_HOLD
                 and rest_probe(last_box, tr.last_seen_t) is not False):
             # lost where something came to rest that was not there before (the median
@@ -757,6 +762,7 @@ class EntityTracker:
                                  tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
                     tr.rest_color = replace(held, centre_ref=mid)
                     tr.rest_color_set = True
+                    tr.held_by_color = True
                     tr.sunk = [math.nan] * len(tr.sunk)
                     return
         # a body at rest going down into what it rests on: its own pixels' top comes down,
