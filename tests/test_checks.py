@@ -1878,6 +1878,25 @@ def test_bounce_on_the_ground_is_not_impulse() -> None:
     assert run_check("impulse", make_track(0, path)) == []
 
 
+def test_a_landing_followed_by_a_slide_is_not_impulse_whatever_its_size_says() -> None:
+    """A body falls, lands at row 300 and slides on along it for 0.7 s, then goes on down
+    the image at its landing size (a cylinder that landed on its end and rolled nearer end
+    on, in 3D cyl_tumble s3): by its size the floor at its depth is 50 px below the
+    landing, a 'bounce' off nothing. Its bottom keeping one level after it says it landed
+    on something."""
+    fall = parabola(14, vy=0.0)  # from the apex
+    land = fall[-1]
+    n_slide, n_roll = 21, 20
+    slide = land + np.c_[8.0 * np.arange(1, n_slide + 1), np.zeros(n_slide)]
+    roll = slide[-1] + np.c_[2.0 * np.arange(1, n_roll + 1), 2.5 * np.arange(1, n_roll + 1)]
+    path = np.r_[fall, slide, roll]
+    path[:, 1] += 300.0 - BODY / 2 - land[1]
+    track = make_track(0, path)
+    floor = [c for c in kinematics(track).items[0].contacts if c.kind == "floor"]
+    assert floor
+    assert of_type(run_check("impulse", track), "impulse") == []
+
+
 # --- energy gain ----------------------------------------------------------------------------
 
 

@@ -117,7 +117,7 @@ class AntigravityCheck:
                        and c.index not in off for c in tr.contacts):
                     continue
                 if self._on_support(tr, traj, k0, k1) or self._lands_within(
-                        tr, traj, k0 - 1, k1 + 1) or _level_after(tr, traj, k1):
+                        tr, traj, k0 - 1, k1 + 1) or level_after(tr, traj, k1):
                     # bouncing or rolling on the floor (its bounces too small to see), or a
                     # bounce whose contact went unseen, smoothed into a lift
                     continue
@@ -219,7 +219,7 @@ class AntigravityCheck:
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
                 if self._on_support(tr, traj, k0, k1) or self._lands_within(
-                        tr, traj, k0 - 1, k1) or _level_after(tr, traj, k1):
+                        tr, traj, k0 - 1, k1) or level_after(tr, traj, k1):
                     # a knotted path takes a bounce whose contact went unseen (the silhouette
                     # merged with its shadow there, or the track ends just after it) for a
                     # short, strong lift
@@ -287,7 +287,7 @@ _LEVEL_START_S = 0.3
 """... starting this soon after a lift ends: the lift was the body coming down onto it."""
 
 
-def _level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
+def level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
     """Whether the body moves along a support soon after track index ``k1`` (a lift's end):
     the bottoms of its reliable silhouettes, from one within _LEVEL_START_S of it, stay
     within a tenth of its size of one straight line in time (one level, or a steady descent:

@@ -13,6 +13,7 @@ from physcheck.physics.checks.base import (
     judged,
     size_near,
 )
+from physcheck.physics.checks.gravity import level_after
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
     SupportRef,
@@ -46,7 +47,11 @@ class ImpulseCheck:
                 above = None
                 if c.kind == "floor":
                     above, slack = heights[c.index]
-                    unexplained = above is not None and above > slack
+                    # above every support (off nothing), unless the body then moves along a
+                    # level: it landed on one they miss (a cylinder landing on its end looks
+                    # smaller than lying, farther by its size, where the floor is higher)
+                    unexplained = (above is not None and above > slack
+                                   and not level_after(tr, traj, c.index))
                 if not unexplained:
                     continue
                 if c.kind == "none" and _lands_soon(tr, c.index, c.t_s, refs):
