@@ -288,7 +288,8 @@ _LEVEL_START_S = 0.3
 
 
 def level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
-    """Whether the body moves along a support soon after track index ``k1`` (a lift's end):
+    """Whether the body moves along a support soon after track index ``k1`` (a lift's end,
+    or a 'bounce' above every support known: ``impulse``):
     the bottoms of its reliable silhouettes, from one within _LEVEL_START_S of it, stay
     within a tenth of its size of one straight line in time (one level, or a steady descent:
     rolling towards the camera down a floor seen from above) for LEVEL_MIN_S and five
