@@ -760,10 +760,8 @@ class EntityTracker:
                                  (float(box_f[0, 0]), float(box_f[0, 1]), float(box_f[1, 0]),
                                   float(box_f[1, 1])),
                                  tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
-                    tr.rest_color = replace(held, centre_ref=mid)
-                    tr.rest_color_set = True
+                    _keep_rest_color(tr, replace(held, centre_ref=mid))
                     tr.held_by_color = True
-                    tr.sunk = [math.nan] * len(tr.sunk)
                     return
         # a body at rest going down into what it rests on: its own pixels' top comes down,
         # their bottom and sides staying where they rested (told by its colour, that
@@ -818,12 +816,9 @@ class EntityTracker:
             if tr.rest_color is not None and _moved_on(tr, tr.rest_color):
                 _forget_rest_color(tr)
             if tr.rest_color is None and rgb is not None and _resting(tr, size):
-                tr.rest_color = self._rest_color(tr, rgb, box, to_ref)
-                if tr.rest_color is not None:
-                    # measured from here on (a rest before it, or the look's measures, did
-                    # not end in this one)
-                    tr.rest_color_set = True
-                    tr.sunk = [math.nan] * len(tr.sunk)
+                rc = self._rest_color(tr, rgb, box, to_ref)
+                if rc is not None:
+                    _keep_rest_color(tr, rc)
             if tr.rest is None and tr.template is not None and _resting(tr, size) and (
                     box[2] - box[0]) * (box[3] - box[1]) <= _REST_BOX * size * size:
                 # (a look much larger than the body is its silhouette merged with a
@@ -1151,6 +1146,14 @@ def _color_edges(lab: np.ndarray, color: np.ndarray) -> tuple[int, int, int, int
     if n < 6 or not len(rows) or not len(cols):
         return None
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1, n
+
+
+def _keep_rest_color(tr: _Track, rc: _RestColor) -> None:
+    """The body rests where its pixels are told by colour (``rc``): measured from here on
+    (a rest before it, or the look's measures, did not end in this one)."""
+    tr.rest_color = rc
+    tr.rest_color_set = True
+    tr.sunk = [math.nan] * len(tr.sunk)
 
 
 def _forget_rest_color(tr: _Track) -> None:

@@ -495,10 +495,16 @@ def _image_boxes(tracks: TrackSet, track: EntityTrack, ks: np.ndarray
     ok = np.isfinite(box).all(axis=1)
     if not ok.any():
         return ok, np.zeros((0, 2, 2))
-    inv = np.linalg.inv(tracks.to_ref[track.frames[ks[ok]]])
     corners = np.stack([box[ok][:, :2], box[ok][:, 2:]], axis=1)  # (n, 2, 2)
-    q = np.einsum("nij,nkj->nki", inv[:, :, :2], corners) + inv[:, None, :, 2]
-    return ok, q[..., :2] / q[..., 2:3]
+    return ok, _in_frames(tracks, track.frames[ks[ok]], corners)
+
+
+def _in_frames(tracks: TrackSet, frames: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """(n, k, 2) points in the shot's reference coordinates, each row at its frame of
+    ``frames``, in those frames' pixels."""
+    inv = np.linalg.inv(tracks.to_ref[frames])
+    q = np.einsum("nij,nkj->nki", inv[:, :, :2], pts) + inv[:, None, :, 2]
+    return q[..., :2] / q[..., 2:3]
 
 
 _BG_WINDOW_S = 3 * BG_STEP_S
@@ -1221,16 +1227,16 @@ def fit_flight(idx: np.ndarray, t: np.ndarray, xy: np.ndarray, a0: int, a1: int,
     if not (ay > 0 and rmse < 0.1 * body + 1.0
             and y_range > 0.5 * body and ay * (t[a1] - t[a0]) > 1.0 * body):
         return None
-    slack = 0.0
-    if perspective is not None:
-        # only for a fall clearly measured (a slow roll's 'fall' is noise, and so would be
-        # what it allows)
+    if abs(ax) >= 0.3 * ay:
+        if perspective is None:
+            return None
+        # perspective's allowance, only for a fall clearly measured (a slow roll's 'fall' is
+        # noise, and so would be what it allows)
         design = np.c_[tt**2, tt, np.ones_like(tt)]
         se = 2 * rmse * float(np.sqrt(np.linalg.inv(design.T @ design)[0, 0]))
-        if ay > _SLACK_SIGMAS * se:
-            slack = _perspective_slack(perspective, a0, a1, ay)
-    if abs(ax) >= 0.3 * ay + slack:
-        return None
+        if ay <= _SLACK_SIGMAS * se or abs(ax) >= 0.3 * ay + _perspective_slack(
+                perspective, a0, a1, ay):
+            return None
     return Flight(int(idx[a0]), int(idx[a1]), float(t[a0]), float(t[a1]),
                   (float(ax), float(ay)), rmse, (float(cx[0]), float(cx[1]), float(cx[2])),
                   (float(cy[0]), float(cy[1]), float(cy[2])))
@@ -1240,9 +1246,7 @@ def _perspective(tracks: TrackSet, track: EntityTrack, idx: np.ndarray,
                  xy: np.ndarray) -> Perspective:
     """Where the reliable sightings ``idx`` (stabilized centroids ``xy``) lie in their
     frames."""
-    inv = np.linalg.inv(tracks.to_ref[track.frames[idx]])
-    q = np.einsum("nij,nj->ni", inv, np.c_[xy, np.ones(len(xy))])
-    x_img = q[:, 0] / q[:, 2]
+    x_img = _in_frames(tracks, track.frames[idx], xy[:, None, :])[:, 0, 0]
     w, h = tracks.frame_size
     return Perspective(x_img - w / 2, float(max(w, h)))
 

@@ -10,10 +10,13 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding
 from physcheck.physics.kinematics import (
+    LEVEL_MIN_S,
     SupportRef,
     Trajectories,
     Trajectory,
     cut_by_frame_edge,
+    lasts,
+    own_silhouettes,
     size_near,
 )
 
@@ -214,3 +217,58 @@ def _own_floor(pts: np.ndarray, size: float) -> float | None:
         return None
     s, y = s[near], y[near]
     return float(np.max(np.where(s <= size, y, y * size / s)))
+
+
+_SHOT_END_S = 0.1
+"""A track's last sighting this near the shot's end was cut off by it."""
+_LEVEL_START_S = 0.3
+"""A level (:func:`level_after`) starting this soon after a lift or a 'bounce' ends: the
+body came down onto it."""
+
+
+def level_after(tr: Trajectory, traj: Trajectories, k1: int) -> bool:
+    """Whether the body moves along a support soon after track index ``k1`` (a lift's end,
+    or a 'bounce' above every support known: ``impulse``):
+    the bottoms of its reliable silhouettes, from one within _LEVEL_START_S of it, stay
+    within a tenth of its size of one straight line in time (one level, or a steady descent:
+    rolling towards the camera down a floor seen from above) for LEVEL_MIN_S and five
+    sightings or more.
+
+    Gravity pulls every unsupported body down faster and faster: one whose bottom keeps a
+    steady pace that long rolls or slides on something. Coming down onto it at 12 fps, its
+    bounce unseen, the smoothed path slows its fall as a lift would. After a real lift a
+    body rises on or falls back, bending away from any line (judged only where the fall the
+    clip shows, ``g``, would bend the path over that time beyond twice the tolerance). The
+    supports where bodies land miss this one where the body's level changes as it rolls.
+    """
+    t = tr.track.t_s
+    tol = 0.1 * tr.body_size_px
+    # a free fall departs from its best line by g T^2 / 16 at most over T
+    if traj.g_px_s2 * LEVEL_MIN_S**2 / 16 <= 2 * tol:
+        return False
+    ok = own_silhouettes(tr, traj.tracks)
+    ok = ok[ok >= k1]
+    bottom = tr.track.bbox_px[:, 3]
+
+    def on_line(ks: np.ndarray) -> bool:
+        fit = np.polyfit(t[ks], bottom[ks], 1)
+        return bool(np.all(np.abs(np.polyval(fit, t[ks]) - bottom[ks]) <= tol))
+
+    # a level the body is still on when the shot ends may be shorter: the clip shows no more
+    # (a generator's 2 s clip often ends half a second after a landing); it needs the time
+    # over which a free fall bends away from it by twice the tolerance
+    shot = traj.tracks.shots[tr.track.shot]
+    end_t = float(traj.tracks.t_s[shot.end - 1])
+    short_s = float(np.sqrt(32 * tol / traj.g_px_s2))
+    for i, s in enumerate(ok):
+        if t[s] - t[k1] > _LEVEL_START_S:
+            break
+        j = i
+        while j + 1 < len(ok) and ok[j + 1] - ok[j] <= 2 and on_line(ok[i:j + 2]):
+            j += 1
+        span_s = float(t[ok[j]] - t[s])
+        if j - i + 1 >= 5 and (lasts(span_s, LEVEL_MIN_S) or (
+                lasts(span_s, short_s) and ok[j] == ok[-1] and ok[-1] == len(t) - 1
+                and end_t - t[ok[j]] <= _SHOT_END_S)):
+            return True
+    return False

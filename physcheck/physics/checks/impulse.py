@@ -11,9 +11,9 @@ from physcheck.physics.checks.base import (
     floor_heights,
     height_above_support,
     judged,
+    level_after,
     size_near,
 )
-from physcheck.physics.checks.gravity import level_after
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
     SupportRef,
