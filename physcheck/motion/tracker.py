@@ -1132,7 +1132,7 @@ def _resting(tr: _Track, size: float) -> bool:
 def _window_lab(rgb: np.ndarray, win: tuple[int, int, int, int]) -> np.ndarray:
     """The window (x0, y0, x1, y1) of an RGB frame in CIELAB, (rows, columns, 3)."""
     patch = rgb[win[1]:win[3], win[0]:win[2]]
-    return to_lab(patch.reshape(-1, 3).astype(float)).reshape(patch.shape)
+    return to_lab(patch.reshape(-1, 3)).reshape(patch.shape)
 
 
 def _color_edges(lab: np.ndarray, color: np.ndarray) -> tuple[int, int, int, int, int] | None:
