@@ -3715,6 +3715,21 @@ def test_morph_when_a_body_changes_size_across_a_bounce(shrink: float) -> None:
     assert ("smaller" if shrink < 1 else "larger") in f.message
 
 
+def test_morph_across_the_kink_where_a_flying_body_starts_to_shrink() -> None:
+    """The 3D set's morph s29 (60 fps, a seed no check was tuned on), its first second as
+    tracked: a ball flies at 30.7 px, and from 0.38 s shrinks to 14 px within its flight.
+    Its tracked path bends where the shrinking starts (a mid-air break nothing explains),
+    which splits the flight in two: the first at the old size, the second shrinking from
+    its start, so neither holds a steady size on both sides of the change. Across the two,
+    the size fell by 1.6x while the fall's acceleration stayed (1321 and 1245 px/s^2):
+    depth would have scaled both alike."""
+    config = Config()
+    traj = compute_kinematics(saved_track_set("ball_morph_s29.npz"), config, 1.0)
+    (found,) = of_type(CHECKS["morph"]().run(traj, config), "morph")
+    assert overlaps(found, 23, 42)
+    assert "kink" in found.message and "break_t_s" in found.evidence
+
+
 def test_a_body_that_recedes_across_a_bounce_is_not_morph() -> None:
     """Half its size after the bounce and half its fall's image acceleration too: it bounced
     away from the camera to twice the distance."""

@@ -205,8 +205,10 @@ class MorphCheck:
         size and the fall's acceleration in the image alike, so a body whose size changes
         by the morph ratio from one flight to the next while its fall stays the same changed
         size itself. Each flight's size is its median over the flight. Only flights joined
-        by a single floor, wall or ceiling contact are compared: a track that met another
-        body (or went unseen for long) in between may have swapped bodies.
+        by a single floor, wall or ceiling contact, or by a single break in mid-air that
+        nothing explains (a body that swells or shrinks as it flies bends its tracked path
+        where the change begins), are compared: a track that met another body (or went
+        unseen for long) in between may have swapped bodies.
         """
         g = traj.g_px_s2
         if g <= 0:
@@ -219,7 +221,8 @@ class MorphCheck:
                             float(np.median(_width(tr, ks)))))
         for (fa, sa, wa), (fb, sb, wb) in itertools.pairwise(fls):
             between = [c for c in tr.contacts if fa.i1 <= c.index <= fb.i0]
-            if (len(between) != 1 or between[0].kind not in ("floor", "wall", "ceiling")
+            if (len(between) != 1
+                    or between[0].kind not in ("floor", "wall", "ceiling", "none")
                     or fb.t0_s - fa.t1_s > config.max_missing_s):
                 continue
             r_size = max(sa, sb) / max(min(sa, sb), 1e-6)
@@ -234,16 +237,19 @@ class MorphCheck:
             f0, f1 = int(tr.track.frames[fa.i0]), int(tr.track.frames[fb.i1])
             t0, t1 = fa.t0_s, fb.t1_s
             change = "larger" if sb > sa else "smaller"
+            bounce = between[0].kind != "none"
+            where = "bounce" if bounce else "kink in its path"
             return Finding(
                 type="morph", entity=tr.entity, frames=(f0, f1), t_s=(t0, t1),
                 confidence=margin_confidence(unexplained, floor),
                 evidence={"size_ratio": r_size, "threshold": config.morph_size_ratio,
                           "size_before_px": sa, "size_after_px": sb,
-                          "bounce_t_s": between[0].t_s, "fall_accel_ratio": r_acc,
+                          "bounce_t_s" if bounce else "break_t_s": between[0].t_s,
+                          "fall_accel_ratio": r_acc,
                           "accel_px_s2": [aa, ab], "unexplained_log_size": unexplained,
                           "unexplained_threshold": floor},
                 message=(f"entity {tr.entity} is {r_size:.2f}x {change} in its flight after "
-                         f"the bounce at {between[0].t_s:.2f} s than in the flight before it, "
+                         f"the {where} at {between[0].t_s:.2f} s than in the flight before it, "
                          f"while its fall's acceleration changes by {r_acc:.2f}x: moving "
                          f"nearer or farther would change both alike, in the same direction"),
             )
