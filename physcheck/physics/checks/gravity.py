@@ -53,14 +53,22 @@ class AntigravityCheck:
 
     @staticmethod
     def _on_support(tr: Trajectory, traj: Trajectories, k0: int, k1: int) -> bool:
-        """Most of the run within half a body size of where bodies of its size land."""
+        """Most of the run within half a body size of where bodies of its size land, or of
+        where it landed itself when it looked that size.
+
+        Bodies of one apparent size lie at one distance only if they are alike in size: a
+        larger ball farther off lands lower in the image than a smaller one nearer that
+        looks as large. Where the body itself landed is its own floor."""
         refs = traj.support_refs.get(tr.track.shot, [])
+        own = [r for r in refs if r.entity == tr.entity]
         near = 0
         ks = [k for k in range(k0, k1 + 1) if np.isfinite(tr.track.bbox_px[k, 3])]
         for k in ks:
-            above = height_above_support(float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3]),
-                                         tr.body_size_px, refs)
-            near += above is not None and above < 0.5 * tr.body_size_px
+            t, bottom = float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3])
+            heights = [h for h in (height_above_support(t, bottom, tr.body_size_px, refs),
+                                   height_above_support(t, bottom, tr.body_size_px, own))
+                       if h is not None]
+            near += bool(heights) and min(heights) < 0.5 * tr.body_size_px
         return bool(ks) and near > len(ks) / 2
 
     @staticmethod
