@@ -621,6 +621,15 @@ class EntityTracker:
             tr.seen_near_border = bool(box[0] < m or box[1] < m or box[2] > self.w - m
                                        or box[3] > self.h - m)
 
+    def _hold_at(self, tr: _Track, frame: int, t_s: float,
+                 box: tuple[float, float, float, float], i_last: int,
+                 to_ref: np.ndarray) -> None:
+        """Record the body held at rest at ``box`` (this frame's pixels, where its pixels or
+        its look at rest were found; its centre the box's), with the area and shape of its
+        last sighting ``i_last``."""
+        self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), box,
+                     tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
+
     def _seed_points(self, tr: _Track, gray: np.ndarray, b: Blob) -> None:
         """(Re)select feature points inside the body's box when too few are left."""
         if tr.pts is not None and len(tr.pts) >= _MIN_POINTS:
@@ -755,11 +764,9 @@ class EntityTracker:
                 mid = np.array([(left + right) / 2, (top + bottom) / 2])
                 if float(np.hypot(*(mid - tr.last_xy_ref()))) <= 1.5 * max(size, held.size):
                     box_f = apply_h(from_ref, np.array([[left, top], [right, bottom]], float))
-                    self._record(tr, frame, t_s, (float(box_f[:, 0].mean()),
-                                                  float(box_f[:, 1].mean())),
-                                 (float(box_f[0, 0]), float(box_f[0, 1]), float(box_f[1, 0]),
-                                  float(box_f[1, 1])),
-                                 tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
+                    self._hold_at(tr, frame, t_s, (float(box_f[0, 0]), float(box_f[0, 1]),
+                                                   float(box_f[1, 0]), float(box_f[1, 1])),
+                                  i_last, to_ref)
                     _keep_rest_color(tr, replace(held, centre_ref=mid))
                     tr.held_by_color = True
                     return
@@ -771,8 +778,7 @@ class EntityTracker:
             sunk_box = self._color_sunk(tr, rgb, to_ref, from_ref)
             if sunk_box is not None and (sunk_box[0] >= 1.0 or found is None):
                 depth, box = sunk_box
-                self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2),
-                             box, tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
+                self._hold_at(tr, frame, t_s, box, i_last, to_ref)
                 if depth >= 1.0:
                     tr.sunk[-1] = depth
                 return
@@ -782,8 +788,7 @@ class EntityTracker:
         if (tr.rest is not None and tr.rest_color is None
                 and (sunk := self._sunk_look(tr.rest, gray, from_ref))):
             depth, box = sunk
-            self._record(tr, frame, t_s, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), box,
-                         tr.area[i_last], tr.elong[i_last], ObsState.STILL, to_ref)
+            self._hold_at(tr, frame, t_s, box, i_last, to_ref)
             tr.sunk[-1] = depth
             return
         if found is not None and tr.state.count(ObsState.MOVING) < _MIN_MOVING_TO_HOLD:
