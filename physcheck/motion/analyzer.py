@@ -476,6 +476,7 @@ class MotionAnalyzer:
                     around_px=ct.around,
                     sunk_px=None if ct.sunk is None else ct.sunk * self.sy,
                     sunk_by_color=ct.sunk_by_color,
+                    sunk_size_px=None if ct.sunk_size is None else ct.sunk_size * self.sy,
                 )
             )
         # keep the longest-lived entities

@@ -57,9 +57,11 @@ _SINK_SLIDE = 2
 _SINK_MARGIN = 0.1
 """Correlation by which the upper part of a body's look found lower must beat it where the
 body rested, and its whole look found there."""
-_REST_CHROMA = 25.0
+_REST_CHROMA = 20.0
 """CIELAB a*/b* distance by which a body's own colour must differ from what is around it
-where it rests for its pixels to be told by colour (:class:`_RestColor`)."""
+where it rests for its pixels to be told by colour (:class:`_RestColor`): a third beyond
+the _BODY_CHROMA its own pixels are told within, so the camera's noise does not take what
+is around it for it. (Its pixels must also lie inside the window, none at its rim.)"""
 _BODY_CHROMA = 15.0
 """A pixel within this a*/b* distance of a body's own colour is the body's (its faces'
 shading changes their lightness, not their hue)."""
@@ -260,6 +262,8 @@ class ClosedTrack:
     """(K,) see ``_Track.sunk`` (motion-resolution pixels)."""
     sunk_by_color: bool = False
     """``sunk`` is measured from the body's pixels told by its colour (:class:`_RestColor`)."""
+    sunk_size: float | None = None
+    """...and then their box's larger side at rest (motion-resolution pixels)."""
 
 
 class EarlierFrame(Protocol):
@@ -457,6 +461,8 @@ class EntityTracker:
                     around=np.array(tr.around[:k], dtype=float).reshape(-1, 3),
                     sunk=np.array(tr.sunk[:k], dtype=float),
                     sunk_by_color=tr.rest_color_set,
+                    sunk_size=(tr.rest_color.size if tr.rest_color_set and tr.rest_color
+                               else None),
                 )
             )
         return out
@@ -981,7 +987,17 @@ class EntityTracker:
         left, top, right, bottom = rc.edges_ref
         # how much less of it shows above the line it rests on (its height, not its top:
         # the drift moves both alike)
-        depth = float((bottom - top) - (c[1, 1] - c[0, 1]))
+        top_way, bottom_way = float(c[0, 1] - top), float(c[1, 1] - bottom)
+        depth = top_way - bottom_way
+        if depth > 0 and bottom_way > 0:
+            # its bottom came down too, by less: the floor now hides what was its lowest
+            # band of pixels at rest (a ball's front below its widest circle, a shading the
+            # floor's contact darkened), and how far it went in is how far its top came
+            # down; a body gone down whole keeps its height (to a pixel at each edge), and
+            # its bottom's way is none of it. Between the two, the bottom's way counts in
+            # the share of the top's that the height lost (no threshold for readings a
+            # pixel apart to fall either side of)
+            depth += bottom_way * depth / top_way
         # its sides stay where they were, or close in alike (a ball below its widest
         # circle shows a narrower chord)
         if (abs(c[1, 1] - bottom) > _REST_EDGE_PX + max(depth, 0.0) / 2

@@ -73,6 +73,10 @@ class EntityTrack:
     sunk_by_color: bool = False
     """``sunk_px`` measures the body's own pixels, told by their colour (how much less of
     their height shows above the line their bottom stays on), not its look."""
+    sunk_size_px: float | None = None
+    """With ``sunk_by_color``, the larger side of the box of those pixels where it came to
+    rest: its size, where its sightings before it rested may be scraps of it (the median
+    background taking it in as it settled)."""
 
     def __post_init__(self) -> None:
         k = len(self.frames)
