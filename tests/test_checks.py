@@ -2721,17 +2721,21 @@ def _rested_then_sunk(depth: np.ndarray) -> EntityTrack:
     return dataclasses.replace(track, sunk_px=sunk)
 
 
+def _sank_from_45(findings: list[Finding]) -> None:
+    """One interpenetration, from frame 45 (where :func:`_rested_then_sunk` starts going
+    in), 0.8 body sizes deep."""
+    found = of_type(findings, "interpenetration")
+    assert len(found) == 1 and found[0].frames[0] == 45
+    assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
+
+
 def test_a_body_that_sinks_after_resting_is_found_by_its_look() -> None:
     """The median background took the resting body in, so its silhouettes say nothing of
     it: the depth its look was found at is the evidence, held over three sightings. (The
     motion masks here are the frame's size: the body is 20 of their pixels.)"""
     fine = Config().replace(motion_long_side_px=FRAME[0])
     going_in = np.r_[np.arange(2.0, 17.0, 1.0), np.full(20, 16.0)]
-    found = of_type(run_check("interpenetration", _rested_then_sunk(going_in), config=fine),
-                    "interpenetration")
-    assert len(found) == 1
-    assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
-    assert found[0].frames[0] == 45
+    _sank_from_45(run_check("interpenetration", _rested_then_sunk(going_in), config=fine))
     # a shallow one is within the allowed depth; one that comes back up, or goes to and
     # fro, was the look matching something else, not a body going in
     shallow = np.r_[np.linspace(1, 4, 6), np.full(20, 4.0)]
@@ -2765,11 +2769,8 @@ def test_a_body_sinking_after_a_rest_measured_by_its_colour_need_not_fly_whole()
             track = dataclasses.replace(track, area_px=area)
         by_look = run_check("interpenetration", track, config=fine)
         assert of_type(by_look, "interpenetration") == []
-        by_color = run_check("interpenetration", dataclasses.replace(track, sunk_by_color=True),
-                             config=fine)
-        found = of_type(by_color, "interpenetration")
-        assert len(found) == 1 and found[0].frames[0] == 45
-        assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
+        _sank_from_45(run_check("interpenetration",
+                                dataclasses.replace(track, sunk_by_color=True), config=fine))
 
 
 def test_a_body_sunk_by_its_colour_may_flicker_a_pixel_as_it_pauses() -> None:
@@ -2783,10 +2784,8 @@ def test_a_body_sunk_by_its_colour_may_flicker_a_pixel_as_it_pauses() -> None:
                   np.arange(12.0, 17.0), np.tile([16.0, 16.0, 15.0, 15.0], 2), 16.0, 16.0]
     track = _rested_then_sunk(depth)
     assert of_type(run_check("interpenetration", track, config=fine), "interpenetration") == []
-    found = of_type(run_check("interpenetration", dataclasses.replace(track, sunk_by_color=True),
-                              config=fine), "interpenetration")
-    assert len(found) == 1 and found[0].frames[0] == 45
-    assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
+    _sank_from_45(run_check("interpenetration", dataclasses.replace(track, sunk_by_color=True),
+                            config=fine))
 
 
 def test_a_body_seen_in_scraps_as_it_settled_is_judged_at_its_size_at_rest() -> None:
@@ -2801,10 +2800,8 @@ def test_a_body_seen_in_scraps_as_it_settled_is_judged_at_its_size_at_rest() -> 
     area[track.state == ObsState.MOVING] *= 0.25
     track = dataclasses.replace(track, area_px=area, sunk_by_color=True)
     assert of_type(run_check("interpenetration", track, config=grid2), "interpenetration") == []
-    found = of_type(run_check("interpenetration", dataclasses.replace(track, sunk_size_px=BODY),
-                              config=grid2), "interpenetration")
-    assert len(found) == 1 and found[0].frames[0] == 45
-    assert found[0].evidence["sink_body_sizes"] == pytest.approx(0.8, abs=0.05)
+    _sank_from_45(run_check("interpenetration", dataclasses.replace(track, sunk_size_px=BODY),
+                            config=grid2))
 
 
 def test_sinking_measured_from_where_the_bottom_settles_on_the_ground_line() -> None:
