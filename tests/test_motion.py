@@ -547,6 +547,7 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
                        n: int = 40, ball: bool = False, turns: bool = False,
                        rest_probe: RestProbe | None = None,
                        shift: Callable[[int], int] | None = None, foot: int = 0,
+                       seen_below: Callable[[int], int] | None = None,
                        scenery: tuple[tuple[int, int, int], ...] = (
                            (160, 180, 230), (240, 240, 240), (90, 90, 95))) -> ClosedTrack:
     """A green box (20 px, its top face lighter than its front) slides in over a blue and
@@ -561,8 +562,9 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
     rest on another face (its lit face below, a dark one above: its look from its last
     motion is found nowhere); ``shift(f)`` moves it sideways; ``foot`` rows at its bottom
     are dark (shaded where it meets the floor: their hue is not told); ``scenery`` is the
-    checkerboard's two colours and the wall's. ``rest_probe`` as the analyzer's. The
-    tracker's one track."""
+    checkerboard's two colours and the wall's; ``seen_below(sunk)``: how far below the
+    line the body still shows, sunk so far (seen from above, the floor's cut across a
+    ball's near side). ``rest_probe`` as the analyzer's. The tracker's one track."""
     tracker = _tracker(template_min_ncc=0.75)
     yy, xx = np.mgrid[0:180, 0:320]
     scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
@@ -584,7 +586,8 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
         if foot:
             rgb[y + 20 - foot:y + 20, x:x + 20] = (28, 34, 30)
         if hidden_below:
-            rgb[100:] = scene[100:]
+            cut = 100 + (seen_below(y - 80) if seen_below is not None else 0)
+            rgb[cut:] = scene[cut:]
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         blobs = ([Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
                        elongation=1.0)] if f < 7 else
@@ -679,6 +682,19 @@ def test_a_coloured_body_whose_shaded_foot_goes_in_first_is_measured_by_its_top(
     ct = _sinking_green_box(lambda f: min(f - 20, 12), foot=2)
     assert ct.sunk is not None and ct.sunk_by_color
     assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(12, abs=1)
+
+
+def test_a_ball_seen_from_above_whose_bottom_comes_down_as_it_starts_to_sink_is_measured(
+        ) -> None:
+    """Seen from above, a ball's lowest visible point is above the floor until the floor
+    cuts it: its pixels' bottom comes down with their top for its first 3 px (of 20) going
+    in, then stays there while its top goes on down, 12 px in all (the 3D set's held-out
+    rest_sink s36: 3 px of 10 came down with the top, and the rest the ball was measured
+    from was dropped as if it had moved on). It sank 12 px."""
+    ct = _sinking_green_box(lambda f: min(f - 20, 12), ball=True,
+                            seen_below=lambda sunk: min(sunk, 3))
+    assert ct.sunk is not None and ct.sunk_by_color
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(12, abs=1.5)
 
 
 def test_a_body_whose_hue_is_near_the_floors_is_still_told_by_its_colour() -> None:

@@ -71,6 +71,10 @@ _REST_EDGE_PX = 2.5
 stays where it rested: a shaking camera's stabilization drifts by a pixel or two over a
 second on a floor. The bottom may move by half the sunk depth more (seen from above, a body
 going down is cut along its bottom edges, which slant towards its near corner)."""
+_SINK_BOTTOM = 0.21
+"""Share of its height by which a ball's lowest visible point may come down as it sinks
+into a floor (seen from 45 degrees above, the most: (sin e + cos e - 1)/2), a pixel more
+(:meth:`EntityTracker._color_sunk`)."""
 _MIN_POINTS = 4
 _MAX_POINTS = 16
 _POINT_LK: dict[str, Any] = {
@@ -999,8 +1003,12 @@ class EntityTracker:
             # pixel apart to fall either side of)
             depth += bottom_way * depth / top_way
         # its sides stay where they were, or close in alike (a ball below its widest
-        # circle shows a narrower chord)
-        if (abs(c[1, 1] - bottom) > _REST_EDGE_PX + max(depth, 0.0) / 2
+        # circle shows a narrower chord). Its bottom comes down with its top at first: seen
+        # from above (at e below the horizon), a ball's lowest visible point is above the
+        # floor until the floor cuts it; then the near edge of the cut is, and comes down
+        # less: by up to (sin e + cos e - 1)/2 of its height, a fifth (_SINK_BOTTOM)
+        sinking = 0.0 < bottom_way <= min(top_way, _SINK_BOTTOM * (bottom - top) + 1.0)
+        if ((abs(c[1, 1] - bottom) > _REST_EDGE_PX + max(depth, 0.0) / 2 and not sinking)
                 or abs((c[0, 0] + c[1, 0]) - (left + right)) / 2 > _REST_EDGE_PX
                 or (c[1, 0] - c[0, 0]) - (right - left) > 2 * _REST_EDGE_PX):
             _forget_rest_color(tr)
