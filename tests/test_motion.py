@@ -690,7 +690,8 @@ def test_a_ball_seen_from_above_whose_bottom_comes_down_as_it_starts_to_sink_is_
     cuts it: its pixels' bottom comes down with their top for its first 3 px (of 20) going
     in, then stays there while its top goes on down, 12 px in all (the 3D set's held-out
     rest_sink s36: 3 px of 10 came down with the top, and the rest the ball was measured
-    from was dropped as if it had moved on). It sank 12 px."""
+    from was dropped as if it had moved on; s36 itself also loses the ball's track as it
+    lands, but s25, s42 and s44 are found so). It sank 12 px."""
     ct = _sinking_green_box(lambda f: min(f - 20, 12), ball=True,
                             seen_below=lambda sunk: min(sunk, 3))
     assert ct.sunk is not None and ct.sunk_by_color

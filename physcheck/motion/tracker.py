@@ -1008,7 +1008,7 @@ class EntityTracker:
         # floor until the floor cuts it; then the near edge of the cut is, and comes down
         # less: by up to (sin e + cos e - 1)/2 of its height, a fifth (_SINK_BOTTOM)
         sinking = 0.0 < bottom_way <= min(top_way, _SINK_BOTTOM * (bottom - top) + 1.0)
-        if ((abs(c[1, 1] - bottom) > _REST_EDGE_PX + max(depth, 0.0) / 2 and not sinking)
+        if ((abs(bottom_way) > _REST_EDGE_PX + max(depth, 0.0) / 2 and not sinking)
                 or abs((c[0, 0] + c[1, 0]) - (left + right)) / 2 > _REST_EDGE_PX
                 or (c[1, 0] - c[0, 0]) - (right - left) > 2 * _REST_EDGE_PX):
             _forget_rest_color(tr)
