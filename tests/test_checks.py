@@ -1491,6 +1491,31 @@ def test_teleport_of_a_body_whose_track_turns_ragged_later() -> None:
     assert CHECKS["teleport"]().run(not_steady(ragged), config) == []
 
 
+def test_a_shapeless_silhouette_jumping_within_its_height_is_no_teleport() -> None:
+    """A walking person's silhouette (not rigid) is three times as tall as the square root of
+    its area, and its centroid can jump that far when the mask takes in another part of it
+    or of the crowd around it (a generated street: 2.3 body sizes, under one height); a
+    spinning wheel's scraps lie along its rim. Such a silhouette jumps only beyond twice its
+    extent (the largest side of its boxes around the jump); it still does when it does."""
+    n, w, h = 40, 12.0, 36.0
+    config = Config(gravity_px_s2=G)
+
+    def found(jump: float) -> list[tuple[str, tuple[int, int]]]:
+        path = np.c_[200 + 40 * np.arange(n) / FPS, np.full(n, 300.0)]
+        path[20:, 0] += jump
+        track = make_track(0, path, sizes=np.full(n, np.sqrt(w * h)))
+        xy = track.xy_px
+        track = dataclasses.replace(track, bbox_px=np.c_[xy[:, 0] - w / 2, xy[:, 1] - h / 2,
+                                                         xy[:, 0] + w / 2, xy[:, 1] + h / 2])
+        traj = compute_kinematics(track_set(track), config, 1.0)
+        traj = dataclasses.replace(traj, items=(dataclasses.replace(traj.items[0],
+                                                                    rigid=False),))
+        return [(f.type, f.frames) for f in CHECKS["teleport"]().run(traj, config)]
+
+    assert found(2.4 * np.sqrt(w * h)) == []  # 50 px: 2.4 body sizes, 1.4 heights
+    assert found(2.5 * h) == [("teleport", (19, 20))]
+
+
 def test_teleport_of_a_body_whose_silhouette_at_rest_is_a_scrap() -> None:
     """It jumps six body sizes in flight, lands and rests for 1.3 s. At rest the median
     background takes it in and its silhouette is what still differs: scraps of 60 % of its

@@ -139,6 +139,12 @@ class TeleportCheck:
                 # its shape holds, between two frames in a row (where such a track went
                 # unseen it may have picked up another body)
                 continue
+            if not tr.rigid and jump < config.teleport_min_jump_sizes * _extent_around(
+                    tr, int(idx[j]), int(idx[j + 1])):
+                # its centroid can wander within its silhouette's extent, not only within
+                # the square root of its area: a walking person is three times as tall as
+                # that, a spinning wheel's scraps of its rim lie along it
+                continue
             out.append(self._finding(tr, int(idx[j]), tr.track, int(idx[j + 1]), jump,
                                      expected, body, config))
         return out
@@ -207,6 +213,17 @@ def _steady_around(tr: Trajectory, ka: int, kb: int) -> bool:
         return False
     ks = np.r_[before, after]
     return steady_shape(np.sqrt(tr.track.area_px[ks]), tr.track.elongation[ks])
+
+
+def _extent_around(tr: Trajectory, ka: int, kb: int) -> float:
+    """The largest side of the silhouette's boxes over the moving sightings within
+    _STEADY_AROUND_S before track index ``ka`` and after ``kb`` (their median)."""
+    t = tr.track.t_s
+    near = (tr.track.state == ObsState.MOVING) & (
+        ((t >= t[ka] - _STEADY_AROUND_S) & (t <= t[ka]))
+        | ((t >= t[kb]) & (t <= t[kb] + _STEADY_AROUND_S)))
+    box = tr.track.bbox_px[near]
+    return float(np.median(np.maximum(box[:, 2] - box[:, 0], box[:, 3] - box[:, 1])))
 
 
 _MIN_SEEN_BEFORE_S = 0.3
