@@ -13,7 +13,7 @@ from physcheck.config import Config
 from physcheck.motion.analyzer import MotionAnalyzer, _is_shadow
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob, find_blobs, median_stack
-from physcheck.motion.tracker import ClosedTrack, EntityTracker, RestProbe, _own_color
+from physcheck.motion.tracker import ClosedTrack, EntityTracker, RestProbe, _cascade, _own_color
 from physcheck.motion.types import EntityTrack, ObsState
 
 W, H, FPS = 480, 270, 30.0
@@ -1469,3 +1469,43 @@ def test_a_bodys_colour_for_telling_it_apart_is_from_its_whole_sightings() -> No
     lab, whole_area = ref
     assert whole_area == pytest.approx(100.0, abs=5)
     assert lab[1] > 40 and lab[2] > 20  # red: a* and b* both well above 0
+
+
+def test_a_track_losing_its_body_does_not_push_each_neighbour_onto_the_next_body() -> None:
+    """Three bodies in a row, three sizes apart; the first one's track loses its body (it
+    left, or hid), and in the same frame a new body shows up past the last one. Each of the
+    other two bodies' blobs is a tenth of a size from its own track: a matching that counts
+    pairs first hands each blob to the next track over (three pairs instead of two), and
+    every track jumps three sizes at once. The bodies keep their tracks; the new body starts
+    its own."""
+    def box(x: float) -> Blob:
+        return Blob(cx=x, cy=90.0, x0=int(x) - 6, y0=84, x1=int(x) + 6, y1=96, area=144.0,
+                    elongation=1.0)
+
+    def blobs_at(f: int) -> list[Blob]:
+        out = [box(80.0 + 0.3 * f), box(120.0 + 0.3 * f)]
+        if f < 10:
+            out.append(box(30.0 + 2.0 * f))  # gone from frame 10, 33 px short of the next
+        if f >= 10:
+            out.append(box(163.0))
+        return out
+
+    tracks = _tracked_on_plain_frames(blobs_at, 20)
+    for ct in tracks:
+        xs = ct.xy_ref[np.isfinite(ct.xy_ref[:, 0]), 0]
+        assert np.abs(np.diff(xs)).max(initial=0.0) < 6.0, (ct.id, xs.round())
+    starts = sorted(round(float(ct.xy_ref[0, 0])) for ct in tracks)
+    assert starts == [30, 80, 120, 163]
+
+
+def test_two_bodies_crossing_keep_their_blobs_when_one_blob_is_nearer_both() -> None:
+    """Two bodies meet and part (a 60 fps clip of one passing through the other): track 1's
+    blob is 0.6 sizes from track 0 as well, nearer than track 0's own (1.3); its own is 2.5
+    off. Matching the nearest pair first hands track 0's blob to track 1 and track 0 the far
+    one (5.7 sizes, 6.3 in all); the matching keeps each (3.8 in all)."""
+    rows, cols = _cascade(np.array([[1.27, 5.72], [0.61, 2.52]]))
+    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}
+    # the first round makes no pair costing over twice what leaving both costs; the second
+    # matches what is left at any cost
+    rows, cols = _cascade(np.array([[0.1, 5.0], [9.0, 30.0]]))
+    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}

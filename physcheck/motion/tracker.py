@@ -531,7 +531,7 @@ class EntityTracker:
             # motion alone cannot tell (two like balls that pass through each other and two
             # that bounce off each other leave the meeting the same way); their colours can
             self._color_cost(cost, gated, blobs, rgb)
-            rows, cols = assign(cost)
+            rows, cols = _cascade(cost)
         out = {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BIG}
         # a track unseen for a while that got a blob beyond where its body could be had it
         # been seen a frame ago, inside the box of a body that was seen then: the blob is
@@ -1231,6 +1231,32 @@ def _moved_on(tr: _Track, rest: _RestLook | _RestColor) -> bool:
     """The track's latest sighting is more than 0.75 of the body's size from where it
     rested (a sinking body's centre goes down by less)."""
     return float(np.hypot(*(np.array(tr.xy_ref[-1]) - rest.centre_ref))) > 0.75 * rest.size
+
+
+_UNMATCHED_COST = 3.0
+"""In the first round of :func:`_cascade`, leaving a track or a blob unmatched costs this much
+(body sizes): a pair is worth making only where it costs under twice that."""
+
+
+def _cascade(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of a matching made in two rounds. First the minimum-cost matching
+    where a track or a blob left unmatched costs _UNMATCHED_COST (so no pair costing over
+    twice that is made); then the tracks and blobs left, at any cost. A single minimum-cost
+    matching counts pairs first: it hands three bodies' blobs each to the next track over
+    (three sizes off) to give a fourth track a scrap, where each body's own blob was a tenth
+    of a size from its track. Taking the nearest pairs first instead hands two bodies that
+    cross each other the one blob nearer both."""
+    gain = np.minimum(cost - 2 * _UNMATCHED_COST, 0.0)
+    r1, c1 = assign(gain)
+    keep = gain[r1, c1] < 0
+    r1, c1 = r1[keep], c1[keep]
+    rest_r = np.setdiff1d(np.arange(cost.shape[0]), r1)
+    rest_c = np.setdiff1d(np.arange(cost.shape[1]), c1)
+    r2, c2 = assign(cost[np.ix_(rest_r, rest_c)])
+    rows = np.r_[r1, rest_r[r2]].astype(int)
+    cols = np.r_[c1, rest_c[c2]].astype(int)
+    order = np.argsort(rows)
+    return rows[order], cols[order]
 
 
 def _gate(unseen_s: float, moved: float) -> float:
