@@ -855,6 +855,19 @@ def test_a_landing_at_12_fps_followed_by_a_roll_along_the_floor_is_no_lift() -> 
     assert of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity") == []
 
 
+def test_a_fall_that_ends_in_a_steady_pace_for_half_a_second_is_no_lift() -> None:
+    """The 3D set's ``throw_depth`` scene, seed 12, as the tracker saw it: a ball thrown away
+    from the camera bounces, flies and comes down onto the floor farther off (higher in the
+    image), its bounce there too soft to find; it rolls on away, its silhouette ragged (12 to
+    29 px) so that its bottom strays from any one line. The path fitted with an acceleration
+    that changes twice falls at 0.73 g, 'lifts' at 0.31 g and then keeps a steady pace
+    (0.04 g) for over half a second: after a real lift an unsupported body rises on or falls
+    back at g (the lift that comes and goes within a flight is still found)."""
+    traj = compute_kinematics(saved_track_set("throw_depth_s12.npz"), Config(), 1.0)
+    assert traj.g_px_s2 > 0 and traj.items[0].flights
+    assert of_type(CHECKS["antigravity"]().run(traj, Config()), "antigravity") == []
+
+
 def test_a_landing_at_12_fps_followed_by_a_roll_towards_the_camera_is_no_lift() -> None:
     """The 3D set's ``cyl_tumble`` scene, seed 0, resampled to 12 fps and scaled to 256 rows,
     as the tracker saw it: a cylinder tossed with spin comes down onto the floor between

@@ -18,6 +18,7 @@ from physcheck.physics.checks.base import (
 )
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
+    LEVEL_MIN_S,
     UNEXPLAINED_KINDS,
     Trajectories,
     Trajectory,
@@ -222,6 +223,16 @@ class AntigravityCheck:
                     # bounced between two sightings: no break can be found that briefly
                     continue
                 if _bounce_at_end(tr, y_all, ks[bounds[p0]:]):
+                    continue
+                if p1 + 1 < len(acc) and abs(acc[p1 + 1]) < thr and lasts(
+                        float(t_all[ks[bounds[p1 + 2]]] - t_all[ks[bounds[p1 + 1]]]),
+                        LEVEL_MIN_S):
+                    # the 'lift' ends its fall: after it the body keeps a steady pace (its
+                    # acceleration under the threshold either way) for LEVEL_MIN_S. It came
+                    # down onto something the supports miss (a floor farther off, higher
+                    # in the image; its bounce too soft to see) or fell at its terminal speed
+                    # (a parachute): gravity was not switched off. After a lift an
+                    # unsupported body rises on or falls back at g
                     continue
                 if any(partners_at(traj.tracks, tr.track, k, gap) for k in range(k0, k1 + 1)):
                     continue
