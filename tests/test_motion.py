@@ -1400,10 +1400,10 @@ def _spotted_ball(im: np.ndarray, xy: tuple[float, float], r: float,
                    32, dark, -1, cv2.LINE_AA, shift=4)
 
 
-def _two_balls_meeting(speed: float, collide: bool) -> tuple:
-    """A red and a blue ball (radius 13) roll at each other along one line, ``speed`` px per
-    frame each, and pass through each other (the blue one drawn over the red) or, with
-    ``collide``, bounce off each other. The analyzer's track set."""
+def _two_balls_meeting(speed: float, collide: bool, r_blue: float = 13.0) -> tuple:
+    """A red ball (radius 13) and a blue one (``r_blue``) roll at each other along one line,
+    ``speed`` px per frame each, and pass through each other (the blue one drawn over the
+    red) or, with ``collide``, bounce off each other. The analyzer's track set."""
     rng = np.random.default_rng(0)
     small = (rng.random((H // 6, W // 6, 3)) * 60 + 100).astype(np.uint8)
     bg = cv2.GaussianBlur(cv2.resize(small, (W, H), interpolation=cv2.INTER_CUBIC), (3, 3), 0)
@@ -1414,7 +1414,7 @@ def _two_balls_meeting(speed: float, collide: bool) -> tuple:
         d = speed * (2 * t_hit - f if back else f)
         im = bg.copy()
         _spotted_ball(im, (140 + d, 200), 13, (210, 40, 40), 1)
-        _spotted_ball(im, (340 - d, 201), 13, (40, 60, 210), 2)
+        _spotted_ball(im, (340 - d, 201), r_blue, (40, 60, 210), 2)
         frames.append(im)
     return _run(frames)
 
@@ -1508,4 +1508,34 @@ def test_two_bodies_crossing_keep_their_blobs_when_one_blob_is_nearer_both() -> 
     # the first round makes no pair costing over twice what leaving both costs; the second
     # matches what is left at any cost
     rows, cols = _cascade(np.array([[0.1, 5.0], [9.0, 30.0]]))
+    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}
+
+
+def test_two_bodies_parting_after_a_merge_pay_for_a_blob_far_from_their_whole_size(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large green body and a small red one pass through each other; while merged, each
+    track's last size is the merged silhouette's, so after they part the blob of the other
+    body's size costs each track about as much as its own. Against each body's whole
+    sightings (before the meeting) the other's blob is far off in size (beyond the area
+    range in which colours are compared): that costs as any size mismatch does, and the
+    bodies keep their tracks (the 2D set's pass_through s18, where they swapped)."""
+    import physcheck.motion.tracker as tracker_mod
+
+    tracker = _tracker()
+    big, small = object(), object()
+    tracker.live = [big, small]  # type: ignore[list-item]
+    whole = {id(big): 270.0, id(small): 150.0}
+    monkeypatch.setattr(tracker_mod, "_ref_lab",
+                        lambda tr: (np.array([60.0, -50.0, 40.0]), whole[id(tr)]))
+    monkeypatch.setattr(tracker_mod, "_own_color", lambda rgb, b: ((float("nan"),) * 3, 0))
+    blobs = [Blob(cx=177.0, cy=150.0, x0=169, y0=142, x1=185, y1=158, area=269.0,
+                  elongation=1.0),
+             Blob(cx=155.0, cy=152.0, x0=149, y0=146, x1=161, y1=158, area=150.0,
+                  elongation=1.0)]
+    cost = np.array([[1.05, 2.13], [0.87, 2.2]])  # as measured at the parting
+    tracker._color_cost(cost, np.ones((2, 2), bool), blobs, np.zeros((180, 320, 3), np.uint8))
+    assert cost[0, 0] == pytest.approx(1.05) and cost[1, 1] == pytest.approx(2.2)
+    assert cost[0, 1] == pytest.approx(2.13 + 1.5 * abs(np.log(150 / 270)))
+    assert cost[1, 0] == pytest.approx(0.87 + 1.5 * abs(np.log(269 / 150)))
+    rows, cols = _cascade(cost)
     assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}

@@ -566,10 +566,15 @@ class EntityTracker:
             if ti not in refs:
                 refs[ti] = _ref_lab(self.live[ti])
             ref = refs[ti]
-            if ref is None or ref[1] < min_area or not (
-                    _WHOLE_AREA[0] <= blobs[bi].area / ref[1] <= _WHOLE_AREA[1]):
+            if ref is None or ref[1] < min_area:
+                continue
+            whole = blobs[bi].area / ref[1]
+            if not _WHOLE_AREA[0] <= whole <= _WHOLE_AREA[1]:
                 # a silhouette far larger than the body (merged with another, or with its
-                # shadow) or far smaller (a part of it) has a colour of its own, a mix
+                # shadow) or far smaller (a part of it) has a colour of its own, a mix; its
+                # size against the body's whole sightings' (not its last, which may have
+                # been merged with the body it met) costs as the size of any blob does
+                cost[ti, bi] += 1.5 * abs(math.log(whole))
                 continue
             if bi not in labs:
                 own = _own_color(rgb, blobs[bi])[0]
