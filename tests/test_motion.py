@@ -1539,3 +1539,15 @@ def test_two_bodies_parting_after_a_merge_pay_for_a_blob_far_from_their_whole_si
     assert cost[1, 0] == pytest.approx(0.87 + 1.5 * abs(np.log(269 / 150)))
     rows, cols = _cascade(cost)
     assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}
+    # where a body too small for its colour to be its own (under 1/32 of the frame's long
+    # side: 10 px here) contends for the blob, its whole sightings weigh nothing, and the
+    # other's size is not weighed either: it alone paying for the blob's size would hand
+    # the small one every such blob (the 3D set's shapes s6: a cylinder's track took a
+    # cube's blob, and the cube seemed to hover)
+    cube, cylinder = object(), object()
+    tracker.live = [cube, cylinder]  # type: ignore[list-item]
+    whole.update({id(cube): 117.0, id(cylinder): 85.0})
+    blob = Blob(cx=131.0, cy=88.0, x0=124, y0=81, x1=138, y1=95, area=196.0, elongation=1.0)
+    cost = np.array([[1.32], [1.91]])
+    tracker._color_cost(cost, np.ones((2, 1), bool), [blob], np.zeros((180, 320, 3), np.uint8))
+    assert cost.tolist() == [[1.32], [1.91]]

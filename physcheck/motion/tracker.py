@@ -560,21 +560,24 @@ class EntityTracker:
         # a small body's colour is mixed with what is around it (video codes colour at half
         # resolution): not judged below 1/32 of the frame's long side, as in the colour check
         min_area = (max(self.w, self.h) * MIN_COLOR_BODY_FRAC) ** 2
-        refs: dict[int, tuple[np.ndarray, float] | None] = {}
+        refs: dict[int, tuple[np.ndarray, float] | None] = {
+            int(ti): _ref_lab(self.live[ti]) for ti in np.flatnonzero(contested.any(axis=1))}
+        usable = {ti: ref is not None and ref[1] >= min_area for ti, ref in refs.items()}
         labs: dict[int, np.ndarray | None] = {}
         for ti, bi in zip(*np.nonzero(contested), strict=True):
-            if ti not in refs:
-                refs[ti] = _ref_lab(self.live[ti])
-            ref = refs[ti]
-            if ref is None or ref[1] < min_area:
+            ref = refs[int(ti)]
+            if ref is None or not usable[int(ti)]:
                 continue
             whole = blobs[bi].area / ref[1]
             if not _WHOLE_AREA[0] <= whole <= _WHOLE_AREA[1]:
                 # a silhouette far larger than the body (merged with another, or with its
                 # shadow) or far smaller (a part of it) has a colour of its own, a mix; its
                 # size against the body's whole sightings' (not its last, which may have
-                # been merged with the body it met) costs as the size of any blob does
-                cost[ti, bi] += 1.5 * abs(math.log(whole))
+                # been merged with the body it met) costs as the size of any blob does,
+                # where every track contending for it has such sightings to weigh it by
+                # (else the one without would win every such blob)
+                if all(usable[int(tj)] for tj in np.flatnonzero(contested[:, bi])):
+                    cost[ti, bi] += 1.5 * abs(math.log(whole))
                 continue
             if bi not in labs:
                 own = _own_color(rgb, blobs[bi])[0]
