@@ -4043,3 +4043,30 @@ def test_a_fall_slowed_by_drag_is_not_antigravity() -> None:
     vy = np.cumsum(np.where(t < 0.4, G, 0.3 * G)) / FPS - 500.0
     path = np.c_[200 + 100 * t, 500 + np.cumsum(vy) / FPS]
     assert run_check("antigravity", make_track(0, path)) == []
+
+
+def test_a_track_that_took_another_blob_after_its_body_rested_did_not_vanish() -> None:
+    """It rolls to a stop and is held by its look for five frames; then the tracker gives
+    its track a blob four body sizes off (a scrap nearby: the aigc pushpin clip, whose
+    desk edge moves through imperfect stabilization) for two frames, and loses that. The
+    body rested where it stopped: no vanish. A body that moves off from its rest, from
+    where it rested, and is gone mid-frame three frames later still vanishes."""
+    t = times(40)
+    x = 300 + 200 * np.minimum(t, 1.0) - 100 * np.minimum(t, 1.0) ** 2
+    path = np.c_[x, np.full(40, FLOOR - BODY / 2)]
+    state = np.r_[np.zeros(33), np.ones(5), np.zeros(2)].astype(np.uint8)
+    away = path.copy()
+    away[38:] += [4 * BODY, -2 * BODY]
+    track = make_track(8, away, state=state, end_reason="vanished")
+    assert run_check("permanence", track) == []
+    # the same rest, then a throw from where it rested, gone at once after three frames
+    rest = path.copy()
+    rest[38:] = path[37] + np.outer(np.arange(1, 3), [0.0, -0.5 * BODY])
+    assert not _left_for_another_of(make_track(8, rest, state=state, end_reason="vanished"))
+
+
+def _left_for_another_of(track: EntityTrack) -> bool:
+    from physcheck.physics.checks.permanence import _left_for_another
+
+    traj = compute_kinematics(track_set(track), Config(), 1.0)
+    return _left_for_another(traj.items[0])
