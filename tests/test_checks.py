@@ -4069,4 +4069,5 @@ def _left_for_another_of(track: EntityTrack) -> bool:
     from physcheck.physics.checks.permanence import _left_for_another
 
     traj = compute_kinematics(track_set(track), Config(), 1.0)
-    return _left_for_another(traj.items[0])
+    moving = np.flatnonzero(track.state == ObsState.MOVING)
+    return _left_for_another(traj.items[0], int(moving[-1]))

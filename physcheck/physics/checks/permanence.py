@@ -83,7 +83,7 @@ class PermanenceCheck:
             # held by its look (at rest) after it last moved: it came to rest and was there;
             # the tracker later lost its look, which does not show it vanishing
             rested = np.count_nonzero(tr.track.state[moving[-1]:] == ObsState.STILL) >= 2 \
-                or _left_for_another(tr)
+                or _left_for_another(tr, int(moving[-1]))
             if tr.track.end_reason == "vanished" and tr.entity not in skip_end and not rested:
                 last = _last_own_sighting(tr, moving)
                 if _solid(tr, float(tr.track.t_s[last])) and (f := self._edge(
@@ -159,16 +159,14 @@ _AFTER_REST_MAX = 3
 body's."""
 
 
-def _left_for_another(tr: Trajectory) -> bool:
-    """Whether the track's last sightings, in motion, follow a rest (held by its look for
-    two frames or more) and start more than a body size from where it rested, and are at
-    most _AFTER_REST_MAX: the tracker gave the track another blob near it, which was lost
-    again. The body itself stayed where it rested; that it is not followed there shows no
-    vanishing (as for a body held by its look to its track's end)."""
+def _left_for_another(tr: Trajectory, k: int) -> bool:
+    """Whether the track's last sightings in motion (the run ending at its last one, track
+    index ``k``) follow a rest (held by its look for two frames or more) and start more
+    than a body size from where it rested, and are at most _AFTER_REST_MAX: the tracker
+    gave the track another blob near it, which was lost again. The body itself stayed
+    where it rested; that it is not followed there shows no vanishing (as for a body held
+    by its look to its track's end)."""
     st, xy = tr.track.state, tr.track.xy_px
-    k = len(st) - 1
-    while k >= 0 and st[k] != ObsState.MOVING:
-        k -= 1
     j = k
     while j > 0 and st[j - 1] == ObsState.MOVING:
         j -= 1

@@ -201,14 +201,20 @@ _STEADY_AROUND_S = 0.5
 """How far either side of a jump a track that is not steady throughout must be."""
 
 
-def _steady_around(tr: Trajectory, ka: int, kb: int) -> bool:
-    """Whether the silhouette keeps a steady size and shape (:func:`steady_shape`) over the
-    moving sightings within _STEADY_AROUND_S before track index ``ka`` and after ``kb``
-    (at least four each side)."""
+def _moving_around(tr: Trajectory, ka: int, kb: int) -> tuple[np.ndarray, np.ndarray]:
+    """Track indices of the moving sightings within _STEADY_AROUND_S before track index
+    ``ka`` (up to it) and after ``kb`` (from it)."""
     t = tr.track.t_s
     moving = tr.track.state == ObsState.MOVING
     before = np.flatnonzero(moving & (t >= t[ka] - _STEADY_AROUND_S) & (t <= t[ka]))
     after = np.flatnonzero(moving & (t >= t[kb]) & (t <= t[kb] + _STEADY_AROUND_S))
+    return before, after
+
+
+def _steady_around(tr: Trajectory, ka: int, kb: int) -> bool:
+    """Whether the silhouette keeps a steady size and shape (:func:`steady_shape`) over the
+    sightings :func:`_moving_around` the jump (at least four each side)."""
+    before, after = _moving_around(tr, ka, kb)
     if len(before) < 4 or len(after) < 4:
         return False
     ks = np.r_[before, after]
@@ -216,13 +222,9 @@ def _steady_around(tr: Trajectory, ka: int, kb: int) -> bool:
 
 
 def _extent_around(tr: Trajectory, ka: int, kb: int) -> float:
-    """The largest side of the silhouette's boxes over the moving sightings within
-    _STEADY_AROUND_S before track index ``ka`` and after ``kb`` (their median)."""
-    t = tr.track.t_s
-    near = (tr.track.state == ObsState.MOVING) & (
-        ((t >= t[ka] - _STEADY_AROUND_S) & (t <= t[ka]))
-        | ((t >= t[kb]) & (t <= t[kb] + _STEADY_AROUND_S)))
-    box = tr.track.bbox_px[near]
+    """The largest side of the silhouette's boxes over the sightings :func:`_moving_around`
+    the jump (their median)."""
+    box = tr.track.bbox_px[np.r_[_moving_around(tr, ka, kb)]]
     return float(np.median(np.maximum(box[:, 2] - box[:, 0], box[:, 3] - box[:, 1])))
 
 
