@@ -377,6 +377,7 @@ class EntityTracker:
         blob_owner: dict[int, int] = {}
         for ti, bi in assigned.items():
             blob_owner[bi] = self.live[ti].id
+        sighted: list[tuple[_Track, Blob]] = []
         for ti, tr in enumerate(self.live):
             matched = assigned.get(ti)
             if matched is not None:
@@ -404,10 +405,21 @@ class EntityTracker:
                 self._seed_points(tr, gray, b)
                 tr.color_from = (rgb, b)
                 tr.colors[-1], tr.around[-1] = _own_color(rgb, b)
-                _note_whole(tr, b.area)
+                sighted.append((tr, b))
                 continue
             self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref,
                             rest_probe, rgb)
+        # a silhouette in which another body is held by its look, or hidden, is both
+        # bodies' (one passing in front of the other, however long): no whole sighting
+        inside = [(tr.id, tr.occluder[-1], (tr.cur_box[0] + tr.cur_box[2]) / 2,
+                   (tr.cur_box[1] + tr.cur_box[3]) / 2) for tr in self.live
+                  if tr.cur_frame == frame and tr.state[-1] in (ObsState.STILL,
+                                                                ObsState.OCCLUDED)]
+        for tr, b in sighted:
+            if not any(oid != tr.id and (occ == tr.id or (b.x0 <= cx <= b.x1
+                                         and b.y0 <= cy <= b.y1))
+                       for oid, occ, cx, cy in inside):
+                _note_whole(tr, b.area)
         # close stale tracks
         still_live = []
         for tr in self.live:
@@ -564,14 +576,15 @@ class EntityTracker:
             int(ti): _ref_lab(self.live[ti]) for ti in np.flatnonzero(contested.any(axis=1))}
         usable = {ti: ref is not None and ref[1] >= min_area for ti, ref in refs.items()}
         labs: dict[int, np.ndarray | None] = {}
+        mismatch: dict[tuple[int, int], float] = {}
         for ti, bi in zip(*np.nonzero(contested), strict=True):
             ref = refs[int(ti)]
             if ref is None or not usable[int(ti)]:
                 continue
             whole = blobs[bi].area / ref[1]
-            if not _WHOLE_AREA[0] <= whole <= _WHOLE_AREA[1]:
+            if not _PART_AREA <= whole <= _WHOLE_AREA[1]:
                 # a silhouette far larger than the body (merged with another, or with its
-                # shadow) or far smaller (a part of it) has a colour of its own, a mix; its
+                # shadow) or a small part of it has a colour of its own, a mix; its
                 # size against the body's whole sightings' (not its last, which may have
                 # been merged with the body it met) costs as the size of any blob does,
                 # where every track contending for it has such sightings to weigh it by
@@ -584,7 +597,22 @@ class EntityTracker:
                 labs[bi] = None if math.isnan(own[0]) else to_lab(np.array(own))[0]
             lab = labs[bi]
             if lab is not None:
-                cost[ti, bi] += _color_mismatch(ref[0], lab)
+                mismatch[int(ti), int(bi)] = _color_mismatch(ref[0], lab)
+            if whole < _WHOLE_AREA[0] and all(
+                    usable[int(tj)] for tj in np.flatnonzero(contested[:, bi])):
+                cost[ti, bi] += 1.5 * abs(math.log(whole))
+        # colour weighs one pairing against others: a pair pays what its blob is less like
+        # the body than the blob likest it among the body's candidates, or than the body
+        # likest it among the blob's contenders, whichever is more. A body whose colour is
+        # in none of its candidates (it changed its paint) is not kept from the one its
+        # motion fits, nor a blob like no contender (a shadow) kept from its body
+        row: dict[int, float] = {}
+        col: dict[int, float] = {}
+        for (ti, bi), m in mismatch.items():
+            row[ti] = min(m, row.get(ti, m))
+            col[bi] = min(m, col.get(bi, m))
+        for (ti, bi), m in mismatch.items():
+            cost[ti, bi] += m - min(row[ti], col[bi])
 
     def _look_inside(self, tr: _Track, gray: np.ndarray, b: Blob) -> bool:
         """Whether the track's look (its template) is found within the blob's box."""
@@ -1317,6 +1345,10 @@ def _color_mismatch(ref: np.ndarray, lab: np.ndarray) -> float:
 
 _REF_SIGHTINGS = 8
 """Latest measured sightings over which a body's own colour is taken."""
+_PART_AREA = 0.4
+"""A blob down to this share of the body's whole sightings' area, a part of it, still has
+its colour (a small body's shadow joins its silhouette now and then: a ball's whole
+sightings were 1.8 times its own area)."""
 _WHOLE_AREA = (0.6, 1.5)
 """Blob area, in shares of the body's whole sightings', within which the blob's colour is
 the body's if it is that body (beyond: merged with something, or a part of it)."""
