@@ -1627,32 +1627,3 @@ def test_a_blob_a_part_of_a_body_in_size_is_judged_by_its_colour(
     tracker._color_cost(cost, np.ones((2, 2), bool), blobs, np.zeros((180, 320, 3), np.uint8))
     assert cost[0, 1] == pytest.approx(1.81)
 
-
-def test_a_silhouette_holding_another_body_is_no_whole_sighting_of_either() -> None:
-    """Two bodies pass slowly in front of each other (one pixel a frame each): their merged
-    silhouette grows by a sixth of a body a frame, each step within the 0.7-1.4 a whole
-    sighting may differ from the ones before, and the track holding it would take it for
-    the body's whole size (a ball's grew to 1.8 times its own, and the other ball's blob
-    seemed a scrap of it when they parted). While the other body is held by its look inside
-    the blob, or hidden by it, the blob is both bodies': no track notes it."""
-    rng = np.random.default_rng(3)
-    look_a = rng.integers(20, 90, (12, 12)).astype(np.uint8)
-    look_b = rng.integers(160, 250, (12, 12)).astype(np.uint8)
-    tracker = _tracker()
-    noted: set[float] = set()
-    for f in range(45):
-        gray = np.full((180, 320), 120, np.uint8)
-        xa, xb = 100 + f, 150 - f
-        gray[80:92, xa:xa + 12] = look_a
-        gray[80:92, xb:xb + 12] = look_b  # in front
-        if abs(xa - xb) < 12:
-            x0, x1 = min(xa, xb), max(xa, xb) + 12
-            blobs = [Blob(cx=(x0 + x1) / 2, cy=86.0, x0=x0, y0=80, x1=x1, y1=92,
-                          area=float((x1 - x0) * 12), elongation=(x1 - x0) / 12)]
-        else:
-            blobs = [Blob(cx=x + 6.0, cy=86.0, x0=x, y0=80, x1=x + 12, y1=92, area=144.0,
-                          elongation=1.0) for x in (xa, xb)]
-        tracker.update(f, f / FPS, gray, np.dstack([gray] * 3), blobs, np.eye(3), None)
-        assert len(tracker.live) == 2
-        noted |= {area for tr in tracker.live for _, area in tr.whole_looks}
-    assert noted == {144.0}

@@ -377,7 +377,6 @@ class EntityTracker:
         blob_owner: dict[int, int] = {}
         for ti, bi in assigned.items():
             blob_owner[bi] = self.live[ti].id
-        sighted: list[tuple[_Track, Blob]] = []
         for ti, tr in enumerate(self.live):
             matched = assigned.get(ti)
             if matched is not None:
@@ -405,21 +404,10 @@ class EntityTracker:
                 self._seed_points(tr, gray, b)
                 tr.color_from = (rgb, b)
                 tr.colors[-1], tr.around[-1] = _own_color(rgb, b)
-                sighted.append((tr, b))
+                _note_whole(tr, b.area)
                 continue
             self._unmatched(tr, frame, t_s, gray, preds[ti], blobs, blob_owner, to_ref,
                             rest_probe, rgb)
-        # a silhouette in which another body is held by its look, or hidden, is both
-        # bodies' (one passing in front of the other, however long): no whole sighting
-        inside = [(tr.id, tr.occluder[-1], (tr.cur_box[0] + tr.cur_box[2]) / 2,
-                   (tr.cur_box[1] + tr.cur_box[3]) / 2) for tr in self.live
-                  if tr.cur_frame == frame and tr.state[-1] in (ObsState.STILL,
-                                                                ObsState.OCCLUDED)]
-        for tr, b in sighted:
-            if not any(oid != tr.id and (occ == tr.id or (b.x0 <= cx <= b.x1
-                                         and b.y0 <= cy <= b.y1))
-                       for oid, occ, cx, cy in inside):
-                _note_whole(tr, b.area)
         # close stale tracks
         still_live = []
         for tr in self.live:
