@@ -553,7 +553,9 @@ class EntityTracker:
                     rgb: np.ndarray) -> None:
         """Add to ``cost`` (tracks x blobs), where ``gated`` and two or more compete, the
         difference between the body's own colour and the blob's (:func:`_color_mismatch`),
-        for blobs of about the body's area (_WHOLE_AREA times its whole sightings')."""
+        less the least such difference of the body's candidates or of the blob's contenders,
+        for blobs of _PART_AREA to _WHOLE_AREA[1] times the body's whole sightings' area; and
+        for blobs outside _WHOLE_AREA, their size against those sightings'."""
         rows = gated.sum(axis=1) > 1
         cols = gated.sum(axis=0) > 1
         contested = gated & (rows[:, None] | cols[None, :])
