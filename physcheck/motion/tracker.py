@@ -572,15 +572,16 @@ class EntityTracker:
             if ref is None or not usable[int(ti)]:
                 continue
             whole = blobs[bi].area / ref[1]
+            if not _WHOLE_AREA[0] <= whole <= _WHOLE_AREA[1] and all(
+                    usable[int(tj)] for tj in np.flatnonzero(contested[:, bi])):
+                # a blob far from the body's whole size: that size (not its last, which may
+                # have been merged with the body it met) costs as the size of any blob
+                # does, where every track contending for it has such sightings to weigh
+                # it by (else the one without would win every such blob)
+                cost[ti, bi] += 1.5 * abs(math.log(whole))
             if not _PART_AREA <= whole <= _WHOLE_AREA[1]:
                 # a silhouette far larger than the body (merged with another, or with its
-                # shadow) or a small part of it has a colour of its own, a mix; its
-                # size against the body's whole sightings' (not its last, which may have
-                # been merged with the body it met) costs as the size of any blob does,
-                # where every track contending for it has such sightings to weigh it by
-                # (else the one without would win every such blob)
-                if all(usable[int(tj)] for tj in np.flatnonzero(contested[:, bi])):
-                    cost[ti, bi] += 1.5 * abs(math.log(whole))
+                # shadow) or a small part of it has a colour of its own, a mix
                 continue
             if bi not in labs:
                 own = _own_color(rgb, blobs[bi])[0]
@@ -588,9 +589,6 @@ class EntityTracker:
             lab = labs[bi]
             if lab is not None:
                 mismatch[int(ti), int(bi)] = _color_mismatch(ref[0], lab)
-            if whole < _WHOLE_AREA[0] and all(
-                    usable[int(tj)] for tj in np.flatnonzero(contested[:, bi])):
-                cost[ti, bi] += 1.5 * abs(math.log(whole))
         # colour weighs one pairing against others: a pair pays what its blob is less like
         # the body than the blob likest it among the body's candidates, or than the body
         # likest it among the blob's contenders, whichever is more. A body whose colour is
