@@ -1498,17 +1498,37 @@ def test_a_track_losing_its_body_does_not_push_each_neighbour_onto_the_next_body
     assert starts == [30, 80, 120, 163]
 
 
+def _matching(cost: np.ndarray) -> dict[int, int]:
+    """Track -> blob of :func:`_cascade`'s matching of ``cost``."""
+    rows, cols = _cascade(cost)
+    return dict(zip(rows.tolist(), cols.tolist(), strict=True))
+
+
+def _contending(monkeypatch: pytest.MonkeyPatch, refs: list[tuple[np.ndarray, float]],
+                own: Callable[[Blob], tuple[float, float, float]]) -> EntityTracker:
+    """A tracker (:func:`_tracker`) whose live tracks are stand-ins with these whole
+    sightings' references (CIELAB colour, area), where a blob's own colour is ``own(blob)``
+    (RGB): for its :meth:`EntityTracker._color_cost`."""
+    import physcheck.motion.tracker as tracker_mod
+
+    tracker = _tracker()
+    tracks = [object() for _ in refs]
+    tracker.live = tracks  # type: ignore[assignment]
+    by_id = {id(tr): ref for tr, ref in zip(tracks, refs, strict=True)}
+    monkeypatch.setattr(tracker_mod, "_ref_lab", lambda tr: by_id[id(tr)])
+    monkeypatch.setattr(tracker_mod, "_own_color", lambda rgb, b: (own(b), (0.0, 0.0, 0.0)))
+    return tracker
+
+
 def test_two_bodies_crossing_keep_their_blobs_when_one_blob_is_nearer_both() -> None:
     """Two bodies meet and part (a 60 fps clip of one passing through the other): track 1's
     blob is 0.6 sizes from track 0 as well, nearer than track 0's own (1.3); its own is 2.5
     off. Matching the nearest pair first hands track 0's blob to track 1 and track 0 the far
     one (5.7 sizes, 6.3 in all); the matching keeps each (3.8 in all)."""
-    rows, cols = _cascade(np.array([[1.27, 5.72], [0.61, 2.52]]))
-    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}
+    assert _matching(np.array([[1.27, 5.72], [0.61, 2.52]])) == {0: 0, 1: 1}
     # the first round makes no pair costing over twice what leaving both costs; the second
     # matches what is left at any cost
-    rows, cols = _cascade(np.array([[0.1, 5.0], [9.0, 30.0]]))
-    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}
+    assert _matching(np.array([[0.1, 5.0], [9.0, 30.0]])) == {0: 0, 1: 1}
 
 
 def test_two_bodies_parting_after_a_merge_pay_for_a_blob_far_from_their_whole_size(
@@ -1519,15 +1539,9 @@ def test_two_bodies_parting_after_a_merge_pay_for_a_blob_far_from_their_whole_si
     sightings (before the meeting) the other's blob is far off in size (beyond the area
     range in which colours are compared): that costs as any size mismatch does, and the
     bodies keep their tracks (the 2D set's pass_through s18, where they swapped)."""
-    import physcheck.motion.tracker as tracker_mod
-
-    tracker = _tracker()
-    big, small = object(), object()
-    tracker.live = [big, small]  # type: ignore[list-item]
-    whole = {id(big): 270.0, id(small): 150.0}
-    monkeypatch.setattr(tracker_mod, "_ref_lab",
-                        lambda tr: (np.array([60.0, -50.0, 40.0]), whole[id(tr)]))
-    monkeypatch.setattr(tracker_mod, "_own_color", lambda rgb, b: ((float("nan"),) * 3, 0))
+    green = np.array([60.0, -50.0, 40.0])
+    no_colour = (float("nan"),) * 3
+    tracker = _contending(monkeypatch, [(green, 270.0), (green, 150.0)], lambda b: no_colour)
     blobs = [Blob(cx=177.0, cy=150.0, x0=169, y0=142, x1=185, y1=158, area=269.0,
                   elongation=1.0),
              Blob(cx=155.0, cy=152.0, x0=149, y0=146, x1=161, y1=158, area=150.0,
@@ -1537,16 +1551,13 @@ def test_two_bodies_parting_after_a_merge_pay_for_a_blob_far_from_their_whole_si
     assert cost[0, 0] == pytest.approx(1.05) and cost[1, 1] == pytest.approx(2.2)
     assert cost[0, 1] == pytest.approx(2.13 + 1.5 * abs(np.log(150 / 270)))
     assert cost[1, 0] == pytest.approx(0.87 + 1.5 * abs(np.log(269 / 150)))
-    rows, cols = _cascade(cost)
-    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}
+    assert _matching(cost) == {0: 0, 1: 1}
     # where a body too small for its colour to be its own (under 1/32 of the frame's long
     # side: 10 px here) contends for the blob, its whole sightings weigh nothing, and the
     # other's size is not weighed either: it alone paying for the blob's size would hand
     # the small one every such blob (the 3D set's shapes s6: a cylinder's track took a
     # cube's blob, and the cube seemed to hover)
-    cube, cylinder = object(), object()
-    tracker.live = [cube, cylinder]  # type: ignore[list-item]
-    whole.update({id(cube): 117.0, id(cylinder): 85.0})
+    tracker = _contending(monkeypatch, [(green, 117.0), (green, 85.0)], lambda b: no_colour)
     blob = Blob(cx=131.0, cy=88.0, x0=124, y0=81, x1=138, y1=95, area=196.0, elongation=1.0)
     cost = np.array([[1.32], [1.91]])
     tracker._color_cost(cost, np.ones((2, 1), bool), [blob], np.zeros((180, 320, 3), np.uint8))
@@ -1562,31 +1573,27 @@ def test_a_body_that_changed_its_paint_keeps_the_blob_its_motion_fits(
     against the others: what the blob is less like the body than the body's likest
     candidate, or than the blob's likest contender. Here it weighs nothing against the
     frisbee's track, which keeps its blob."""
-    import physcheck.motion.tracker as tracker_mod
-
-    tracker = _tracker()
-    frisbee, shadow = object(), object()
-    tracker.live = [shadow, frisbee]  # type: ignore[list-item]
-    refs = {id(frisbee): (np.array([80.0, -25.0, -30.0]), 3127.0),  # light blue
-            id(shadow): (np.array([44.0, -11.0, 50.0]), 5672.0)}  # dark grass
-    monkeypatch.setattr(tracker_mod, "_ref_lab", lambda tr: refs[id(tr)])
+    shadow = (np.array([44.0, -11.0, 50.0]), 5672.0)  # dark grass
+    light_blue = (np.array([80.0, -25.0, -30.0]), 3127.0)
     pink, dark = (252.0, 144.0, 255.0), (0.0, 72.0, 0.0)
-    colours = {0: pink, 1: dark}
-    monkeypatch.setattr(tracker_mod, "_own_color",
-                        lambda rgb, b: (colours[int(b.cx > 300)], (0.0, 0.0, 0.0)))
+
+    def own(b: Blob) -> tuple[float, float, float]:
+        return dark if b.cx > 300 else pink
+
+    tracker = _contending(monkeypatch, [shadow, light_blue], own)
     blobs = [Blob(cx=223.0, cy=72.0, x0=160, y0=61, x1=291, y1=83, area=2209.0,
                   elongation=6.0),
              Blob(cx=323.0, cy=110.0, x0=226, y0=92, x1=396, y1=140, area=4233.0,
                   elongation=3.5)]
     cost = np.array([[2.75, 2.94], [0.93, 1.04]])  # motion and size, as measured
     tracker._color_cost(cost, np.ones((2, 2), bool), blobs, np.zeros((200, 320, 3), np.uint8))
-    rows, cols = _cascade(cost)
-    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 1, 1: 0}
+    assert _matching(cost) == {0: 1, 1: 0}
     # the frisbee's colour is in neither blob: nothing weighs against its own blob; the
     # shadow's blob is likelier the shadow's (its track is less unlike it)
     assert cost[1, 0] == pytest.approx(0.93) and cost[1, 1] > 1.04 + 1.0
     # where one blob has its colour, the other costs the full mismatch, as before
-    refs[id(frisbee)] = (np.array([75.0, 56.0, -38.0]), 3127.0)  # the pink it turned
+    turned_pink = (np.array([75.0, 56.0, -38.0]), 3127.0)
+    tracker = _contending(monkeypatch, [shadow, turned_pink], own)
     cost = np.array([[2.75, 2.94], [0.93, 1.04]])
     tracker._color_cost(cost, np.ones((2, 2), bool), blobs, np.zeros((200, 320, 3), np.uint8))
     assert cost[1, 0] == pytest.approx(0.93, abs=0.05) and cost[1, 1] > 1.04 + 3.0
@@ -1601,25 +1608,17 @@ def test_a_blob_a_part_of_a_body_in_size_is_judged_by_its_colour(
     its look while they were merged, and motion hands it the green blob. The yellow blob,
     a part of the green body in size, is still compared by colour (down to 0.4 of it): the
     green track keeps the green ball."""
-    import physcheck.motion.tracker as tracker_mod
-
-    tracker = _tracker()
-    green, yellow = object(), object()
-    tracker.live = [green, yellow]  # type: ignore[list-item]
-    refs = {id(green): (np.array([47.2, -25.5, 36.3]), 170.0),
-            id(yellow): (np.array([69.6, -7.6, 59.1]), 93.0)}  # under 100 px: no colour
-    monkeypatch.setattr(tracker_mod, "_ref_lab", lambda tr: refs[id(tr)])
-    own = {0: (84.0, 128.0, 40.0), 1: (205.0, 170.0, 40.0)}  # green, yellow
-    monkeypatch.setattr(tracker_mod, "_own_color",
-                        lambda rgb, b: (own[int(b.cx > 150)], (0.0, 0.0, 0.0)))
+    green, yellow = (84.0, 128.0, 40.0), (205.0, 170.0, 40.0)
+    tracker = _contending(monkeypatch, [(np.array([47.2, -25.5, 36.3]), 170.0),
+                                        (np.array([69.6, -7.6, 59.1]), 93.0)],  # under 100 px
+                          lambda b: yellow if b.cx > 150 else green)
     blobs = [Blob(cx=138.0, cy=114.0, x0=133, y0=109, x1=144, y1=121, area=103.0,
                   elongation=1.0),
              Blob(cx=155.0, cy=114.0, x0=150, y0=109, x1=161, y1=121, area=96.0,
                   elongation=1.0)]
     cost = np.array([[1.43, 1.81], [0.11, 1.79]])  # as measured at the parting
     tracker._color_cost(cost, np.ones((2, 2), bool), blobs, np.zeros((180, 320, 3), np.uint8))
-    rows, cols = _cascade(cost)
-    assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 0, 1: 1}
+    assert _matching(cost) == {0: 0, 1: 1}
     # below 0.4 of the body's area a blob is a scrap: no colour of the body's own
     blobs[1] = Blob(cx=155.0, cy=114.0, x0=152, y0=111, x1=159, y1=119, area=60.0,
                     elongation=1.0)
