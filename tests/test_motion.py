@@ -1626,3 +1626,166 @@ def test_a_blob_a_part_of_a_body_in_size_is_judged_by_its_colour(
     tracker._color_cost(cost, np.ones((2, 2), bool), blobs, np.zeros((180, 320, 3), np.uint8))
     assert cost[0, 1] == pytest.approx(1.81)
 
+
+
+def test_a_ball_dropped_straight_down_seen_as_scraps_as_it_lands_is_held_where_it_rests(
+        ) -> None:
+    """A ball (20 px) falls straight down onto the floor; as it lands only what changed
+    shows in the motion mask: a scrap of its top (frames 7-8), then of its bottom (frames
+    9-10), and nothing once it rests. Stopping dead after moving fast, it is held where its
+    look is found only if the place looks unlike it did when the body was last clear of it;
+    its scrap of frame 8 is clear of the scrap it rests as, but the ball was not: it
+    covered that place then (the place probe says so, as the analyzer's would). Clear of
+    it, by the ball's whole size, it was in frame 7. The ball is held at rest to the shot's
+    end, not lost as 'vanished' (the 3D set's held-out rest_sink s36)."""
+    tracker = _tracker(template_min_ncc=0.75)
+    yy, xx = np.mgrid[0:180, 0:320]
+    scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
+                     np.array((160, 180, 230), np.uint8), np.array((240, 240, 240), np.uint8))
+    scene[:60] = (90, 90, 95)
+
+    def centre_y(f: int) -> int:
+        return min(30 + 8 * f, 90)  # at rest from frame 8 (bottom on y = 100)
+
+    def probe(box: np.ndarray, t: float, before_s: float | None = None) -> bool | None:
+        # something is there now that was not at time t: the ball did not cover most of
+        # the box then
+        f = round(t * FPS)
+        top, bottom = centre_y(f) - 10, centre_y(f) + 10
+        covered = max(0.0, min(bottom, box[3]) - max(top, box[1])) / (box[3] - box[1])
+        return bool(covered < 0.5)
+
+    for f in range(30):
+        cy = centre_y(f)
+        rgb = scene.copy()
+        cv2.circle(rgb, (150, cy), 10, (40, 150, 80), -1)
+        cv2.circle(rgb, (147, cy - 3), 4, (70, 190, 110), -1)
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if f < 7:
+            blobs = [Blob(cx=150.0, cy=float(cy), x0=140, y0=cy - 10, x1=160, y1=cy + 10,
+                          area=314.0, elongation=1.0)]
+        elif f < 9:
+            blobs = [Blob(cx=150.0, cy=cy - 6.0, x0=142, y0=cy - 10, x1=158, y1=cy - 2,
+                          area=100.0, elongation=2.0)]
+        elif f < 11:
+            blobs = [Blob(cx=150.0, cy=cy + 6.0, x0=142, y0=cy + 2, x1=158, y1=cy + 10,
+                          area=100.0, elongation=2.0)]
+        else:
+            blobs = []
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None, probe)
+    (ct,) = tracker.finish()
+    assert ct.end_reason == "shot_end" and len(ct.frames) == 30
+    assert (ct.state[12:] == ObsState.STILL).all()
+
+
+def test_a_body_that_rocks_as_it_settles_is_measured_from_where_it_rests_at_last() -> None:
+    """A green box slides in tilted on an edge (from frame 7: 3 px above the floor's line,
+    a shaded band of its bottom face showing), rests so (frames 10-21), then rocks down
+    flat, 1 px on (frame 22), and from frame 30 sinks 12 px into the floor. Its colour's
+    box moved: the rest it was measured from is forgotten, and its look at rest, taken as
+    it still settled, is found 3 px lower at once, its upper part cut at the floor's line.
+    Found at that one depth while it rests flat, the look was off, no sinking: its colour
+    is taken again where it rests (before, the look measured on, the colour was never
+    taken again and the track was lost), and it sank 12 px, measured by its colour from
+    where it rested at last (the 3D set's held-out rest_sink s38, a cube rocking as it
+    settled, at 60 fps)."""
+    tracker = _tracker(template_min_ncc=0.75)
+    yy, xx = np.mgrid[0:180, 0:320]
+    scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
+                     np.array((160, 180, 230), np.uint8), np.array((240, 240, 240), np.uint8))
+    scene[:88] = (90, 90, 95)
+    for f in range(50):
+        x = 100 + 3 * min(f, 10) + (1 if f >= 22 else 0)
+        y = 77 if 7 <= f < 22 else 80 + (min(f - 30, 12) if f >= 30 else 0)
+        rgb = scene.copy()
+        rgb[y:y + 20, x:x + 20] = (40, 150, 80)
+        rgb[y:y + 5, x:x + 20] = (70, 190, 110)
+        if 7 <= f < 22:
+            rgb[y + 17:y + 20, x:x + 20] = (40, 44, 42)
+        rgb[100:] = scene[100:]
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        blobs = ([Blob(cx=x + 10.0, cy=y + 10.0, x0=x, y0=y, x1=x + 20, y1=y + 20,
+                       area=400.0, elongation=1.0)] if f < 10 else [])
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    (ct,) = tracker.finish()
+    assert ct.end_reason == "shot_end" and len(ct.frames) == 50
+    assert ct.sunk is not None and ct.sunk_by_color
+    assert np.isnan(ct.sunk[:30]).all()
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(12, abs=1)
+
+
+def test_a_body_held_by_its_colour_that_tips_over_and_rests_again_is_held_again() -> None:
+    """A green box comes to rest on another face (its look from its motion found nowhere)
+    and is held by its colour (frames 10-19); it then tips over, seen moving in the motion
+    mask (frames 20-25), and rests again, turned once more (from frame 26). It went on as
+    one body, never lost, so its colour holds it again where it rests next (the 3D set's
+    held-out rest_sink s14: a cube balanced on its edge tipped over and was lost, and its
+    sinking with it; here, not held, its look was matched on the floor's pattern along
+    its path). A block that jumps on unseen is not held again (the test above)."""
+    tracker = _tracker(template_min_ncc=0.75)
+    yy, xx = np.mgrid[0:180, 0:320]
+    scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
+                     np.array((160, 180, 230), np.uint8), np.array((240, 240, 240), np.uint8))
+    scene[:88] = (90, 90, 95)
+    lit, dark, plain = (70, 190, 110), (30, 120, 60), (40, 150, 80)
+    for f in range(40):
+        x = 100 + 3 * min(f, 10) + 3 * min(max(f - 19, 0), 6)
+        rgb = scene.copy()
+        rgb[80:100, x:x + 20] = plain
+        if f < 10:  # sliding in: its lit top face up
+            rgb[80:85, x:x + 20] = lit
+        elif f < 26:  # turned: lit below, dark above
+            rgb[80:100, x:x + 20] = lit
+            rgb[80:90, x:x + 20] = dark
+        else:  # tipped over: dark on the left, lit on the right
+            rgb[80:100, x:x + 10] = dark
+            rgb[80:100, x + 10:x + 20] = lit
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        moving = f < 7 or 20 <= f < 26
+        blobs = ([Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
+                       elongation=1.0)] if moving else [])
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None,
+                       lambda box, t, before=None: True)
+    (ct,) = tracker.finish()
+    assert ct.end_reason == "shot_end" and len(ct.frames) == 40
+    assert (ct.state[10:20] == ObsState.STILL).all() and (ct.state[26:] == ObsState.STILL).all()
+    # held where it is (its box 148-168 across), not on the floor's pattern along its path
+    assert np.allclose((ct.bbox_ref[26:, 0] + ct.bbox_ref[26:, 2]) / 2, 158, atol=2)
+
+
+
+def test_a_track_held_at_rest_on_a_body_does_not_keep_it_from_its_colour() -> None:
+    """A green box slides in and, as it settles, shows in the motion mask as two scraps, its
+    top left and its bottom right corners (frames 7-9): the second starts a track of its
+    own, and both are held at rest by their looks. A track held at rest on the box's
+    pixels is no other body seen on them (a body passing in front is seen moving): the
+    box may be told by its colour (the 3D set's rest_sink s6: a ball's second track,
+    started on a scrap of it as it landed, was refused its colour for the first one, held
+    on its lower part, and its sinking was missed)."""
+    tracker = _tracker(template_min_ncc=0.75)
+    yy, xx = np.mgrid[0:180, 0:320]
+    scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
+                     np.array((160, 180, 230), np.uint8), np.array((240, 240, 240), np.uint8))
+    scene[:88] = (90, 90, 95)
+    rgb = scene
+    for f in range(16):
+        x = 100 + 3 * min(f, 10)
+        rgb = scene.copy()
+        rgb[80:100, x:x + 20] = (40, 150, 80)
+        rgb[80:85, x:x + 20] = (70, 190, 110)
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        blobs = ([Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
+                       elongation=1.0)] if f < 7 else
+                 [Blob(cx=x + 4.0, cy=84.0, x0=x, y0=80, x1=x + 8, y1=88, area=64.0,
+                       elongation=1.0),
+                  Blob(cx=x + 16.0, cy=96.0, x0=x + 12, y0=92, x1=x + 20, y1=100, area=64.0,
+                       elongation=1.0)] if f < 10 else [])
+        tracker.update(f, f / FPS, gray, rgb, blobs, np.eye(3), None)
+    first, second = tracker.live
+    assert first.state[-1] == second.state[-1] == ObsState.STILL
+    assert first.last_seen == second.last_seen == 15
+    told = tracker._rest_color(first, rgb, first.cur_box, np.eye(3))
+    assert told is not None and told.edges_ref == (130, 80, 150, 100)
+    # the second seen moving there: something passing in front of the box
+    second.state[-1] = ObsState.MOVING
+    assert tracker._rest_color(first, rgb, first.cur_box, np.eye(3)) is None

