@@ -855,12 +855,15 @@ class EntityTracker:
                 # each box at least the body's whole size: a body seen as scraps as it
                 # settled (only what changed shows in the motion mask) was nearer than its
                 # scraps' boxes say (the 3D set's held-out rest_sink s36: a ball dropped
-                # straight down, 'clear' of its place a frame before it landed)
+                # straight down, 'clear' of its place a frame before it landed). Where none
+                # was clear so (a long body's size is no square), the boxes as seen
                 whole = (math.sqrt(statistics.median(a for _, a in tr.whole_looks))
                          if tr.whole_looks else 0.0)
-                clear = [tr.t[i] for i in tr.seen_idx()
-                         if not _boxes_touch(_at_least(tr.bbox_ref[i], whole),
-                                             _at_least(at, whole), 0.0)]
+                clear = ([tr.t[i] for i in tr.seen_idx()
+                          if not _boxes_touch(_at_least(tr.bbox_ref[i], whole),
+                                              _at_least(at, whole), 0.0)]
+                         or [tr.t[i] for i in tr.seen_idx()
+                             if not _boxes_touch(tr.bbox_ref[i], at, 0.0)])
                 # (before_s just under 0: up to and including that sighting's frame)
                 if clear and rest_probe(box_ref, clear[-1], -1e-6) is False:
                     found = None
