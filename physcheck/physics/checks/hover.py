@@ -53,6 +53,7 @@ class HoverCheck:
             slow = np.nan_to_num(speed, nan=np.inf) < config.hover_max_speed_sizes_s * body
             gap = config.contact_gap_frac * body + 2
             lowest = traj.support_y_px.get(tr.track.shot)
+            flies = any(_seen_flying(tr, f) for f in tr.flights)
             for k0, k1 in _stops(tr, runs(slow)):
                 frames, ts = span(tr, k0, k1)
                 dur = ts[1] - ts[0]
@@ -67,7 +68,6 @@ class HoverCheck:
                 # a fall out of (or into and out of) the stop: the evidence that gravity acts
                 # on a body with no flight, and its strength in a clip with no gravity yet
                 fall = None
-                flies = any(_seen_flying(tr, f) for f in tr.flights)
                 if not flies or not traj.g_px_s2:
                     fall = _fall_after(tr, k1)
                 if not flies and fall is None:
