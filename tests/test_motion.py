@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from physcheck.config import Config
-from physcheck.motion.analyzer import MotionAnalyzer, _is_shadow
+from physcheck.motion.analyzer import MotionAnalyzer, _body_silhouettes, _is_shadow
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob, find_blobs, median_stack
 from physcheck.motion.tracker import ClosedTrack, EntityTracker, RestProbe, _cascade, _own_color
@@ -698,6 +698,21 @@ def test_a_ball_seen_from_above_whose_bottom_comes_down_as_it_starts_to_sink_is_
     assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(12, abs=1.5)
 
 
+def test_a_ball_whose_bottom_reads_lower_than_the_view_allows_as_it_sinks_is_measured(
+        ) -> None:
+    """The ball's pixels' bottom comes down with their top for 5 px of its 19 (as its
+    pixels are told) before the floor cuts it: the view from above allows 4 (a fifth of its
+    height), and its edges are read to a pixel each, at rest and now (the 3D set's held-out
+    rest_sink s22: a ball of 19 px whose bottom read 5 px lower with its top 7 px lower,
+    0.01 px past what was allowed, so the rest it was measured from was dropped as if it had
+    moved on, and its sinking, 13 px, was not seen). It sank 12 px; measured by the height
+    it lost, its bottom's way counted in part, 10."""
+    ct = _sinking_green_box(lambda f: min(f - 20, 12), ball=True,
+                            seen_below=lambda sunk: min(sunk, 5))
+    assert ct.sunk is not None and ct.sunk_by_color
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(10, abs=1)
+
+
 def test_a_body_whose_hue_is_near_the_floors_is_still_told_by_its_colour() -> None:
     """A green box before a greyish green floor and wall: its hue and saturation stand
     24-27 CIELAB units from theirs, well beyond the 15 its own pixels are told within, so
@@ -1299,6 +1314,29 @@ def test_a_ball_seen_fading_as_it_vanishes_is_not_held_by_that_ghost() -> None:
     tr = ts.tracks[0]
     assert tr.end_reason == "vanished"
     assert int(tr.frames[np.flatnonzero(tr.seen)[-1]]) <= 30
+
+
+def test_a_long_blob_whose_box_holds_a_body_is_not_a_second_silhouette_of_it() -> None:
+    """A thin L of floor texture the shaking camera left in the mask has the ball and its
+    shadow inside its box, not touching it. The L's pixels are its own component, not every
+    pixel of the mask in its box: taking the ball's (and carving its shadow off), the L
+    became a second silhouette of the ball and was lost itself (the 3D set's held-out
+    roll_toward s17: a second track took the ball's duplicate, then a scrap of the L two
+    body sizes off, a 'teleport' of 0.82)."""
+    bg = np.full((90, 120, 3), 150, np.uint8)
+    rgb = bg.copy()
+    cv2.ellipse(rgb, (50, 52), (9, 3), 0, 0, 360, (90, 90, 90), -1)  # its shadow
+    cv2.circle(rgb, (50, 42), 8, (200, 40, 40), -1)
+    rgb[20:22, 30:75] = (60, 120, 60)
+    rgb[20:66, 73:75] = (60, 120, 60)
+    diff = cv2.absdiff(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cv2.cvtColor(bg, cv2.COLOR_RGB2GRAY))
+    mask = (diff > 12).astype(np.uint8)
+    blobs = find_blobs(mask, 10, 1e5)
+    assert len(blobs) == 2
+    out = _body_silhouettes(blobs, mask, 6.0, rgb, bg, 10, 1e5)
+    balls = [b for b in out if abs(b.cx - 50) < 2 and abs(b.cy - 42) < 2]
+    assert len(balls) == 1 and balls[0].y1 <= 51  # the ball, without its shadow
+    assert len(out) == 2 and any(b.x1 == 75 and b.y0 == 20 for b in out)  # and the L
 
 
 def test_a_shadow_joining_where_a_body_rests_later_does_not_take_the_ball() -> None:

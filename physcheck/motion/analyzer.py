@@ -616,8 +616,7 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
         x0, y0, x1, y1 = b.surround(w, h)
         grey = mask[y0:y1, x0:x1]
         core = np.zeros(grey.shape, bool)
-        core[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = True
-        core &= grey > 0
+        core[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = _own_pixels(mask, b)
         bg = bg_rgb[y0:y1, x0:x1]
         cur = rgb[y0:y1, x0:x1]
         d = channel_diff(cur, bg)
@@ -651,6 +650,25 @@ def _body_silhouettes(blobs: list[Blob], mask: np.ndarray, thr: float, rgb: np.n
             merged |= reached  # the other pieces of this body, split by its colour
         out.extend(_shifted(f, x0, y0) for f in found)
     return out
+
+
+def _own_pixels(mask: np.ndarray, b: Blob) -> np.ndarray:
+    """Blob ``b``'s own pixels in its box of ``mask`` (a bool array of its box's shape):
+    its connected component, not the pieces of other blobs that reach into its box (a long
+    diagonal blob's box can hold a whole ball: grown from the ball's pixels, the diagonal
+    blob became a second silhouette of the ball)."""
+    box = mask[b.y0:b.y1, b.x0:b.x1] > 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(box.astype(np.uint8),
+                                                           connectivity=8)
+    if n <= 2:
+        return box
+    h, w = box.shape
+    # its component spans its box; the one of its area (another blob's piece is cut by
+    # the box, or wholly inside it and smaller)
+    whole = [i for i in range(1, n) if stats[i, 0] == 0 and stats[i, 1] == 0
+             and stats[i, 2] == w and stats[i, 3] == h]
+    own = min(whole or range(1, n), key=lambda i: abs(int(stats[i, 4]) - b.area))
+    return labels == own
 
 
 def _shifted(b: Blob, x0: int, y0: int) -> Blob:

@@ -448,7 +448,7 @@ _TOUCH_WINDOW_S = 0.05
 """A body touching this one within this time of a break may have caused it."""
 _MAX_FREE_BODY_M = 3.0
 """Largest body (sqrt of its silhouette's area, metres) whose fall is taken for free fall."""
-_MIN_G_FRACTION = 0.35
+MIN_G_FRACTION = 0.35
 """Flights falling at less than this fraction of the median flight do not estimate gravity."""
 _MERGE_RMSE_PX = 1.0
 """A parabola through an unexplained break fits as closely as through a clean free flight."""
@@ -572,7 +572,7 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
             # one gravity acts on every free flight: a 'flight' that falls at a fraction of
             # the typical rate is supported (rolling down a ramp, sliding) or dragged, not free
             typical = float(np.median(ays))
-            keep = [i for i, a in enumerate(ays) if a >= _MIN_G_FRACTION * typical]
+            keep = [i for i, a in enumerate(ays) if a >= MIN_G_FRACTION * typical]
             ays, durs = [ays[i] for i in keep], [durs[i] for i in keep]
             order = np.argsort(ays)
             cum = np.cumsum(np.array(durs)[order])
@@ -694,6 +694,18 @@ size (a faint shadow is often held by its look, which lags it in steps)."""
 _SPAN_TOL_S = 1e-3
 """Timestamps are float32: a span of whole frame intervals equal to a duration (three at 12
 fps: 0.25 s; three at 15 fps: 0.2 s) can fall short of it by rounding (0.24999997 s)."""
+
+
+SEEN_THROUGH = 0.75
+"""A flight is one body's only where the body was seen in this share of its frames."""
+
+
+def seen_through(tr: Trajectory, f: Flight) -> bool:
+    """Whether the body was seen in most of the frames of flight ``f`` (SEEN_THROUGH). A
+    parabola fitted through long unseen stretches can join things that were never one body
+    (a ripple's blobs on a water surface, each there for a few frames, 'flew' 0.8 s with a
+    third of its frames unseen), and says nothing of a solid body's fall."""
+    return float(np.mean(tr.seen[f.i0:f.i1 + 1])) >= SEEN_THROUGH
 
 
 def lasts(span_s: float, min_s: float) -> bool:

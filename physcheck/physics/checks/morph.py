@@ -19,6 +19,7 @@ from physcheck.physics.kinematics import (
     low_rate,
     partners_at,
     running_median,
+    seen_through,
 )
 
 _WINDOW_S = 1.2
@@ -128,6 +129,8 @@ class MorphCheck:
         low = low_rate(tr.track.frame_dt_s)
         need = 8 if low else 10
         for f in tr.flights:
+            if not seen_through(tr, f):
+                continue
             # a silhouette much smaller or larger than around it (partly hidden, merged) is
             # not the body's size, nor is its centroid the body's centre
             ks = _fall_samples(tr, f, g, ok[tr.reliable[ok]], 0.3)

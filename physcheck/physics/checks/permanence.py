@@ -17,6 +17,7 @@ from physcheck.physics.kinematics import (
     near_border,
     other_boxes_at,
     partners_at,
+    seen_through,
     touching,
 )
 
@@ -54,7 +55,7 @@ def _solid(tr: Trajectory, t: float) -> bool:
     flying, and their silhouettes come and go while they stay. A flight far from ``t``
     may be another body's: a track that began on a scrap can take over a body later."""
     return tr.rigid or any(f.t0_s - _FULL_SIZE_S <= t <= f.t1_s + _FULL_SIZE_S
-                           for f in tr.flights)
+                           and seen_through(tr, f) for f in tr.flights)
 
 
 class PermanenceCheck:
