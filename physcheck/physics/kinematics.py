@@ -93,6 +93,10 @@ class Trajectory:
     """Its silhouette keeps a steady size and shape most of the time."""
     reliable: np.ndarray
     """(K,) bool: sightings whose centroid is the body's centre (:func:`reliable_mask`)."""
+    rigid_apart: bool = False
+    """Rigid, or so where it touches no other body (its silhouette not merged with one):
+    for judging how two bodies meet. Other checks ask ``rigid``: a silhouette that changes
+    as it meets things (a hand, a spray) is no solid to judge."""
 
     @property
     def entity(self) -> int:
@@ -1032,10 +1036,25 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     elong = track.elongation[moving]
     steady = steady_shape(size[moving & np.isfinite(size)], elong,
                           frame_travel(v_s[moving], dt, body))
+    # and apart from other bodies: where it touches one, its silhouette may be merged with
+    # the other's, or hold the other hidden in it (the 3D set's pass_through s3: of two
+    # balls, one was 'not rigid' for the eight frames they were one silhouette, and their
+    # passing was not judged)
+    steady_apart = steady
+    if not steady:
+        gap = config.contact_gap_frac * body + 2
+        mk = np.flatnonzero(moving)
+        apart = np.array([not partners_at(tracks, track, int(k), gap) for k in mk], bool)
+        if apart.sum() >= 5 and not apart.all():
+            alone = moving.copy()
+            alone[mk[~apart]] = False
+            steady_apart = steady_shape(size[alone & np.isfinite(size)],
+                                        track.elongation[alone],
+                                        frame_travel(v_s[alone], dt, body))
     depth_rel = body / size
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
-                      bool(steady), reliable)
+                      bool(steady), reliable, bool(steady_apart))
 
 
 def in_background(t: np.ndarray, xy: np.ndarray, body: float, ks: np.ndarray,
