@@ -1976,6 +1976,22 @@ def test_the_glitch_test_does_not_reach_across_unseen_frames_to_a_bounce() -> No
     assert abs(float(jump[1])) < 2.0 * BODY
 
 
+def test_two_sightings_of_another_body_below_a_resting_one_are_no_floor_of_its() -> None:
+    """A ball bounces on the ground line and comes to rest there, held by its look; near
+    the end its track takes, for two frames, a ball passing three of its sizes below, then
+    is back where it rests (the 3D set's fresh many s50: three 'impulses' at 0.90-0.99).
+    No body goes there and back so: that is no place this one reached, and no floor below
+    its bounces, which stay bounces."""
+    path, land = bounce_and_rest(0.6, n=110)
+    state = np.full(110, ObsState.MOVING, np.uint8)
+    rest = int(np.argmax((path[:, 1] >= FLOOR - BODY / 2) & (np.arange(110) > land + 3)))
+    state[rest + 5:] = ObsState.STILL
+    path[[100, 101], 1] += 3 * BODY
+    state[[100, 101]] = ObsState.MOVING
+    track = make_track(2, path, state=state)
+    assert of_type(run_check("impulse", track), "impulse") == []
+
+
 def test_bounce_on_the_ground_is_not_impulse() -> None:
     path, _ = bounce(0.7)
     assert run_check("impulse", make_track(0, path)) == []

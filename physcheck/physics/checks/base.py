@@ -128,7 +128,8 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     low)."""
     # a silhouette cut by the frame's edge is smaller than the body, which would put it
     # farther away, where the floor is higher in the image: those sightings say nothing
-    ks = np.flatnonzero(tr.reliable & (tr.track.state == ObsState.MOVING))
+    ks = np.flatnonzero(tr.reliable & (tr.track.state == ObsState.MOVING)
+                        & ~excursions(tr))
     ks = ks[~cut_by_frame_edge(traj.tracks, tr.track, ks)]
     # sizes as the judged moment's: the median of the nearest five (a silhouette's size
     # is noisy by a few per cent)
@@ -140,6 +141,32 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     return height_above_support(t_s, bottom, size,
                                 others_refs + _own_refs(tr, traj, skip0, skip1) + own,
                                 tr.entity)
+
+
+_EXCURSION_SIGHTINGS = 3
+"""A track's sightings away from its path and back within this many are another body's."""
+
+
+def excursions(tr: Trajectory) -> np.ndarray:
+    """(K,) bool: sightings of a run, up to _EXCURSION_SIGHTINGS long, two body sizes or
+    more off where the track was just before, after which it is back there: the tracker
+    took another body's blob for a moment (the 3D set's many s50: a ball at rest, held by
+    its look, took a ball passing three of its sizes below for two frames). No body goes
+    there and back so; what the track 'reached' there is no place of this body's."""
+    out = np.zeros(len(tr.track.frames), bool)
+    seen = np.flatnonzero(tr.seen & np.isfinite(tr.track.xy_px[:, 0]))
+    xy = tr.track.xy_px
+    far = 2.0 * tr.body_size_px
+    i = 1
+    while i < len(seen):
+        anchor = xy[seen[i - 1]]
+        j = i
+        while j < len(seen) and float(np.hypot(*(xy[seen[j]] - anchor))) > far:
+            j += 1
+        if i < j < len(seen) and j - i <= _EXCURSION_SIGHTINGS:
+            out[seen[i:j]] = True
+        i = max(j, i + 1)
+    return out
 
 
 def above_own_landings(tr: Trajectory, traj: Trajectories, t_s: float, bottom: float,
