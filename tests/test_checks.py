@@ -1242,6 +1242,17 @@ def test_a_box_stopped_mid_air_at_12_fps_hovers(name: str, truth: tuple[int, int
     assert len(found) == 1 and overlaps(found[0], *truth)
 
 
+def test_a_ball_settling_seen_as_scraps_rests_where_it_bounced_at_its_usual_size() -> None:
+    """The 3D set's fresh many s54 (30 fps), as the tracker saw it: a ball 19 px across
+    bounces twice and settles; the median background takes it in, and the motion mask shows
+    scraps of it 11 px across. At that size none of its own bounces is 'at its depth', and
+    it 'hovered' 40 px above the lowest floor of the shot, a nearer ball's (0.99). At its
+    usual size it stopped at the level where it bounced."""
+    config = Config()
+    traj = compute_kinematics(saved_track_set("many_s54.npz"), config, 1.0)
+    assert CHECKS["hover"]().run(traj, config) == []
+
+
 def test_a_patch_of_floor_carried_along_and_held_by_its_look_does_not_hover() -> None:
     """The 3D set's held-out box_tumble s17 (60 fps, shaky camera) as the tracker saw it:
     a second track, started on a patch of the floor's checker edge that the shake put in

@@ -91,6 +91,14 @@ class HoverCheck:
                 own = above_own_landings(tr, traj, t_mid, bottom, size, k0 - 2, k1 + 2)
                 if own is not None and own < 1.0 * body:
                     continue  # at the level where it itself bounced, landed or rested
+                # so too at its usual size: stopped (or settling), the median background takes
+                # it in, and the motion mask shows scraps of it, as if it were farther (the 3D
+                # set's fresh many s54: a ball settling after its bounces seen as scraps 11 px
+                # across, 19 as it flew; none of its bounces 'at that depth', it 'hovered'
+                # above a nearer ball's floor)
+                usual = above_own_landings(tr, traj, t_mid, bottom, body, k0 - 2, k1 + 2)
+                if usual is not None and usual < 1.0 * body:
+                    continue
                 if _settles(tr, k0, bottom, config.hover_max_speed_sizes_s * body):
                     continue
                 above = above_own_support(tr, traj, t_mid, bottom, size, k0 - 2, k1 + 2)
