@@ -658,6 +658,8 @@ def _own_pixels(mask: np.ndarray, b: Blob) -> np.ndarray:
     diagonal blob's box can hold a whole ball: grown from the ball's pixels, the diagonal
     blob became a second silhouette of the ball)."""
     box = mask[b.y0:b.y1, b.x0:b.x1] > 0
+    if np.count_nonzero(box) == b.area:
+        return box  # its component lies wholly in its box: nothing else is there
     n, labels, stats, _ = cv2.connectedComponentsWithStats(box.astype(np.uint8),
                                                            connectivity=8)
     if n <= 2:

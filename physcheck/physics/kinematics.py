@@ -700,6 +700,15 @@ _SPAN_TOL_S = 1e-3
 fps: 0.25 s; three at 15 fps: 0.2 s) can fall short of it by rounding (0.24999997 s)."""
 
 
+def free_flights(tr: Trajectory, g_px_s2: float) -> list[Flight]:
+    """The body's flights that fall at gravity's rate (MIN_G_FRACTION of ``g_px_s2`` at
+    least; all of them where gravity is unknown): a 'parabola' through a fraction of it is
+    a body supported or dragged, or sightings that jiggle about one place (a ball merged
+    with its shadow at each low point of small bounces, one all but at rest)."""
+    return [f for f in tr.flights
+            if g_px_s2 <= 0 or f.accel_px_s2[1] >= MIN_G_FRACTION * g_px_s2]
+
+
 SEEN_THROUGH = 0.75
 """A flight is one body's only where the body was seen in this share of its frames."""
 
@@ -1033,9 +1042,12 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         float(tracks.t_s[shot.start]), float(tracks.t_s[shot.end - 1])))
     if len(mk) - int(absorbed.sum()) >= 5:
         moving[mk[absorbed]] = False
-    elong = track.elongation[moving]
-    steady = steady_shape(size[moving & np.isfinite(size)], elong,
-                          frame_travel(v_s[moving], dt, body))
+
+    def steady_over(m: np.ndarray) -> bool:
+        return steady_shape(size[m & np.isfinite(size)], track.elongation[m],
+                            frame_travel(v_s[m], dt, body))
+
+    steady = steady_over(moving)
     # and apart from other bodies: where it touches one, its silhouette may be merged with
     # the other's, or hold the other hidden in it (the 3D set's pass_through s3: of two
     # balls, one was 'not rigid' for the eight frames they were one silhouette, and their
@@ -1048,9 +1060,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         if apart.sum() >= 5 and not apart.all():
             alone = moving.copy()
             alone[mk[~apart]] = False
-            steady_apart = steady_shape(size[alone & np.isfinite(size)],
-                                        track.elongation[alone],
-                                        frame_travel(v_s[alone], dt, body))
+            steady_apart = steady_over(alone)
     depth_rel = body / size
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),

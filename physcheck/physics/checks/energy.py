@@ -9,11 +9,11 @@ from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import NEAR_CONTACT_S, judged
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
-    MIN_G_FRACTION,
     Contact,
     Flight,
     Trajectories,
     Trajectory,
+    free_flights,
     long_enough_for_flight,
 )
 
@@ -153,8 +153,7 @@ class EnergyGainCheck:
             # a body supported or dragged, or sightings of a ball bouncing a pixel or two high,
             # noise (the 3D set's fresh many s56: a ball all but at rest, 'falling' at 0.15 g
             # between jiggles of its silhouette, 'left a bounce 1.88x faster', 0.99)
-            flights = [f for f in tr.flights if traj.g_px_s2 <= 0
-                       or f.accel_px_s2[1] >= MIN_G_FRACTION * traj.g_px_s2]
+            flights = free_flights(tr, traj.g_px_s2)
             for c in tr.contacts:
                 # off another body: a body that stood still does no work on it, and one
                 # moving at v can add at most 2 v to the speed it leaves with (a wall

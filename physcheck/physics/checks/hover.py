@@ -88,16 +88,15 @@ class HoverCheck:
                 # nothing seen at that size (a box that turned shows another size), against
                 # the lowest of them
                 t_mid, size = float(np.mean(ts)), size_near(tr, (k0 + k1) // 2)
-                own = above_own_landings(tr, traj, t_mid, bottom, size, k0 - 2, k1 + 2)
-                if own is not None and own < 1.0 * body:
-                    continue  # at the level where it itself bounced, landed or rested
-                # so too at its usual size: stopped (or settling), the median background takes
-                # it in, and the motion mask shows scraps of it, as if it were farther (the 3D
-                # set's fresh many s54: a ball settling after its bounces seen as scraps 11 px
+                # at the level where it itself bounced, landed or rested: at its size then,
+                # or at its usual size (stopped or settling, the median background takes it
+                # in, and the motion mask shows scraps of it, as if it were farther: the 3D
+                # set's fresh many s54, a ball settling after its bounces seen as scraps 11 px
                 # across, 19 as it flew; none of its bounces 'at that depth', it 'hovered'
                 # above a nearer ball's floor)
-                usual = above_own_landings(tr, traj, t_mid, bottom, body, k0 - 2, k1 + 2)
-                if usual is not None and usual < 1.0 * body:
+                if any((own := above_own_landings(tr, traj, t_mid, bottom, s, k0 - 2,
+                                                  k1 + 2)) is not None and own < 1.0 * body
+                       for s in (size, body)):
                     continue
                 if _settles(tr, k0, bottom, config.hover_max_speed_sizes_s * body):
                     continue

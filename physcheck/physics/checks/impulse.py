@@ -16,10 +16,10 @@ from physcheck.physics.checks.base import (
 )
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
-    MIN_G_FRACTION,
     SupportRef,
     Trajectories,
     Trajectory,
+    free_flights,
     jump_without_neighbours,
 )
 
@@ -49,8 +49,7 @@ class ImpulseCheck:
             # low point of small bounces (the 3D set's held-out shapes s18: a ball bouncing
             # in place, 'falling' at a quarter of gravity between glitches, 'slowed down
             # abruptly' at an apex)
-            free = [f for f in tr.flights if traj.g_px_s2 <= 0
-                    or f.accel_px_s2[1] >= MIN_G_FRACTION * traj.g_px_s2]
+            free = free_flights(tr, traj.g_px_s2)
             for c in tr.contacts:
                 unexplained = c.kind == "none"
                 above = None
