@@ -58,6 +58,37 @@ def _solid(tr: Trajectory, t: float) -> bool:
                            and seen_through(tr, f) for f in tr.flights)
 
 
+_SETTLES_WITHIN_S = 1.0
+"""A body that appears and comes to rest within this time of it..."""
+_SETTLED_S = 0.5
+"""...held there by its look for this long at least, is a solid (see :func:`_settles`)."""
+
+
+def _settles(tr: Trajectory, k: int) -> bool:
+    """Whether the body that appears at track index ``k`` falls to rest within
+    _SETTLES_WITHIN_S, a body size or more below where it appeared, and stays there, held by
+    its look (unchanged), for _SETTLED_S.
+
+    The evidence that a tumbling body is a solid when its flight is too short to fit (at
+    12 fps a box that appears half a metre up lands three frames later): it lands and
+    lies there unchanged, as no liquid, spray or person does on landing."""
+    st, t = tr.track.state, tr.track.t_s
+    after = np.arange(len(st)) > k
+    still = np.flatnonzero((st == ObsState.STILL) & after)
+    if not len(still) or t[still[0]] - t[k] > _SETTLES_WITHIN_S:
+        return False
+    j = int(still[0])
+    held = np.flatnonzero((t >= t[j]) & (t <= t[j] + _SETTLED_S + 1e-6) & tr.seen)
+    # seen a body size away within that time: it only paused there
+    xy = tr.track.xy_px
+    if np.any(np.hypot(*(xy[held] - xy[j]).T) > tr.body_size_px):
+        return False
+    # and it came down to that place: fell there, by a body size at least (a scrap of
+    # texture that flickers into the motion mask and stays is where it began)
+    return bool(t[still[-1]] - t[j] >= _SETTLED_S - 1e-6
+                and xy[j, 1] - xy[k, 1] >= tr.body_size_px)
+
+
 class PermanenceCheck:
     """Object permanence.
 
@@ -93,7 +124,8 @@ class PermanenceCheck:
                     out.append(f)
             if (tr.track.start_reason == "appeared" or (
                     tr.track.start_reason == "started_moving" and _pushed(tr, moving[0]))) \
-                    and tr.entity not in skip_start and _solid(tr, float(tr.track.t_s[moving[0]])) \
+                    and tr.entity not in skip_start \
+                    and (_solid(tr, float(tr.track.t_s[moving[0]])) or _settles(tr, moving[0])) \
                     and (f := self._edge(tr, traj, config, moving[0], moving[:_MIN_SIGHTINGS],
                                          "appear")):
                 out.append(f)
