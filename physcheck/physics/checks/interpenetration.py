@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from physcheck.config import Config
@@ -15,6 +17,7 @@ from physcheck.physics.kinematics import (
     border_mask,
     frame_travel,
     other_boxes_at,
+    partners_at,
     steady_shape,
     touching,
 )
@@ -45,11 +48,25 @@ class InterpenetrationCheck:
         # overlap)
         items = [tr for tr in traj.items
                  if judged(tr, traj) or (tr.rigid_apart and judged(tr, traj, shape=False))]
+        met: set[frozenset[int]] = set()
         for i, a in enumerate(items):
             for b in items[i + 1:]:
                 f = self._pass_through(a, b, traj, config)
                 if f:
                     out.append(f)
+                    met.add(frozenset((a.entity, b.entity)))
+        # a body whose track the tracker lost in the meeting and picked up again after it
+        # (a new track): the two tracks are one body's way through it
+        for a, c in _relays(items, traj, config):
+            for b in items:
+                if b.entity in (a.entity, c.entity) or met & {
+                        frozenset((a.entity, b.entity)), frozenset((c.entity, b.entity))}:
+                    continue
+                f = self._pass_through(_joined(a, c), b, traj, config)
+                if f:
+                    f.evidence["relayed_by_entity"] = c.entity
+                    out.append(f)
+                    met.add(frozenset((a.entity, b.entity)))
         return out
 
     def _sink(self, tr: Trajectory, traj: Trajectories, config: Config) -> Finding | None:
@@ -438,6 +455,78 @@ class InterpenetrationCheck:
 
 
 _LANDING_KINDS = ("floor", "body", "edge", "none")
+
+_RELAY_SIZE = 0.2
+"""A track that takes over a lost one has its body's size within this much (log)..."""
+_RELAY_REACH = 1.0
+"""...and begins within this many body sizes of where the lost one's way led."""
+
+
+def _relays(items: list[Trajectory], traj: Trajectories, config: Config
+            ) -> list[tuple[Trajectory, Trajectory]]:
+    """Pairs (lost, next) of one body's tracks: ``lost`` ended hidden by another body
+    (``occluded``), and ``next`` began, emerging or appearing, within ``max_missing_s`` of
+    its last sighting, at the same size and within _RELAY_REACH body sizes of where the lost
+    one's velocity over its last clear sightings led (the 3D set's held-out pass_through
+    s20: a ball's track lost where the two balls' silhouettes were one, a new one started
+    beyond it). Only a body that went on as it came is relayed: one that bounced back off
+    the other would begin elsewhere."""
+    out = []
+    for a in items:
+        if a.track.end_reason != "occluded":
+            continue
+        # its last sightings clear of every other body (merged with the one that hid it,
+        # its silhouette's centroid is neither's)
+        gap = config.contact_gap_frac * a.body_size_px + 2
+        clear = [k for k in np.flatnonzero(a.reliable & a.track.seen
+                                           & np.isfinite(a.track.xy_px[:, 0]))
+                 if not partners_at(traj.tracks, a.track, int(k), gap)]
+        last = np.array(clear[-_CLEAR_SIGHTINGS:], int)
+        v = _line_velocity(a, last)
+        if v is None:
+            continue
+        t_last, xy_last = float(a.track.t_s[last[-1]]), a.track.xy_px[last[-1]]
+        for c in items:
+            if c is a or c.track.shot != a.track.shot or c.track.start_reason not in (
+                    "emerged", "appeared") or c.track.frames[0] <= a.track.frames[-1]:
+                continue
+            k = int(np.flatnonzero(c.track.seen)[0])
+            dt = float(c.track.t_s[k]) - t_last
+            if not 0 < dt <= config.max_missing_s or c.track.frame_dt_s != a.track.frame_dt_s:
+                continue
+            body = a.body_size_px
+            if abs(np.log(max(c.body_size_px, 1e-6) / max(body, 1e-6))) > _RELAY_SIZE:
+                continue
+            if float(np.linalg.norm(c.track.xy_px[k] - (xy_last + v * dt))) <= _RELAY_REACH * body:
+                out.append((a, c))
+    return out
+
+
+def _joined(a: Trajectory, c: Trajectory) -> Trajectory:
+    """Track ``a`` continued by ``c`` (a later track of the same shot and frame step), the
+    frames between them unseen (hidden): one trajectory for the pass-through test, which
+    reads the raw track (positions, boxes, areas, states) and ``seen``."""
+    ta, tc = a.track, c.track
+    n_gap = round(float(tc.t_s[0] - ta.t_s[-1]) / max(ta.frame_dt_s, 1e-6)) - 1
+    gap_t = ta.t_s[-1] + ta.frame_dt_s * np.arange(1, n_gap + 1)
+    gap_f = ta.frames[-1] + np.arange(1, n_gap + 1) * (ta.frames[-1] - ta.frames[-2]
+                                                       if len(ta.frames) > 1 else 1)
+
+    def cat(x: np.ndarray, y: np.ndarray, fill: float) -> np.ndarray:
+        return np.concatenate([x, np.full((n_gap, *x.shape[1:]), fill, x.dtype), y])
+
+    track = dataclasses.replace(
+        ta, frames=np.concatenate([ta.frames, gap_f.astype(ta.frames.dtype), tc.frames]),
+        t_s=np.concatenate([ta.t_s, gap_t, tc.t_s]), xy_px=cat(ta.xy_px, tc.xy_px, np.nan),
+        bbox_px=cat(ta.bbox_px, tc.bbox_px, np.nan), area_px=cat(ta.area_px, tc.area_px, np.nan),
+        elongation=cat(ta.elongation, tc.elongation, np.nan),
+        state=cat(ta.state, tc.state, ObsState.OCCLUDED), end_reason=tc.end_reason,
+        color_px=None if ta.color_px is None or tc.color_px is None else cat(
+            ta.color_px, tc.color_px, np.nan),
+        around_px=None if ta.around_px is None or tc.around_px is None else cat(
+            ta.around_px, tc.around_px, np.nan),
+        sunk_px=None, sunk_by_color=False, sunk_size_px=None)
+    return dataclasses.replace(a, track=track, seen=track.seen)
 
 _CLEAR_SIGHTINGS = 5
 """Sightings clear of the other body next to the meeting, either side, that give a body's
