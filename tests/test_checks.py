@@ -3534,6 +3534,36 @@ def test_a_tumbling_body_that_flies_appears_and_one_that_slides_is_not_judged(
     assert [(f.type, f.frames) for f in found] == ([("appear", (10, 10))] if appears else [])
 
 
+@pytest.mark.parametrize(("scrap_x", "vanishes"), [(1200.0, True), (None, False)])
+def test_a_track_that_ends_on_a_stray_scrap_far_off_its_way_vanished(
+        scrap_x: float | None, vanishes: bool) -> None:
+    """A ball thrown across the frame is unseen (nothing in front of it) from 0.6 s, and the
+    track's last sighting, five frames later, is a scrap a third of its size at the frame's
+    bottom edge: far off where its flight led (the tracker's gate had widened), so the ball
+    vanished where it was last seen; on its way (``scrap_x`` None: where its parabola
+    goes), it is the ball leaving the frame, seen in part."""
+    t = times(25)
+    path = np.c_[400 + 300 * t, 300 - 300 * t + 0.5 * G * t * t]
+    state = np.full(len(t), ObsState.MOVING)
+    state[18:24] = ObsState.MISSING
+    sizes = np.full(len(t), BODY)
+    sizes[-1] = BODY / 3
+    if scrap_x is not None:
+        path[-1] = [scrap_x, FRAME[1] - 8]
+    tr = make_track(8, path, sizes=sizes, state=state, end_reason="left_frame")
+    found = run_check("permanence", tr)
+    assert [(f.type, f.frames) for f in found] == ([("vanish", (17, 17))] if vanishes else [])
+
+
+def test_a_ball_gone_mid_air_at_12_fps_whose_track_took_a_far_scrap_vanished() -> None:
+    """The 3D set's held-out vanish s21 resampled to 12 fps at 256 rows, as the tracker saw
+    it: the ball is gone at 0.58 s, mid-air; five frames later the track took a flicker of
+    the floor 200 px off, near the bottom edge, and 'left the frame' there."""
+    traj = compute_kinematics(saved_track_set("vanish_12fps_256_s21.npz"), Config(), 1.0)
+    found = of_type(CHECKS["permanence"]().run(traj, Config()), "vanish")
+    assert len(found) == 1 and found[0].frames == (6, 6)
+
+
 def test_a_tumbling_body_that_vanishes_in_flight_vanishes() -> None:
     """A body whose silhouette swells and shrinks by a third as it turns (not 'rigid'),
     thrown, gone mid-air at full size 0.6 s into its flight: a solid body seen flying
