@@ -97,6 +97,11 @@ class Trajectory:
     """Rigid, or so where it touches no other body (its silhouette not merged with one):
     for judging how two bodies meet. Other checks ask ``rigid``: a silhouette that changes
     as it meets things (a hand, a spray) is no solid to judge."""
+    rigid_in_depth: bool = False
+    """Rigid, or of steady shape with its size following one trend (a body coming towards
+    the camera or going away: :func:`steady_shape` with times). Where it bounces or rests
+    is a floor at its sizes; the checks still ask ``rigid`` (a body nearing the lens is
+    judged only next to a free flight of its own)."""
 
     @property
     def entity(self) -> int:
@@ -588,7 +593,7 @@ def compute_kinematics(tracks: TrackSet, config: Config, scale_to_analysis: floa
     refs: dict[int, list[SupportRef]] = {}
     for r in raw:
         shot_refs = refs.setdefault(r.track.shot, [])
-        if not r.rigid:
+        if not r.rigid_in_depth:
             # supports are compared by apparent size (depth): a silhouette whose size and
             # shape keep changing (a shadow, a scrap of floor texture, a person) has none
             continue
@@ -1043,11 +1048,13 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     if len(mk) - int(absorbed.sum()) >= 5:
         moving[mk[absorbed]] = False
 
-    def steady_over(m: np.ndarray) -> bool:
+    def steady_over(m: np.ndarray, trend: bool = False) -> bool:
         return steady_shape(size[m & np.isfinite(size)], track.elongation[m],
-                            frame_travel(v_s[m], dt, body))
+                            frame_travel(v_s[m], dt, body),
+                            track.t_s[m & np.isfinite(size)] if trend else None)
 
     steady = steady_over(moving)
+    in_depth = steady or steady_over(moving, trend=True)
     # and apart from other bodies: where it touches one, its silhouette may be merged with
     # the other's, or hold the other hidden in it (the 3D set's pass_through s3: of two
     # balls, one was 'not rigid' for the eight frames they were one silhouette, and their
@@ -1064,7 +1071,7 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
     depth_rel = body / size
     return Trajectory(track, seen, x_s, v_s, a_s, jerk, size, body, depth_rel,
                       tuple(int(idx[b]) for b in breaks_local), tuple(contacts), tuple(flights),
-                      bool(steady), reliable, bool(steady_apart))
+                      bool(steady), reliable, bool(steady_apart), bool(in_depth))
 
 
 def in_background(t: np.ndarray, xy: np.ndarray, body: float, ks: np.ndarray,
@@ -1100,7 +1107,8 @@ def frame_travel(v_px_s: np.ndarray, dt: float, body: float) -> np.ndarray:
     return np.linalg.norm(v_px_s, axis=1) * dt / max(body, 1e-6)
 
 
-def steady_shape(size: np.ndarray, elong: np.ndarray, blur: np.ndarray | None = None) -> bool:
+def steady_shape(size: np.ndarray, elong: np.ndarray, blur: np.ndarray | None = None,
+                 t: np.ndarray | None = None) -> bool:
     """Most sightings (70 %) keep the silhouette's size within 20 % and its elongation within
     25 % of their medians: a rigid body, give or take segmentation glitches and episodes.
 
@@ -1108,10 +1116,16 @@ def steady_shape(size: np.ndarray, elong: np.ndarray, blur: np.ndarray | None = 
     stretches a silhouette along its motion in proportion to its speed: the shape is also
     steady when it is once the elongation growing with speed is taken out (down to the
     slowest sighting's).
+
+    ``t``: the sightings' times. A body coming towards the camera (or going away) grows
+    (shrinks) steadily: its size is also steady within 20 % of one smooth trend over its
+    track, its log a parabola in time that only grows or only shrinks there (a ball thrown
+    or rolled towards the lens doubles in size; a tumbling box's size swings back and forth
+    as it turns, which no such trend follows).
     """
     if len(size) < 5:
         return False
-    if not _steady(size, 0.2):
+    if not _steady(size, 0.2) and not (t is not None and _steady_trend(t, size, 0.2)):
         return False
     if len(elong) == 0 or _steady(elong, 0.25):
         return True
@@ -1122,6 +1136,19 @@ def steady_shape(size: np.ndarray, elong: np.ndarray, blur: np.ndarray | None = 
             if slope > 0:
                 return _steady(elong[ok] - slope * (blur[ok] - blur[ok].min()), 0.25)
     return False
+
+
+def _steady_trend(t: np.ndarray, size: np.ndarray, tol: float) -> bool:
+    """70 % of the sizes within ``tol`` (relative) of a parabola fitted to their logs over
+    ``t`` that keeps one direction (its vertex outside the times)."""
+    ok = np.isfinite(size) & (size > 0) & np.isfinite(t)
+    if ok.sum() < 5 or np.ptp(t[ok]) <= 0:
+        return False
+    tt, ls = t[ok] - t[ok].mean(), np.log(size[ok])
+    c = np.polyfit(tt, ls, 2)
+    if c[0] != 0 and tt.min() < -c[1] / (2 * c[0]) < tt.max():
+        return False
+    return bool(np.mean(np.abs(np.exp(ls - np.polyval(c, tt)) - 1.0) < tol) >= 0.7)
 
 
 def _steady(x: np.ndarray, tol: float) -> bool:
