@@ -58,11 +58,12 @@ class InterpenetrationCheck:
         # a body whose track the tracker lost in the meeting and picked up again after it
         # (a new track): the two tracks are one body's way through it
         for a, c in _relays(items, traj, config):
+            way = _joined(a, c)
             for b in items:
                 if b.entity in (a.entity, c.entity) or met & {
                         frozenset((a.entity, b.entity)), frozenset((c.entity, b.entity))}:
                     continue
-                f = self._pass_through(_joined(a, c), b, traj, config)
+                f = self._pass_through(way, b, traj, config)
                 if f:
                     f.evidence["relayed_by_entity"] = c.entity
                     out.append(f)
@@ -478,10 +479,14 @@ def _relays(items: list[Trajectory], traj: Trajectories, config: Config
         # its last sightings clear of every other body (merged with the one that hid it,
         # its silhouette's centroid is neither's)
         gap = config.contact_gap_frac * a.body_size_px + 2
-        clear = [k for k in np.flatnonzero(a.reliable & a.track.seen
-                                           & np.isfinite(a.track.xy_px[:, 0]))
-                 if not partners_at(traj.tracks, a.track, int(k), gap)]
-        last = np.array(clear[-_CLEAR_SIGHTINGS:], int)
+        clear: list[int] = []
+        for k in np.flatnonzero(a.reliable & a.track.seen
+                                & np.isfinite(a.track.xy_px[:, 0]))[::-1]:
+            if len(clear) == _CLEAR_SIGHTINGS:
+                break
+            if not partners_at(traj.tracks, a.track, int(k), gap):
+                clear.insert(0, int(k))
+        last = np.array(clear, int)
         v = _line_velocity(a, last)
         if v is None:
             continue
