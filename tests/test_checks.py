@@ -288,6 +288,42 @@ def test_a_12_fps_body_coming_nearer_keeps_reliable_centres() -> None:
     assert np.flatnonzero(~reliable_mask(merged)).tolist() == [12, 13]
 
 
+def test_scraps_of_a_body_settling_in_one_place_are_not_its_size() -> None:
+    """A body slowing where it rests is taken into the median background a part at a time.
+    The sizes below are a tumbling cylinder's as it settled (the 3D set's fresh cyl_tumble
+    s60, 30 fps): about 33 px whole, five of nine sightings in a row scraps of 22-27 px,
+    their bottoms on the floor. The local median, pulled down by them, lets them pass as
+    reliable; each has a whole sighting before and after it, so it is no whole one, and the
+    body's size there is read from its whole sightings (read from the scraps, the cylinder
+    looked farther away, where the floor is higher, and its landing 'above the floor' was
+    an impulse off nothing). A body coming nearer or going away has larger sightings on
+    one side only: every one is whole."""
+    from physcheck.physics.kinematics import reliable_mask, size_near, whole_mask
+
+    sizes = np.array([33.5, 34.2, 34.1, 34.5, 33.6, 34.6, 34.0, 33.0, 34.1, 31.6, 32.7, 33.4,
+                      21.6, 29.5, 32.3, 20.0, 24.2, 26.6, 25.5, 23.6, 32.4, 26.5, 22.2, 33.3,
+                      32.9, 32.2, 36.1, 34.8, 28.2, 33.1, 33.5, 31.1, 30.0, 25.8, 32.4, 31.9])
+    scraps = [16, 17, 18, 19, 21]
+    bottom = np.linspace(300.0, 328.0, len(sizes))
+    track = make_track(0, np.c_[np.linspace(530.0, 550.0, len(sizes)), bottom - sizes / 2],
+                       sizes=sizes, noise=0.0)
+    reliable = reliable_mask(track)
+    assert reliable[scraps].all()  # the median lets them pass
+    whole = whole_mask(track, reliable)
+    assert not whole[scraps].any()
+    assert whole[:12].all()
+    traj = kinematics(track)
+    (tr,) = traj.items
+    assert tr.whole is not None and not tr.whole[scraps].any()
+    assert all(size_near(tr, i) > 30.0 for i in scraps)
+    t = np.arange(20) / 12.0
+    grow = np.clip(1 + 0.55 * (np.arange(20) - 1) / 6, 1.0, 1.55)
+    throw = np.c_[200 + 150 * t, 300 - 500 * t + 0.5 * G * t * t]
+    for rel in (grow, 1 / grow):
+        tr2 = retimed(t, make_track(1, throw, sizes=BODY * rel)).tracks[0]
+        assert whole_mask(tr2, reliable_mask(tr2)).all()
+
+
 @pytest.mark.parametrize("n", [1, 2, 14, 15, 16, 200])
 def test_running_median_truncates_its_window_at_the_ends(n: int) -> None:
     from physcheck.physics.kinematics import running_median

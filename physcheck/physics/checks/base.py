@@ -18,6 +18,7 @@ from physcheck.physics.kinematics import (
     lasts,
     own_silhouettes,
     size_near,
+    whole_sightings,
 )
 
 
@@ -123,12 +124,13 @@ def depth_slack(floor_row: float, size: float) -> float:
 def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: float,
                       size: float, skip0: int, skip1: int, others: bool = True) -> float | None:
     """:func:`height_above_support` of a body's bottom against its shot's supports (only
-    its own with ``others`` False) and every reliable sighting of the body in motion outside
+    its own with ``others`` False) and every whole sighting of the body in motion outside
     track indices ``skip0..skip1`` (wherever it went, a floor at its depth is at least that
     low)."""
     # a silhouette cut by the frame's edge is smaller than the body, which would put it
     # farther away, where the floor is higher in the image: those sightings say nothing
-    ks = np.flatnonzero(tr.reliable & (tr.track.state == ObsState.MOVING)
+    # (its whole silhouettes: a scrap's size would put it farther away than it is)
+    ks = np.flatnonzero(whole_sightings(tr) & (tr.track.state == ObsState.MOVING)
                         & ~excursions(tr))
     ks = ks[~cut_by_frame_edge(traj.tracks, tr.track, ks)]
     # sizes as the judged moment's: the median of the nearest five (a silhouette's size
