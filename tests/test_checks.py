@@ -1317,6 +1317,20 @@ def test_a_box_stopped_mid_air_at_12_fps_hovers(name: str, truth: tuple[int, int
     assert len(found) == 1 and overlaps(found[0], *truth)
 
 
+def test_a_ball_thrown_away_lands_where_its_size_puts_the_floor_within_that_sizes_error(
+) -> None:
+    """The 3D set's fresh throw_depth s64 (24 fps), as the tracker saw it: a ball thrown
+    away from the camera shrinks from 45 to 20 px, bounces at 26 px and 248 px down the
+    frame, comes down again at about 24 px, merged with its shadow for a frame, and rolls
+    on away at 20-22 px. Where the floor is seen from above, its row changes 8 px for each
+    pixel of the ball's size: the second landing, 12-20 px above the floor its size gave,
+    was 'a fall slowed by 0.53 g upward' (0.97). A pixel of size error moves the floor by
+    depth_slack (10 px there), as the floor contacts' heights already allow."""
+    config = Config()
+    traj = compute_kinematics(saved_track_set("throw_depth_s64.npz"), config, 1.0)
+    assert CHECKS["antigravity"]().run(traj, config) == []
+
+
 def test_a_ball_settling_seen_as_scraps_rests_where_it_bounced_at_its_usual_size() -> None:
     """The 3D set's fresh many s54 (30 fps), as the tracker saw it: a ball 19 px across
     bounces twice and settles; the median background takes it in, and the motion mask shows

@@ -10,6 +10,7 @@ from physcheck.config import Config
 from physcheck.motion.types import ObsState
 from physcheck.physics.checks.base import (
     NEAR_CONTACT_S,
+    depth_slack,
     floors_off_nothing,
     height_above_support,
     judged,
@@ -63,13 +64,16 @@ class AntigravityCheck:
         refs = traj.support_refs.get(tr.track.shot, [])
         own = [r for r in refs if r.entity == tr.entity]
         near = 0
+        size = tr.body_size_px
         ks = [k for k in range(k0, k1 + 1) if np.isfinite(tr.track.bbox_px[k, 3])]
         for k in ks:
             t, bottom = float(tr.track.t_s[k]), float(tr.track.bbox_px[k, 3])
-            heights = [h for h in (height_above_support(t, bottom, tr.body_size_px, refs),
-                                   height_above_support(t, bottom, tr.body_size_px, own))
+            heights = [h for h in (height_above_support(t, bottom, size, refs),
+                                   height_above_support(t, bottom, size, own))
                        if h is not None]
-            near += bool(heights) and min(heights) < 0.5 * tr.body_size_px
+            # the floor's row at a depth read from a size is uncertain by depth_slack
+            near += bool(heights) and min(heights) < 0.5 * size + depth_slack(
+                bottom + min(heights), size)
         return bool(ks) and near > len(ks) / 2
 
     @staticmethod
@@ -89,7 +93,8 @@ class AntigravityCheck:
             above = height_above_support(float(tr.track.t_s[k]), float(bottom[k]),
                                          tr.body_size_px, refs)
             if (above is not None and descent.max() > half
-                    and above < half + max(float(descent[-1]), 0.0)):
+                    and above < half + max(float(descent[-1]), 0.0) + depth_slack(
+                        float(bottom[k]) + above, tr.body_size_px)):
                 return True
         return False
 
