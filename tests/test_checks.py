@@ -2781,6 +2781,20 @@ def test_a_silhouette_that_takes_in_the_background_is_no_colour_change() -> None
     assert run_check("color", _painted(_ball(3, path), _paint(n, k, orange, mixed)))
 
 
+def test_a_colour_the_floor_shows_around_the_body_is_no_colour_change() -> None:
+    """A body crossing a floor of two colours (the 3D set's fresh shapes s63: a red
+    cylinder on blue and white tiles): over a tile of one colour, a patch of the other tile
+    it just left lies in its box's middle, unlike what is around it, so its 'own' colour is
+    that tile's for a while. The tile's colour was seen around the body a moment before:
+    no colour change. The same change to a colour the floor never shows is one."""
+    n, k = 40, 22
+    body = _painted(_ball(3, parabola(n)), _paint(n, k, PINK, BLUE))
+    ring = body.around_px.copy()
+    ring[k - 8:k - 4] = BLUE  # over a blue tile a moment before
+    assert run_check("color", dataclasses.replace(body, around_px=ring)) == []
+    assert run_check("color", body)
+
+
 def test_a_colour_that_flickers_is_not_a_change() -> None:
     """A body whose measured colour scatters as widely as the change (a multicoloured ball
     spinning, a silhouette mixing with the background) holds no colour to change from."""

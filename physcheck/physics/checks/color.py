@@ -50,6 +50,22 @@ def _off_mix(p: np.ndarray, a: np.ndarray, g: np.ndarray) -> float:
     return float(np.linalg.norm(p - (a + u * ag)))
 
 
+def _seen_around(ab_around: np.ndarray, colors: tuple[np.ndarray, ...], tol: float) -> bool:
+    """Whether any of ``colors`` (a*, b*) lies within ``tol`` of the colour around the body
+    at any of the sightings ``ab_around`` (a*, b*).
+
+    The body's own colour is the middle of its box, less the pixels that look like what is
+    around it then. On a floor of two colours, a long body tumbling across it (the 3D
+    set's fresh shapes s63: a red cylinder on blue and white tiles) has a patch of the
+    other tile in its middle while the band around it is the first: for a few frames its
+    'own' colour is the floor's blue, which the band around it showed a moment before. A
+    colour the scene shows around the body is no proof of the body's, within ``tol`` (the
+    caller's: half the margin :func:`_off_mix` allows, which counts the distance to the
+    colour around the body double: that colour itself, give or take its noise)."""
+    return len(ab_around) > 0 and any(
+        float(np.min(np.linalg.norm(ab_around - c, axis=1))) < tol for c in colors)
+
+
 def _joined(tracks: TrackSet, tr: Trajectory, ks: np.ndarray, gap: float) -> bool:
     """Whether another body's track began or ended at this one's box (within ``gap``)
     during the sightings ``ks``, or ended before them (began after them) where this one's
@@ -125,6 +141,12 @@ def _change(tr: Trajectory, ks: np.ndarray, rgb: np.ndarray, ab_around: np.ndarr
     is ``g_px_s2`` (0: unknown) and whose tracks are ``tracks``."""
     ab = to_lab(rgb)[:, 1:]
     t = tr.track.t_s[ks]
+    # what was around the body at every sighting, its silhouette whole or not
+    ring = tr.track.around_px if tr.track.around_px is not None \
+        else np.full((len(tr.track.t_s), 3), np.nan)
+    has_ring = np.flatnonzero(np.isfinite(ring[:, 0]))
+    ring_t = tr.track.t_s[has_ring]
+    ring_ab = to_lab(ring[has_ring])[:, 1:] if len(has_ring) else np.zeros((0, 2))
     dt = tr.track.frame_dt_s
     if dt <= 0:
         return None
@@ -161,6 +183,10 @@ def _change(tr: Trajectory, ks: np.ndarray, rgb: np.ndarray, ab_around: np.ndarr
         if min(_off_mix(ma, mb, ga), _off_mix(mb, ma, gb)) < _MIX_MARGIN * d:
             continue  # the new colour may be the old one mixed with what surrounds the body:
             # a silhouette that took in background (a ghost of where a slow body was)
+        if _seen_around(ring_ab[(ring_t >= t[i] - window) & (ring_t <= t[i] + window)],
+                        (mb, ma), 0.5 * _MIX_MARGIN * d):
+            continue  # either colour is one the scene shows around the body: a floor of
+            # two colours (a checkerboard), one of which a tumbling body's middle took in
         if _joined(tracks, tr, ks[win], config.contact_gap_frac * tr.body_size_px + 2):
             continue
         # the moment of the change is where both sides hold their colours best
