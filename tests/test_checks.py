@@ -1331,6 +1331,23 @@ def test_a_ball_thrown_away_lands_where_its_size_puts_the_floor_within_that_size
     assert CHECKS["antigravity"]().run(traj, config) == []
 
 
+def test_where_a_track_went_after_taking_up_another_body_is_no_floor_of_the_first() -> None:
+    """The 3D set's fresh many s63 (30 fps, shaking camera), as the tracker saw it: a far
+    ball 15 px across bounces at 0.57 s, rises and settles; a near ball passes in front of
+    it, and 0.1 s after its last sighting its track goes on 113 px lower, on the near ball
+    (the tracker's gate widens while a body is unseen). The 'floor' that track reached
+    there put the far ball's bounce 90 px above the floor: an impulse off nothing (0.99).
+    Its own floor is where it went before the leap."""
+    from physcheck.physics.checks.base import leaps
+
+    config = Config()
+    traj = compute_kinematics(saved_track_set("many_s63.npz"), config, 1.0)
+    (far,) = [tr for tr in traj.items if tr.entity == 1]
+    k = int(leaps(far, traj.g_px_s2)[0])
+    assert far.track.xy_px[k, 1] - np.nanmax(far.track.xy_px[:k, 1]) > 90
+    assert of_type(CHECKS["impulse"]().run(traj, config), "impulse") == []
+
+
 def test_a_ball_settling_seen_as_scraps_rests_where_it_bounced_at_its_usual_size() -> None:
     """The 3D set's fresh many s54 (30 fps), as the tracker saw it: a ball 19 px across
     bounces twice and settles; the median background takes it in, and the motion mask shows

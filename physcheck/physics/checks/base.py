@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Protocol
 
 import numpy as np
@@ -125,13 +126,13 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
                       size: float, skip0: int, skip1: int, others: bool = True) -> float | None:
     """:func:`height_above_support` of a body's bottom against its shot's supports (only
     its own with ``others`` False) and every whole sighting of the body in motion outside
-    track indices ``skip0..skip1`` (wherever it went, a floor at its depth is at least that
-    low)."""
+    track indices ``skip0..skip1``, in the part of its track that time ``t_s`` is in
+    (wherever it went, a floor at its depth is at least that low)."""
     # a silhouette cut by the frame's edge is smaller than the body, which would put it
     # farther away, where the floor is higher in the image: those sightings say nothing
     # (its whole silhouettes: a scrap's size would put it farther away than it is)
     ks = np.flatnonzero(whole_sightings(tr) & (tr.track.state == ObsState.MOVING)
-                        & ~excursions(tr))
+                        & ~excursions(tr) & same_part(tr, traj, t_s))
     ks = ks[~cut_by_frame_edge(traj.tracks, tr.track, ks)]
     # sizes as the judged moment's: the median of the nearest five (a silhouette's size
     # is noisy by a few per cent)
@@ -143,6 +144,48 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     return height_above_support(t_s, bottom, size,
                                 others_refs + _own_refs(tr, traj, skip0, skip1) + own,
                                 tr.entity)
+
+
+_LEAP_OFF = 2.0
+"""Body sizes beyond where its way led (plus gravity's pull) at which a track, the body
+unseen for a frame or more, has taken up another body (:func:`leaps`)."""
+
+
+def leaps(tr: Trajectory, g_px_s2: float) -> np.ndarray:
+    """Track indices at which the track takes up another body: a sighting after one or more
+    frames in which the body was unseen (behind another, missed), _LEAP_OFF body sizes or
+    more off where its last velocity led, gravity's pull over the gap allowed on top.
+
+    The tracker's gate widens while a body is unseen: the 3D set's fresh many s63 lost a
+    small far ball resting behind a big near one and took up the big one 113 px lower
+    0.1 s later. Where the track went from there is no place of the first body's: the
+    floor 'it' reached there put its own bounce 90 px above the floor."""
+    seen = np.flatnonzero(tr.seen & np.isfinite(tr.track.xy_px).all(axis=1))
+    t, xy = tr.track.t_s, tr.track.xy_px
+    out = []
+    for i, j in itertools.pairwise(seen):
+        if j - i < 2:
+            continue
+        dt = float(t[j] - t[i])
+        v = tr.v_px_s[i] if np.isfinite(tr.v_px_s[i]).all() else np.zeros(2)
+        off = float(np.linalg.norm(xy[j] - (xy[i] + v * dt)))
+        if off > _LEAP_OFF * tr.body_size_px + 0.5 * max(g_px_s2, 0.0) * dt * dt:
+            out.append(int(j))
+    return np.array(out, int)
+
+
+def same_part(tr: Trajectory, traj: Trajectories, t_s: float) -> np.ndarray:
+    """(K,) bool: the track's indices between the :func:`leaps` around time ``t_s``: the
+    part of the track that follows the body seen then."""
+    cuts = leaps(tr, traj.g_px_s2)
+    t = tr.track.t_s
+    starts = [0, *cuts.tolist()]
+    k0 = max(k for k in starts if t[k] <= t_s + 1e-6) if t[0] <= t_s + 1e-6 else 0
+    later = [k for k in cuts.tolist() if k > k0]
+    k1 = later[0] if later else len(t)
+    out = np.zeros(len(t), bool)
+    out[k0:k1] = True
+    return out
 
 
 _EXCURSION_SIGHTINGS = 3
@@ -184,10 +227,15 @@ def above_own_landings(tr: Trajectory, traj: Trajectories, t_s: float, bottom: f
 def _own_refs(tr: Trajectory, traj: Trajectories, skip0: int, skip1: int
               ) -> list[SupportRef]:
     """The shot's supports of this body, less those at track indices ``skip0..skip1`` (a
-    support at the moment judged is that moment itself)."""
+    support at the moment judged is that moment itself) and those of another part of its
+    track than that moment's (:func:`same_part`: where the track went on with another
+    body)."""
     t_skip = tr.track.t_s[max(skip0, 0):max(skip1 + 1, 0)]
+    t_judged = tr.track.t_s[int(np.clip((skip0 + skip1) // 2, 0, len(tr.track.t_s) - 1))]
+    part = tr.track.t_s[same_part(tr, traj, float(t_judged))]
     return [r for r in traj.support_refs.get(tr.track.shot, [])
-            if r.entity == tr.entity and not np.any(np.abs(t_skip - r.t_s) < 1e-6)]
+            if r.entity == tr.entity and not np.any(np.abs(t_skip - r.t_s) < 1e-6)
+            and len(part) and part[0] - 1e-6 <= r.t_s <= part[-1] + 1e-6]
 
 
 def floors_off_nothing(tr: Trajectory, traj: Trajectories) -> set[int]:
