@@ -3844,6 +3844,31 @@ def test_a_body_that_stayed_put_and_was_lost_without_being_held_did_not_vanish()
     assert run_check("permanence", track) == []
 
 
+def test_a_ball_hopping_in_place_and_lost_did_not_vanish() -> None:
+    """The 3D set's fresh many s67 (24 fps): a ball thrown in settles in small hops, a body
+    size high, for a second, never within its size of one place over the median
+    background's window; the median holds it where it hops, the motion mask shows scraps of
+    it (half its size), and its track ends on one, 'at full size' beside the scraps before
+    it. The place of its last sighting it covered in most of its sightings before. The same
+    ball going on in flight, gone, still vanished."""
+    fps = 24.0
+    n = 60
+    t = np.arange(n) / fps
+    land = 20
+    path = parabola(land + 1, x0=300, y0=300, vy=300.0)
+    hop = 1.1 * BODY * np.abs(np.sin(np.pi * (t[land:] - t[land]) / 0.25))
+    x = np.r_[path[:, 0], np.full(n - land - 1, path[-1, 0])]
+    y = np.r_[path[:, 1], FLOOR - BODY / 2 - hop[1:]]
+    y[:land + 1] = np.minimum(y[:land + 1], FLOOR - BODY / 2)
+    sizes = np.r_[np.full(land + 1, BODY), np.full(n - land - 1, 0.75 * BODY)]
+    hopping = retimed(t, make_track(8, np.c_[x, y], sizes=sizes, end_reason="vanished"))
+    traj = compute_kinematics(hopping, Config(), 1.0)
+    assert CHECKS["permanence"]().run(traj, Config()) == []
+    flying = retimed(t[:land - 4], make_track(8, path[:land - 4], end_reason="vanished"))
+    found = CHECKS["permanence"]().run(compute_kinematics(flying, Config(), 1.0), Config())
+    assert [f.type for f in found] == ["vanish"]
+
+
 def test_shrinking_before_it_is_gone_is_not_vanish() -> None:
     path = parabola(40, x0=400, y0=400, vy=-450.0)
     sizes = np.r_[np.full(38, BODY), 12.0, 9.0]  # slides behind something

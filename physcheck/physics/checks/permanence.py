@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.types import ObsState
+from physcheck.motion.types import BG_STEP_S, ObsState
 from physcheck.physics.checks.teleport import linked_jumps
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
@@ -164,6 +164,8 @@ class PermanenceCheck:
             # it stayed put for the background steps before: the median background took
             # it in and the motion mask lost it where it still is; it did not vanish
             return None
+        if kind == "vanish" and _covered_before(tr, k):
+            return None  # hopping in place: the median background holds it there too
         gap = config.contact_gap_frac * tr.body_size_px + 2
         if partners_at(traj.tracks, tr.track, int(k), gap):
             return None  # went into / came out of another body (hand, cup, occluder)
@@ -187,6 +189,34 @@ class PermanenceCheck:
                       "xy_px": where.tolist(), "sightings": int(tr.seen.sum())},
             message=msg,
         )
+
+
+_COVERED_SHARE = 0.5
+"""Share of its sightings over the background steps before that covered the place of its
+last sighting for :func:`_covered_before`."""
+
+
+def _covered_before(tr: Trajectory, k: int) -> bool:
+    """Whether the body covered the place of its sighting ``k`` (a quarter of that box or
+    more) in most (_COVERED_SHARE) of its sightings over the two background steps before
+    it, seen over that whole time.
+
+    A body bouncing in place in small hops (the 3D set's fresh many s67: a ball hopping a
+    body size high for a second) is where it was in most of the median background's
+    samples, though never within its size of one place: the median holds it, the motion
+    mask shows scraps of it, and its track ends on one. A body that vanished in flight
+    covered the place of its last sighting for a frame or two before."""
+    t, box = tr.track.t_s, tr.track.bbox_px
+    reach = 2 * BG_STEP_S
+    w = np.flatnonzero(tr.seen & np.isfinite(box[:, 0]) & (t < t[k] - 1e-9)
+                       & (t >= t[k] - reach - 1e-6))
+    if len(w) < 3 or t[w[0]] > t[k] - 0.8 * reach:
+        return False
+    b = box[k]
+    area = max(float((b[2] - b[0]) * (b[3] - b[1])), 1e-6)
+    ix = np.clip(np.minimum(box[w, 2], b[2]) - np.maximum(box[w, 0], b[0]), 0, None)
+    iy = np.clip(np.minimum(box[w, 3], b[3]) - np.maximum(box[w, 1], b[1]), 0, None)
+    return bool(np.mean(ix * iy >= 0.25 * area) >= _COVERED_SHARE)
 
 
 _AFTER_REST_MAX = 3
