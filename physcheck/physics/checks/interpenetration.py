@@ -531,7 +531,10 @@ def _joined(a: Trajectory, c: Trajectory) -> Trajectory:
         around_px=None if ta.around_px is None or tc.around_px is None else cat(
             ta.around_px, tc.around_px, np.nan),
         sunk_px=None, sunk_by_color=False, sunk_size_px=None)
-    return dataclasses.replace(a, track=track, seen=track.seen)
+    # (the per-sighting masks joined too, so that nothing reads one of a's length)
+    whole = None if a.whole is None or c.whole is None else cat(a.whole, c.whole, False)
+    return dataclasses.replace(a, track=track, seen=track.seen,
+                               reliable=cat(a.reliable, c.reliable, False), whole=whole)
 
 _CLEAR_SIGHTINGS = 5
 """Sightings clear of the other body next to the meeting, either side, that give a body's
