@@ -1348,6 +1348,16 @@ def test_where_a_track_went_after_taking_up_another_body_is_no_floor_of_the_firs
     assert of_type(CHECKS["impulse"]().run(traj, config), "impulse") == []
 
 
+def test_a_track_that_took_up_the_other_body_after_a_meeting_did_not_teleport() -> None:
+    """The 3D set's fresh collide s71 at 12 fps and 256 rows, as the tracker saw it: two
+    balls meet head on; one track ends on a scrap, the other goes on with the first ball,
+    56 px back where that one was a moment before ('teleport' 0.74), and the second ball
+    starts a track of its own. A swap of tracks, not a jump of a body."""
+    config = Config()
+    traj = compute_kinematics(saved_track_set("collide_12fps_256_s71.npz"), config, 1.0)
+    assert CHECKS["teleport"]().run(traj, config) == []
+
+
 def test_a_ball_settling_seen_as_scraps_rests_where_it_bounced_at_its_usual_size() -> None:
     """The 3D set's fresh many s54 (30 fps), as the tracker saw it: a ball 19 px across
     bounces twice and settles; the median background takes it in, and the motion mask shows
