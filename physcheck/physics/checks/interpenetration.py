@@ -425,8 +425,9 @@ class InterpenetrationCheck:
             if v_pre is None or v_post is None:
                 return None
             vs.append((v_pre, v_post))
-            sizes.append((float(np.sqrt(np.median(tr.track.area_px[pre]))),
-                          float(np.sqrt(np.median(tr.track.area_px[post])))))
+            # sizes from its reliable sightings: a silhouette merged with its shadow in
+            # every other frame flips the median of five between the two sizes
+            sizes.append((_reliable_size(tr, pre), _reliable_size(tr, post)))
         if _swapped(sizes):
             # each track left the meeting on the other body (two bodies of one colour: the
             # tracker went by their motion): each body's way on is the other track's
@@ -549,6 +550,13 @@ or more."""
 
 _SWAP_SIZE = 0.08
 """Two bodies whose sizes differ by this much (log) or more are told apart by them."""
+
+
+def _reliable_size(tr: Trajectory, ks: np.ndarray) -> float:
+    """The median size of a body's reliable sightings among ``ks`` (of all of them where
+    none is reliable)."""
+    ok = ks[tr.reliable[ks]]
+    return float(np.sqrt(np.median(tr.track.area_px[ok if len(ok) else ks])))
 
 
 def _swapped(sizes: list[tuple[float, float]]) -> bool:
