@@ -131,8 +131,9 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     # a silhouette cut by the frame's edge is smaller than the body, which would put it
     # farther away, where the floor is higher in the image: those sightings say nothing
     # (its whole silhouettes: a scrap's size would put it farther away than it is)
+    cuts = leaps(tr, traj.g_px_s2)
     ks = np.flatnonzero(whole_sightings(tr) & (tr.track.state == ObsState.MOVING)
-                        & ~excursions(tr) & same_part(tr, traj, t_s))
+                        & ~excursions(tr) & same_part(tr, traj, t_s, cuts))
     ks = ks[~cut_by_frame_edge(traj.tracks, tr.track, ks)]
     # sizes as the judged moment's: the median of the nearest five (a silhouette's size
     # is noisy by a few per cent)
@@ -142,7 +143,7 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     others_refs = [r for r in traj.support_refs.get(tr.track.shot, [])
                    if r.entity != tr.entity] if others else []
     return height_above_support(t_s, bottom, size,
-                                others_refs + _own_refs(tr, traj, skip0, skip1) + own,
+                                others_refs + _own_refs(tr, traj, skip0, skip1, cuts) + own,
                                 tr.entity)
 
 
@@ -174,10 +175,13 @@ def leaps(tr: Trajectory, g_px_s2: float) -> np.ndarray:
     return np.array(out, int)
 
 
-def same_part(tr: Trajectory, traj: Trajectories, t_s: float) -> np.ndarray:
+def same_part(tr: Trajectory, traj: Trajectories, t_s: float,
+              cuts: np.ndarray | None = None) -> np.ndarray:
     """(K,) bool: the track's indices between the :func:`leaps` around time ``t_s``: the
-    part of the track that follows the body seen then."""
-    cuts = leaps(tr, traj.g_px_s2)
+    part of the track that follows the body seen then (``cuts``: the leaps, where the
+    caller has them already)."""
+    if cuts is None:
+        cuts = leaps(tr, traj.g_px_s2)
     t = tr.track.t_s
     starts = [0, *cuts.tolist()]
     k0 = max(k for k in starts if t[k] <= t_s + 1e-6) if t[0] <= t_s + 1e-6 else 0
@@ -224,15 +228,15 @@ def above_own_landings(tr: Trajectory, traj: Trajectories, t_s: float, bottom: f
                                 tr.entity)
 
 
-def _own_refs(tr: Trajectory, traj: Trajectories, skip0: int, skip1: int
-              ) -> list[SupportRef]:
+def _own_refs(tr: Trajectory, traj: Trajectories, skip0: int, skip1: int,
+              cuts: np.ndarray | None = None) -> list[SupportRef]:
     """The shot's supports of this body, less those at track indices ``skip0..skip1`` (a
     support at the moment judged is that moment itself) and those of another part of its
     track than that moment's (:func:`same_part`: where the track went on with another
     body)."""
     t_skip = tr.track.t_s[max(skip0, 0):max(skip1 + 1, 0)]
     t_judged = tr.track.t_s[int(np.clip((skip0 + skip1) // 2, 0, len(tr.track.t_s) - 1))]
-    part = tr.track.t_s[same_part(tr, traj, float(t_judged))]
+    part = tr.track.t_s[same_part(tr, traj, float(t_judged), cuts)]
     return [r for r in traj.support_refs.get(tr.track.shot, [])
             if r.entity == tr.entity and not np.any(np.abs(t_skip - r.t_s) < 1e-6)
             and len(part) and part[0] - 1e-6 <= r.t_s <= part[-1] + 1e-6]

@@ -18,6 +18,10 @@ from physcheck.physics.kinematics import (
     touching,
 )
 
+_TWIN_SIZE_RATIO = 1.35
+"""Apparent sizes within this ratio may be one body's on either side of a jump (depth, blur
+and the silhouette's noise between them)."""
+
 
 def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, Trajectory]]:
     """Pairs (A, B): A vanishes and B, of the same size and colour, appears within two frames.
@@ -49,7 +53,7 @@ def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, T
             dc = float(np.linalg.norm(np.subtract(a.track.color_rgb, b_rgb)))
             if a.track.color_start_rgb is not None:
                 dc = min(dc, float(np.linalg.norm(np.subtract(a.track.color_start_rgb, b_rgb))))
-            if ratio < 1.35 and dc < 100:  # shading and blur shift a colour; not a hue
+            if ratio < _TWIN_SIZE_RATIO and dc < 100:  # shading and blur shift a colour; not a hue
                 pairs.append((a, b))
     return pairs
 
@@ -179,8 +183,8 @@ def _onto_one_lost(tr: Trajectory, traj: Trajectories, ka: int, kb: int,
                    config: Config) -> bool:
     """Whether a jump of track ``tr`` from track index ``ka`` to ``kb`` lands within a body
     size of where another body of its size was last seen whole (reliably), at most
-    ``max_missing_s`` before, after it had been seen within a body size of where ``tr``
-    jumped from, and whose track then ended.
+    ``max_missing_s`` before, after it had been seen within two body sizes of where ``tr``
+    jumped from (within ``max_missing_s`` of that moment), and whose track then ended.
 
     Two bodies that meet are one silhouette for a moment; at a generator's 12 fps the
     tracker may give one track the other body after it, while the other track ends on a
@@ -191,7 +195,8 @@ def _onto_one_lost(tr: Trajectory, traj: Trajectories, ka: int, kb: int,
     body = tr.body_size_px
     for o in traj.items:
         if o is tr or o.track.shot != tr.track.shot or o.track.t_s[-1] > t[kb] + 1e-6 \
-                or not 1 / 1.35 < o.body_size_px / max(body, 1e-6) < 1.35:
+                or not 1 / _TWIN_SIZE_RATIO < o.body_size_px / max(body, 1e-6) \
+                < _TWIN_SIZE_RATIO:
             continue
         good = np.flatnonzero(o.reliable & np.isfinite(o.track.xy_px).all(axis=1)
                               & (o.track.t_s <= t[kb] + 1e-6))
@@ -202,7 +207,7 @@ def _onto_one_lost(tr: Trajectory, traj: Trajectories, ka: int, kb: int,
             continue
         if float(np.linalg.norm(o.track.xy_px[last] - xy[kb])) > body:
             continue
-        # and the two had met: the other was within a body size of where this one left
+        # and the two had met: the other was within two body sizes of where this one left
         near = np.abs(o.track.t_s - t[ka]) <= config.max_missing_s
         d = np.linalg.norm(o.track.xy_px[near] - xy[ka], axis=1)
         if np.any(np.isfinite(d) & (d <= 2 * body)):
