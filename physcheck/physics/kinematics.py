@@ -838,13 +838,16 @@ def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> n
     """(2,) velocity jump at track index ``k`` estimated without the sightings next to it
     (k-1, k, k+1), or None where too few remain.
 
-    One parabola plus a velocity hinge at t_k, fitted over the reliable sightings up to m + 1
-    frames each side, within the neighbouring breaks. A jump that only the sightings next to
-    the break carry is a glitch of the silhouette there (merged with its shadow or a ghost for
-    a frame or two), which bends any fit through it; a real kick changes the motion on both
-    sides. The sightings next to the neighbouring breaks (a bounce's, a landing's) may be
-    such glitches too: where the fit without them as well shows a smaller jump, that one is
-    returned (a real kick shows in both).
+    One parabola plus a velocity hinge and a step at t_k, fitted over the reliable sightings
+    up to m + 1 frames each side, within the neighbouring breaks. A jump that only the
+    sightings next to the break carry is a glitch of the silhouette there (merged with its
+    shadow or a ghost for a frame or two), which bends any fit through it; a real kick changes
+    the motion on both sides. (The step: the kick may fall anywhere between the sightings
+    left out, which shifts the line after it; without it, at 12 fps the parabola's curvature
+    took up a kick that tripled a ball's speed, 4 px off its sightings.) The sightings next
+    to the neighbouring breaks (a bounce's, a landing's) may be such glitches too: where the
+    fit without them as well shows a smaller jump, that one is returned (a real kick shows in
+    both).
     """
     t_all = tr.track.t_s
     lo = max((b for b in tr.breaks if b < k), default=-1)
@@ -862,7 +865,7 @@ def jump_without_neighbours(tr: Trajectory, k: int, smooth_window_s: float) -> n
         if len(left) < 3 or len(right) < 3:
             continue
         tau = t_all[sel] - t_all[k]
-        x = np.c_[np.ones_like(tau), tau, tau**2, np.maximum(tau, 0.0)]
+        x = np.c_[np.ones_like(tau), tau, tau**2, np.maximum(tau, 0.0), tau > 0]
         coef, *_ = np.linalg.lstsq(x, tr.track.xy_px[sel], rcond=None)
         jump = np.asarray(coef[3], float)
         if best is None or np.linalg.norm(jump) < np.linalg.norm(best):
