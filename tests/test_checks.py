@@ -2144,6 +2144,20 @@ def test_bounce_on_the_ground_is_not_impulse() -> None:
     assert run_check("impulse", make_track(0, path)) == []
 
 
+def test_a_bounce_among_sightings_merged_with_the_shadow_is_a_floor_contact() -> None:
+    """The 3D set's fresh bounce s73 (24 fps, a shaky camera), as the tracker saw it: at
+    its fourth bounce the ball is one silhouette with its shadow for two frames, left out
+    as unreliable. The break was placed at the first sighting after them (its jump equal to
+    the one before them within 0.1 px/s), so the velocity 'before' it came from a fit
+    through the falling sightings and that rising one: 8 px/s, no fall, and the bounce was
+    'a velocity change with nothing touching it' (0.78). Placed among the left-out
+    frames, the fall before and the rise after are a floor contact."""
+    traj = compute_kinematics(saved_track_set("bounce_s73.npz"), Config(), 1.0)
+    (tr,) = traj.items
+    assert [c.kind for c in tr.contacts] == ["floor"] * 4
+    assert CHECKS["impulse"]().run(traj, Config()) == []
+
+
 def test_a_landing_followed_by_a_slide_is_not_impulse_whatever_its_size_says() -> None:
     """A body falls, lands at row 300 and slides on along it for 0.7 s, then goes on down
     the image at its landing size (a cylinder that landed on its end and rolled nearer end
@@ -2874,6 +2888,23 @@ def test_a_12_fps_ball_sinking_out_of_sight_as_tracked_is_found() -> None:
         end_reason="vanished", color_rgb=(200, 40, 40))
     found = check_12_fps_clip("interpenetration", track, total)
     assert [(f.type, f.frames) for f in found] == [("interpenetration", (5, 8))]
+
+
+@pytest.mark.parametrize(("name", "span"), [("mujoco_fall_through_s1.npz", (11, 24)),
+                                            ("mujoco_fall_through_s2.npz", (28, 59))])
+def test_a_fall_through_the_floor_as_mujoco_draws_it_is_found(
+        name: str, span: tuple[int, int]) -> None:
+    """MuJoCo's fall_through (``mujoco_eval.py``), seeds 1 and 2, as the tracker saw them:
+    a ball drops onto the floor and goes on down through it. Its cast shadow is as dark as
+    its own shaded side, and (s2) a glossy floor mirrors it: as it meets the floor its
+    silhouette is one with both, 1.5-2 body sizes tall. s1, going on down until it is gone:
+    the sinking run started at such a silhouette (taken as whole) and was dropped as a
+    whole for it; s2, slowed to a stop at the floor's line and sinking there: the landing's
+    reference was such a silhouette, and the check gave up. Both start from the first
+    sighting of the body alone."""
+    found = of_type(CHECKS["interpenetration"]().run(
+        compute_kinematics(saved_track_set(name), Config(), 1.0), Config()), "interpenetration")
+    assert len(found) == 1 and overlaps(found[0], *span)
 
 
 def test_a_cube_settling_from_a_silhouette_merged_as_it_lands_is_not_sinking() -> None:

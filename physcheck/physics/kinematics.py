@@ -1041,8 +1041,17 @@ def _analyse_track(tracks: TrackSet, track: EntityTrack, config: Config) -> Traj
         own = reliable[lo:kk + 2] if reliable[lo:kk + 2].any() else seen[lo:kk + 2]
         near = track.bbox_px[lo:kk + 2, 3][own]
         bottom = float(np.nanmax(near)) if np.isfinite(near).any() else float("nan")
-        kind = _classify(before, after, partners,
-                         near_border(tracks, track, kk, config.border_margin_frac), body)
+        border = near_border(tracks, track, kk, config.border_margin_frac)
+        kind = _classify(before, after, partners, border, body)
+        if kind == "none":
+            # sightings left out beside the break (a ball merged with its shadow as it
+            # meets the floor): the contact may lie among them, the break's own sample
+            # already on its far side, and each side's velocity then mixes the two motions
+            for s in _gap_sides(idx, b):
+                kind_s = _classify(vl[s], vr[s + 1], partners, border, body)
+                if kind_s in _MOTION_KINDS:
+                    kind, before, after = kind_s, vl[s], vr[s + 1]
+                    break
         if kind == "none" and _next_to_gap(track, idx, b):
             kind = "hidden"  # unseen around the break: it may have touched anything
         elif kind in _MOTION_KINDS and _unseen_beyond_window(t, b, m, dt):
@@ -1223,6 +1232,14 @@ def _next_to_gap(track: EntityTrack, idx: np.ndarray, b: int) -> bool:
 
 _MAX_OPEN_GAP = 2
 """Frames an unoccluded body may go unseen next to a break without hiding a contact."""
+
+
+def _gap_sides(idx: np.ndarray, b: int) -> list[int]:
+    """The reliable samples s (``b - 1`` or ``b``) after which frames go unseen right next
+    to break sample ``b``: where the contact may lie between samples s and s + 1 (the
+    break is placed at a sample; the two placements are told apart by noise alone)."""
+    return [s for s in (b - 1, b)
+            if 0 <= s < len(idx) - 1 and int(idx[s + 1]) - int(idx[s]) > 1]
 
 
 def _classify(before: np.ndarray, after: np.ndarray, partners: list[int], border: bool,

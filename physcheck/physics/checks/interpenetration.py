@@ -112,14 +112,24 @@ class InterpenetrationCheck:
             return None  # gone at the frame's edge (it left), or behind another body
         t = tr.track.t_s
         thr = config.interpenetration_depth_frac * body
+        heights = box[:, 3] - box[:, 1]
+
+        def too_tall(k: int) -> bool:
+            # taller than its usual height before (the median of its sightings: a
+            # silhouette merged for a frame or two with its shadow or a neighbour is taller)
+            h = heights[moving[moving < k]]
+            return not len(h) or bool(heights[k] > 1.25 * float(np.median(h)) + 2.0)
+
         # the longest run at the end whose top comes down steadily and bottom stays on its
         # line (the last sighting may be a scrap: the run may end one before it)
         for last in (moving[-1], moving[-2]):
             run = moving[(moving <= last) & (t[moving] >= t[last] - _STEADY_SINK_S)]
             # (each top is a mask's edge: a pixel off either way). It starts from a
             # silhouette of the body alone: one merged with its shadow or a neighbour as it
-            # lands (the tracker's unreliable sightings) is taller, its top too high
-            while len(run) >= 3 and (not tr.reliable[run[0]]
+            # lands (the tracker's unreliable sightings, and a merged one judged reliable
+            # where the shadow is as dark as the body's side: MuJoCo's fall_through s1) is
+            # taller, its top too high
+            while len(run) >= 3 and (not tr.reliable[run[0]] or too_tall(int(run[0]))
                                      or not _going_in(box[run], body, slack_px=2.0)):
                 run = run[1:]
             if len(run) >= 3:
@@ -132,12 +142,9 @@ class InterpenetrationCheck:
         if sink <= max(thr, 0.5 * body) or len(before) < 2:
             return None
         # its visible height shrank by the sinking (the bottom is cut at the ground line),
-        # from its usual height before (the median of its sightings: a silhouette merged
-        # for a frame or two with its shadow or a neighbour is taller), and the sinking
-        # starts from the body alone
-        heights = box[:, 3] - box[:, 1]
+        # from its usual height before
         h0 = float(np.median(heights[moving[moving < k0]]))
-        if h0 - float(heights[k1]) <= thr or heights[k0] > 1.25 * h0 + 2.0:
+        if h0 - float(heights[k1]) <= thr:
             return None
         # lying down: where the top first reached its last level (two pixels: a mask's edge),
         # the silhouette kept its area; later ones may be scraps, a body at rest being
@@ -264,13 +271,26 @@ class InterpenetrationCheck:
         k_ref = ks[0]
         # the reference must be the body alone: a box far taller than the body with its
         # shadow under it (half a body at most) and its motion blur is merged with another
-        # body on it, and its top is not this body's
-        travel = abs(float(np.nan_to_num(tr.v_px_s[k_ref, 1]))) * tr.track.frame_dt_s
-        if box[k_ref, 3] - box[k_ref, 1] > 1.8 * body + travel:
+        # body on it, and its top is not this body's. Where the tracker found it merged and
+        # later sightings whole (with its shadow and its mirror image in a glossy floor, as
+        # it meets it: MuJoCo's fall_through s2), the first whole one is
+        whole = ks[tr.reliable[ks]]
+
+        def too_tall(k: int) -> bool:
+            travel = abs(float(np.nan_to_num(tr.v_px_s[k, 1]))) * tr.track.frame_dt_s
+            return bool(box[k, 3] - box[k, 1] > 1.8 * body + travel)
+
+        merged = too_tall(k_ref) and not tr.reliable[k_ref] and len(whole) > 0
+        if merged:
+            k_ref = whole[0]
+            ks = ks[ks >= k_ref]
+        if too_tall(k_ref):
             return None
         # the sightings of the next quarter second (five at least): at a high frame rate a
         # body's bottom is still reaching the floor's line in its first five
         after = np.flatnonzero(tr.seen & inside & (np.arange(len(tr.seen)) > settled))
+        if merged:
+            after = after[after >= k_ref]  # (from the body alone, as the reference)
         if len(after):
             t_after = tr.track.t_s[after]
             after = after[(np.arange(len(after)) < 5) | (t_after - t_after[0] <= _AFTER_S)]
