@@ -3701,6 +3701,37 @@ def test_appear_at_full_size_mid_frame() -> None:
     assert [(f.type, f.entity, f.frames) for f in found] == [("appear", 8, (0, 0))]
 
 
+@pytest.mark.parametrize(("dim", "appears"), [((0.33, 0.35, 0.34), False),
+                                              ((0.78, 0.22, 0.97), True),
+                                              ((0.6, 0.6, 0.6), False), ((1.3, 1.3, 1.3), True)])
+def test_a_shadow_that_appears_is_no_body_appearing(dim: tuple[float, float, float],
+                                                     appears: bool) -> None:
+    """A hard shadow (the sun's, a lamp's) comes into view mid-frame as its body rises into
+    the light or parts from it. Its colour is what surrounds it, dimmed alike in every
+    channel (MuJoCo's: to a third); a body has colours of its own, and a pale patch that
+    brightens its surroundings is no shadow."""
+    path = parabola(20, x0=400, y0=400, vy=-300.0)
+    track = make_track(8, path, start_reason="appeared")
+    around = np.tile([100.0, 110.0, 95.0], (20, 1))
+    track = dataclasses.replace(track, around_px=around, color_px=around * np.array(dim))
+    found = run_check("permanence", track)
+    assert [f.type for f in found] == (["appear"] if appears else [])
+
+
+@pytest.mark.parametrize(("name", "truth"), [("mujoco_throw_depth_s1.npz", []),
+                                             ("mujoco_appear_s1.npz", [("appear", (14, 14))])])
+def test_shadows_that_appear_as_mujoco_draws_them_are_not_bodies(
+        name: str, truth: list[tuple[str, tuple[int, int]]]) -> None:
+    """MuJoCo's throw_depth s1 and appear s1 (``mujoco_eval.py``), as the tracker saw them:
+    a spotlight casts each ball's shadow hard and dark (a third of the lit floor, darker
+    than the tracker takes shadows to be), and where the thrown ball rises into the
+    light, or the appearing ball appears, its shadow appears on the floor too. The ball that
+    appears is found; its shadow, and the thrown ball's, are not bodies appearing."""
+    found = CHECKS["permanence"]().run(
+        compute_kinematics(saved_track_set(name), Config(), 1.0), Config())
+    assert [(f.type, f.frames) for f in found] == truth
+
+
 @pytest.mark.parametrize(("motion", "appears"), [("thrown", True), ("slides", False),
                                                 ("slides, then flies", False)])
 def test_a_tumbling_body_that_flies_appears_and_one_that_slides_is_not_judged(

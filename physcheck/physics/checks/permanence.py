@@ -166,6 +166,8 @@ class PermanenceCheck:
             return None
         if kind == "vanish" and _covered_before(tr, k):
             return None  # hopping in place: the median background holds it there too
+        if _shadow_like(tr, ref[:3] if kind == "appear" else ref[-3:]):
+            return None  # a shadow, whose body came into (went out of) the light
         gap = config.contact_gap_frac * tr.body_size_px + 2
         if partners_at(traj.tracks, tr.track, int(k), gap):
             return None  # went into / came out of another body (hand, cup, occluder)
@@ -189,6 +191,33 @@ class PermanenceCheck:
                       "xy_px": where.tolist(), "sightings": int(tr.seen.sum())},
             message=msg,
         )
+
+
+def _shadow_like(tr: Trajectory, ks: np.ndarray) -> bool:
+    """Whether the body's own colour at sightings ``ks`` (the first or last three) is what
+    surrounds it, dimmed alike in every channel (their median): a shadow.
+
+    The tracker takes a shadow for one only down to a third of the lit surface's brightness;
+    a hard shadow under a single light, as the sun's or a lamp's, is darker still (MuJoCo's:
+    0.29-0.35), and it comes into view (or leaves it) mid-frame as its body rises into (out
+    of) the light or parts from it. A body has colours of its own: the channels' ratios
+    differ (the 3D sets' appearing bodies by 0.3-1.4; MuJoCo's shadows by 0.02-0.04)."""
+    if tr.track.color_px is None or tr.track.around_px is None or not len(ks):
+        return False
+    own, around = tr.track.color_px[ks], tr.track.around_px[ks]
+    ok = (np.isfinite(own).all(axis=1) & np.isfinite(around).all(axis=1)
+          & (around.min(axis=1) > 20))
+    if np.count_nonzero(ok) < max(2, (len(ks) + 1) // 2):
+        return False
+    ratio = np.median(own[ok] / around[ok], axis=0)
+    return bool(ratio.mean() < _SHADOW_MAX and np.ptp(ratio) < _SHADOW_CHROMA * ratio.mean())
+
+
+_SHADOW_MAX = 0.92
+"""A shadow is darker than the lit surface around it (the tracker's bound)."""
+_SHADOW_CHROMA = 0.2
+"""Largest spread of the three channels' dimming, relative to their mean (the tracker's
+bound, taken relative: a dark shadow's ratios are small, their spread with them)."""
 
 
 _COVERED_SHARE = 0.5
