@@ -131,7 +131,7 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
          video_meta: dict[str, Any], keep_frames: bool) -> VideoResult:
     from physcheck.motion.analyzer import MotionAnalyzer
     from physcheck.physics.checks import CHECKS
-    from physcheck.physics.kinematics import compute_kinematics
+    from physcheck.physics.kinematics import compute_kinematics, shadow_entities
     from physcheck.verdict import score_findings, split_ignored
     from physcheck.video import open_video
 
@@ -202,6 +202,8 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
     findings = []
     for cls in CHECKS.values():
         findings.extend(cls().run(traj, config))
+    shadows = shadow_entities(traj)
+    findings = [f for f in findings if f.entity not in shadows]
     findings.sort(key=lambda f: (f.t_s[0], f.entity, f.type))
     if transitions:
         findings = _outside_transitions(findings, transitions, warnings)

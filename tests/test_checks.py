@@ -2427,6 +2427,21 @@ def test_energy_gain_on_a_bounce_onto_the_body_s_own_shadow(lean: float, depth: 
     assert [f.entity for f in found] == [5]
 
 
+def test_a_hard_shadow_tracked_as_a_body_is_no_body() -> None:
+    """MuJoCo's bounce s0 (``mujoco_eval.py``), as the tracker saw it: a spotlight casts
+    the ball's shadow at a third of the lit floor's brightness, too dark for the tracker to
+    take for a shadow, and it is tracked as entity 1. Its track, the shadow's path on the
+    floor, 'jumped' 1.9 body sizes where the shadow met a checker square's edge (teleport,
+    0.64): it moves as the ball's shadow would and looks like one (the floor around it,
+    dimmed alike in every channel), so nothing found on it is a body's physics. The ball is
+    no shadow of it."""
+    from physcheck.physics.kinematics import shadow_entities
+
+    traj = compute_kinematics(saved_track_set("mujoco_bounce_s0.npz"), Config(), 1.0)
+    assert shadow_entities(traj) == {1}
+    assert {f.entity for f in CHECKS["teleport"]().run(traj, Config())} <= {1}
+
+
 def test_a_body_lying_where_a_ball_bounces_is_no_shadow() -> None:
     """Something on the ground keeps its own place while the ball passes over it."""
     from physcheck.physics.kinematics import shadow_of
@@ -2459,6 +2474,17 @@ def test_a_cylinder_turning_side_on_in_flight_is_not_a_morph() -> None:
     track = make_track(1, np.c_[200 + 150 * t, 300 - 500 * t + 0.5 * G * t * t], sizes=sizes)
     track = dataclasses.replace(track, elongation=(sizes / BODY) ** 2)
     assert run_check("morph", track) == []
+
+
+def test_a_ball_swelling_in_flight_over_its_own_dark_shadow_is_a_morph() -> None:
+    """MuJoCo's morph s3 (``mujoco_eval.py``), as the tracker saw it: a thrown ball swells
+    to 1.6x as it comes down. A spotlight casts its shadow hard and dark, tracked as a body
+    of its own, which the ball's box reaches as it falls towards it: every sighting within a
+    quarter second of 'touching another body' was left out, the swelling with them. Its own
+    shadow (it follows the ball's height) changes nothing of its silhouette."""
+    traj = compute_kinematics(saved_track_set("mujoco_morph_s3.npz"), Config(), 1.0)
+    found = of_type(CHECKS["morph"]().run(traj, Config()), "morph")
+    assert [f.entity for f in found] == [0] and overlaps(found[0], 11, 21)
 
 
 def test_morph_on_a_size_that_swells_and_comes_back() -> None:

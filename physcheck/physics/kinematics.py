@@ -713,6 +713,41 @@ _SHADOW_FIT = 0.35
 size (a faint shadow is often held by its look, which lags it in steps)."""
 
 
+def shadow_entities(traj: Trajectories) -> set[int]:
+    """The entities that are another's shadow: they move as its shadow on the floor would
+    (:func:`shadow_of`) and look like one (:func:`looks_like_shadow`, over their sightings in
+    motion). The tracker leaves out a shadow only down to a third of the lit floor's
+    brightness, and a hard one under a single light (a lamp's, the sun's) is darker. Its
+    track is the shadow's path on the floor, no body's: what a check finds on it is no
+    physics of a body."""
+    items = traj.items
+    return {p.entity for p in items
+            if looks_like_shadow(p.track, np.flatnonzero(p.track.state == ObsState.MOVING))
+            and any(shadow_of(p, b) for b in items if b is not p)}
+
+
+def looks_like_shadow(track: EntityTrack, ks: np.ndarray) -> bool:
+    """Whether the entity's own colour at sightings ``ks`` is what surrounds it, dimmed alike
+    in every channel (their median): the channels' ratios within ``_DIM_CHROMA`` of their
+    mean, which is under ``_DIM_MAX``. A body has colours of its own."""
+    if track.color_px is None or track.around_px is None or not len(ks):
+        return False
+    own, around = track.color_px[ks], track.around_px[ks]
+    ok = (np.isfinite(own).all(axis=1) & np.isfinite(around).all(axis=1)
+          & (around.min(axis=1) > 20))
+    if np.count_nonzero(ok) < max(2, (len(ks) + 1) // 2):
+        return False
+    ratio = np.median(own[ok] / around[ok], axis=0)
+    return bool(ratio.mean() < _DIM_MAX and np.ptp(ratio) < _DIM_CHROMA * ratio.mean())
+
+
+_DIM_MAX = 0.92
+"""A shadow is darker than the lit surface around it (the tracker's bound)."""
+_DIM_CHROMA = 0.2
+"""Largest spread of the three channels' dimming, relative to their mean (the tracker's
+bound, taken relative: a dark shadow's ratios are small, their spread with them)."""
+
+
 _SPAN_TOL_S = 1e-3
 """Timestamps are float32: a span of whole frame intervals equal to a duration (three at 12
 fps: 0.25 s; three at 15 fps: 0.2 s) can fall short of it by rounding (0.24999997 s)."""

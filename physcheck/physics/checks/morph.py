@@ -20,6 +20,7 @@ from physcheck.physics.kinematics import (
     partners_at,
     running_median,
     seen_through,
+    shadow_of,
 )
 
 _WINDOW_S = 1.2
@@ -429,8 +430,11 @@ def measurable(tr: Trajectory, traj: Trajectories, config: Config, *,
     is then not the body's)."""
     gap = config.contact_gap_frac * tr.body_size_px + 2
     t = tr.track.t_s
+    # (its own shadow, tracked apart where it is too dark for the tracker to take it for
+    # one, meets it at every landing: touching it changes nothing of its silhouette)
+    shadows = {o.entity for o in traj.items if o is not tr and shadow_of(o, tr)}
     touched = t[[k for k in np.flatnonzero(tr.seen)
-                 if partners_at(traj.tracks, tr.track, int(k), gap)]]
+                 if set(partners_at(traj.tracks, tr.track, int(k), gap)) - shadows]]
     moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
     moving = moving[~cut_by_frame_edge(traj.tracks, tr.track, moving)]
     if still_background:

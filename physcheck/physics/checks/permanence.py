@@ -14,6 +14,7 @@ from physcheck.physics.kinematics import (
     Trajectories,
     Trajectory,
     in_background,
+    looks_like_shadow,
     near_border,
     other_boxes_at,
     partners_at,
@@ -195,29 +196,14 @@ class PermanenceCheck:
 
 def _shadow_like(tr: Trajectory, ks: np.ndarray) -> bool:
     """Whether the body's own colour at sightings ``ks`` (the first or last three) is what
-    surrounds it, dimmed alike in every channel (their median): a shadow.
+    surrounds it, dimmed alike in every channel (:func:`looks_like_shadow`): a shadow.
 
     The tracker takes a shadow for one only down to a third of the lit surface's brightness;
     a hard shadow under a single light, as the sun's or a lamp's, is darker still (MuJoCo's:
     0.29-0.35), and it comes into view (or leaves it) mid-frame as its body rises into (out
     of) the light or parts from it. A body has colours of its own: the channels' ratios
     differ (the 3D sets' appearing bodies by 0.3-1.4; MuJoCo's shadows by 0.02-0.04)."""
-    if tr.track.color_px is None or tr.track.around_px is None or not len(ks):
-        return False
-    own, around = tr.track.color_px[ks], tr.track.around_px[ks]
-    ok = (np.isfinite(own).all(axis=1) & np.isfinite(around).all(axis=1)
-          & (around.min(axis=1) > 20))
-    if np.count_nonzero(ok) < max(2, (len(ks) + 1) // 2):
-        return False
-    ratio = np.median(own[ok] / around[ok], axis=0)
-    return bool(ratio.mean() < _SHADOW_MAX and np.ptp(ratio) < _SHADOW_CHROMA * ratio.mean())
-
-
-_SHADOW_MAX = 0.92
-"""A shadow is darker than the lit surface around it (the tracker's bound)."""
-_SHADOW_CHROMA = 0.2
-"""Largest spread of the three channels' dimming, relative to their mean (the tracker's
-bound, taken relative: a dark shadow's ratios are small, their spread with them)."""
+    return looks_like_shadow(tr.track, ks)
 
 
 _COVERED_SHARE = 0.5
