@@ -130,8 +130,7 @@ def check_video(path: str | os.PathLike[str], config: Config | None = None,
 def _run(path: str, config: Config, progress: Progress, timing: dict[str, float],
          video_meta: dict[str, Any], keep_frames: bool) -> VideoResult:
     from physcheck.motion.analyzer import MotionAnalyzer
-    from physcheck.physics.checks import CHECKS
-    from physcheck.physics.kinematics import compute_kinematics, shadow_entities
+    from physcheck.physics.kinematics import compute_kinematics
     from physcheck.verdict import score_findings, split_ignored
     from physcheck.video import open_video
 
@@ -199,12 +198,7 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
     traj = compute_kinematics(tracks, config, scale)
     timing["kinematics_s"] = round(time.perf_counter() - t2, 4)
     t3 = time.perf_counter()
-    findings = []
-    for cls in CHECKS.values():
-        findings.extend(cls().run(traj, config))
-    shadows = shadow_entities(traj)
-    findings = [f for f in findings if f.entity not in shadows]
-    findings.sort(key=lambda f: (f.t_s[0], f.entity, f.type))
+    findings = run_checks(traj, config)
     if transitions:
         findings = _outside_transitions(findings, transitions, warnings)
     timing["checks_s"] = round(time.perf_counter() - t3, 4)
@@ -225,6 +219,22 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
                  "px_per_m_analysis": traj.px_per_m},
         keyframes=kept,
     )
+
+
+def run_checks(traj: Any, config: Config) -> list[Any]:
+    """Every physics check's findings on ``traj`` (:class:`Trajectories`), in time order,
+    less those on an entity that is another's shadow (its track is the shadow's path on the
+    floor, no body's: :func:`~physcheck.physics.kinematics.shadow_entities`)."""
+    from physcheck.physics.checks import CHECKS
+    from physcheck.physics.kinematics import shadow_entities
+
+    findings = []
+    for cls in CHECKS.values():
+        findings.extend(cls().run(traj, config))
+    shadows = shadow_entities(traj)
+    findings = [f for f in findings if f.entity not in shadows]
+    findings.sort(key=lambda f: (f.t_s[0], f.entity, f.type))
+    return findings
 
 
 def _outside_transitions(findings: list[Any], transitions: list[tuple[float, float]],
