@@ -22,17 +22,14 @@ set's own script). Gradual transitions are not looked for (the sets' clips have 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from physcheck.config import Config
-from physcheck.motion.types import EntityTrack, Shot, TrackSet
+from physcheck.motion.types import TrackSet, load_track_set, save_track_set
 
 # (physcheck is the one installed or on PYTHONPATH, so that ``check`` judges with the code
 # it is run with; ``cache`` tracks with this checkout's, as the sets' scripts do)
@@ -45,41 +42,6 @@ TOL_FRAMES = 3
 
 def overlaps(a: list[int], b: list[int], tol: int = TOL_FRAMES) -> bool:
     return a[0] <= b[1] + tol and b[0] <= a[1] + tol
-
-
-def save_tracks(path: Path, tracks: TrackSet, scale: float, truth: dict) -> None:
-    """``tracks`` as arrays per track and field, the rest (and ``truth``) as JSON."""
-    arrays: dict[str, np.ndarray] = {"t_s": tracks.t_s, "camera_shift_px": tracks.camera_shift_px,
-                                     "to_ref": tracks.to_ref}
-    metas = []
-    for i, tr in enumerate(tracks.tracks):
-        meta: dict[str, Any] = {}
-        for f in dataclasses.fields(tr):
-            v = getattr(tr, f.name)
-            if isinstance(v, np.ndarray):
-                arrays[f"track{i}_{f.name}"] = v
-            else:
-                meta[f.name] = list(v) if isinstance(v, tuple) else v
-        metas.append(meta)
-    meta_all = {"tracks": metas, "shots": [dataclasses.asdict(s) for s in tracks.shots],
-                "frame_size": list(tracks.frame_size), "scale": scale, "truth": truth}
-    np.savez_compressed(path, meta=json.dumps(meta_all), **arrays)
-
-
-def load_tracks(path: Path) -> tuple[TrackSet, float, dict]:
-    """What :func:`save_tracks` saved: the tracks, the analysis scale and the truth."""
-    d = np.load(path)
-    meta = json.loads(str(d["meta"]))
-    tracks = []
-    for i, m in enumerate(meta["tracks"]):
-        arrays = {k.split("_", 1)[1]: d[k] for k in d.files if k.startswith(f"track{i}_")}
-        m = {k: tuple(v) if isinstance(v, list) else v for k, v in m.items()}
-        tracks.append(EntityTrack(**m, **arrays))
-    ts = TrackSet(tracks=tuple(tracks), t_s=d["t_s"],
-                  shots=tuple(Shot(**s) for s in meta["shots"]),
-                  frame_size=tuple(meta["frame_size"]), camera_shift_px=d["camera_shift_px"],
-                  to_ref=d["to_ref"])
-    return ts, float(meta["scale"]), meta["truth"]
 
 
 def cache(args: argparse.Namespace) -> int:
@@ -127,7 +89,7 @@ def cache(args: argparse.Namespace) -> int:
             if "tracks" not in seen:
                 print(f"{path}: not tracked ({res.error})", file=sys.stderr)
                 continue
-            save_tracks(dst, seen["tracks"], seen["scale"], truth)
+            save_track_set(dst, seen["tracks"], scale=seen["scale"], truth=truth)
             print(f"{dst}", flush=True)
     return 0
 
@@ -152,8 +114,9 @@ def check(args: argparse.Namespace) -> int:
             print(f"no saved tracks in {d}: run `tracks_eval.py cache` first", file=sys.stderr)
             return 2
         for p in saved:
-            tracks, scale, truth = load_tracks(p)
-            findings = run_checks(compute_kinematics(tracks, config, scale), config)
+            tracks, head = load_track_set(p)
+            truth = head["truth"]
+            findings = run_checks(compute_kinematics(tracks, config, head["scale"]), config)
             found = [v["type"] for v in truth["violations"]
                      if any(f.type == v["type"] and overlaps(list(f.frames), v["frames"])
                             for f in findings)]

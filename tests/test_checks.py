@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from physcheck.config import Config
-from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet
+from physcheck.motion.types import EntityTrack, ObsState, Shot, TrackSet, load_track_set
 from physcheck.physics.checks import CHECKS
 from physcheck.physics.checks.base import depth_slack, floor_heights, height_above_support
 from physcheck.physics.checks.gravity import swings
@@ -1289,18 +1289,23 @@ def test_a_stop_out_of_a_fall_between_frames_is_hover(stop_s: float) -> None:
 
 def saved_track_set(name: str) -> TrackSet:
     """A TrackSet the tracker gave on one of physcheck's own renders, saved in tests/data
-    (arrays per track and field, the rest as JSON)."""
-    d = np.load(Path(__file__).parent / "data" / name)
-    meta = json.loads(str(d["meta"]))
-    tracks = []
-    for i, m in enumerate(meta["tracks"]):
-        arrays = {k.split("_", 1)[1]: d[k] for k in d.files if k.startswith(f"track{i}_")}
-        m = {k: tuple(v) if isinstance(v, list) else v for k, v in m.items()}
-        tracks.append(EntityTrack(**m, **arrays))
-    return TrackSet(tracks=tuple(tracks), t_s=d["t_s"],
-                    shots=tuple(Shot(**s) for s in meta["shots"]),
-                    frame_size=tuple(meta["frame_size"]), camera_shift_px=d["camera_shift_px"],
-                    to_ref=d["to_ref"])
+    (:func:`~physcheck.motion.types.save_track_set`)."""
+    return load_track_set(Path(__file__).parent / "data" / name)[0]
+
+
+def test_a_saved_track_set_reads_back_as_it_was(tmp_path: Path) -> None:
+    from physcheck.motion.types import save_track_set
+
+    ts, _ = load_track_set(Path(__file__).parent / "data" / "bounce_s73.npz")
+    save_track_set(tmp_path / "again.npz", ts, scale=1.0, note="x")
+    again, head = load_track_set(tmp_path / "again.npz")
+    assert head["scale"] == 1.0 and head["note"] == "x"
+    assert again.frame_size == ts.frame_size and again.shots == ts.shots
+    for a, b in zip(again.tracks, ts.tracks, strict=True):
+        for f in dataclasses.fields(a):
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            assert (np.array_equal(x, y, equal_nan=True) if isinstance(x, np.ndarray)
+                    else x == y), f.name
 
 
 @pytest.mark.parametrize(("name", "truth"), [("box_hover_12fps_s4.npz", (4, 13)),
