@@ -13,7 +13,9 @@ the pipeline does, :func:`physcheck.pipeline.run_checks`) on every saved clip wi
 it is run with, and prints a line each, as the sets do, and the totals. Two checkouts
 judged on the same tracks differ only where their kinematics or checks do:
 
-    (cd ../old && PYTHONPATH=. python bench/tracks_eval.py check DIR) > old.txt
+    (cd ../old && PYTHONPATH=. python /path/to/bench/tracks_eval.py check DIR) > old.txt
+
+(a checkout from ed0d164 on: it reads the tracks with physcheck's own load_track_set).
 
 A change to the tracker needs the clips tracked again (``cache`` into a new OUT, or the
 set's own script). Gradual transitions are not looked for (the sets' clips have none).
@@ -36,12 +38,6 @@ from physcheck.motion.types import TrackSet, load_track_set, save_track_set
 ROOT = Path(__file__).resolve().parents[1]
 
 SETS = {"engine": "engine_eval", "engine3d": "engine3d_eval", "mujoco": "mujoco_eval"}
-TOL_FRAMES = 3
-"""synth_eval's rule: a finding of the violation's type within this many frames of its span."""
-
-
-def overlaps(a: list[int], b: list[int], tol: int = TOL_FRAMES) -> bool:
-    return a[0] <= b[1] + tol and b[0] <= a[1] + tol
 
 
 def cache(args: argparse.Namespace) -> int:
@@ -95,16 +91,13 @@ def cache(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
+    # the sets' matching rule (synth_eval puts this checkout first on sys.path, but physcheck
+    # is imported already: its modules come from where that import found it)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth_eval import overlaps
+
     from physcheck.physics.kinematics import compute_kinematics
-
-    try:
-        from physcheck.pipeline import run_checks
-    except ImportError:  # a checkout before run_checks: what its pipeline did
-        from physcheck.physics.checks import CHECKS
-
-        def run_checks(traj: Any, config: Config) -> list[Any]:
-            out = [f for cls in CHECKS.values() for f in cls().run(traj, config)]
-            return sorted(out, key=lambda f: (f.t_s[0], f.entity, f.type))
+    from physcheck.pipeline import run_checks
 
     config = Config()
     rows = []

@@ -167,8 +167,14 @@ class PermanenceCheck:
             return None
         if kind == "vanish" and _covered_before(tr, k):
             return None  # hopping in place: the median background holds it there too
-        if _shadow_like(tr, ref[:3] if kind == "appear" else ref[-3:]):
-            return None  # a shadow, whose body came into (went out of) the light
+        # a shadow, whose body came into (went out of) the light: the tracker takes a shadow
+        # for one only down to a third of the lit surface's brightness, and a hard one under
+        # a single light (the sun's, a lamp's; MuJoCo's: 0.29-0.35) is darker still. Its
+        # colour over its first (last) three sightings is what surrounds it, dimmed alike in
+        # every channel (the 3D sets' appearing bodies: channels 0.3-1.4 apart; MuJoCo's
+        # shadows: 0.02-0.04)
+        if looks_like_shadow(tr.track, ref[:3] if kind == "appear" else ref[-3:]):
+            return None
         gap = config.contact_gap_frac * tr.body_size_px + 2
         if partners_at(traj.tracks, tr.track, int(k), gap):
             return None  # went into / came out of another body (hand, cup, occluder)
@@ -192,18 +198,6 @@ class PermanenceCheck:
                       "xy_px": where.tolist(), "sightings": int(tr.seen.sum())},
             message=msg,
         )
-
-
-def _shadow_like(tr: Trajectory, ks: np.ndarray) -> bool:
-    """Whether the body's own colour at sightings ``ks`` (the first or last three) is what
-    surrounds it, dimmed alike in every channel (:func:`looks_like_shadow`): a shadow.
-
-    The tracker takes a shadow for one only down to a third of the lit surface's brightness;
-    a hard shadow under a single light, as the sun's or a lamp's, is darker still (MuJoCo's:
-    0.29-0.35), and it comes into view (or leaves it) mid-frame as its body rises into (out
-    of) the light or parts from it. A body has colours of its own: the channels' ratios
-    differ (the 3D sets' appearing bodies by 0.3-1.4; MuJoCo's shadows by 0.02-0.04)."""
-    return looks_like_shadow(tr.track, ks)
 
 
 _COVERED_SHARE = 0.5
