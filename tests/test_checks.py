@@ -3154,6 +3154,26 @@ def test_a_body_sunk_by_its_colour_may_flicker_a_pixel_as_it_pauses() -> None:
                             config=fine))
 
 
+def test_a_body_sunk_by_its_colour_may_read_deeper_for_two_sightings() -> None:
+    """Told by its colour, a body goes in to 12 px (0.6 body sizes) and stays there, but
+    two sightings on the way read 16 px (a highlight on its top whose hue nears the floor's
+    lost a band of its pixels: MuJoCo's rest_sink s2): each depth is the one the next four
+    sightings hold, so it sank 12 px. The same readings from its look come back up by 4 px:
+    a look matched at another level (no finding). Held for five sightings, 16 px was its
+    depth, and coming back up to 3 px it was no sinking."""
+    fine = Config().replace(motion_long_side_px=FRAME[0])
+    blip = np.r_[np.arange(2.0, 12.0), 16.0, 16.0, np.full(20, 12.0)]
+    track = _rested_then_sunk(blip)
+    assert of_type(run_check("interpenetration", track, config=fine), "interpenetration") == []
+    (found,) = of_type(run_check("interpenetration",
+                                 dataclasses.replace(track, sunk_by_color=True), config=fine),
+                       "interpenetration")
+    assert found.frames[0] == 45 and found.evidence["sink_px"] == pytest.approx(12.0)
+    back_up = np.r_[np.arange(2.0, 17.0), np.full(5, 16.0), np.full(10, 3.0)]
+    assert of_type(run_check("interpenetration", dataclasses.replace(
+        _rested_then_sunk(back_up), sunk_by_color=True), config=fine), "interpenetration") == []
+
+
 def test_a_body_seen_in_scraps_as_it_settled_is_judged_at_its_size_at_rest() -> None:
     """Its sightings in motion were scraps of it, a quarter of its area (the median
     background taking it in as it settled: the 3D set's held-out rest_sink s6, a ball 26 px

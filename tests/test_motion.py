@@ -548,6 +548,7 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
                        rest_probe: RestProbe | None = None,
                        shift: Callable[[int], int] | None = None, foot: int = 0,
                        seen_below: Callable[[int], int] | None = None,
+                       drift: Callable[[int], int] | None = None,
                        scenery: tuple[tuple[int, int, int], ...] = (
                            (160, 180, 230), (240, 240, 240), (90, 90, 95))) -> ClosedTrack:
     """A green box (20 px, its top face lighter than its front) slides in over a blue and
@@ -564,7 +565,9 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
     are dark (shaded where it meets the floor: their hue is not told); ``scenery`` is the
     checkerboard's two colours and the wall's; ``seen_below(sunk)``: how far below the
     line the body still shows, sunk so far (seen from above, the floor's cut across a
-    ball's near side). ``rest_probe`` as the analyzer's. The tracker's one track."""
+    ball's near side). ``drift(f)``: rows by which the camera's stabilization is off in
+    frame f (the body and the floor's line drawn that much lower, the homography given the
+    identity). ``rest_probe`` as the analyzer's. The tracker's one track."""
     tracker = _tracker(template_min_ncc=0.75)
     yy, xx = np.mgrid[0:180, 0:320]
     scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
@@ -572,7 +575,8 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
     scene[:88] = scenery[2]
     for f in range(n):
         x = 100 + 3 * min(f, 10) + (shift(f) if shift is not None else 0)
-        y = 80 + (sink_px(f) if f >= 20 else 0)
+        off = drift(f) if drift is not None else 0
+        y = 80 + (sink_px(f) if f >= 20 else 0) + off
         rgb = scene.copy()
         if ball:
             cv2.circle(rgb, (x + 10, y + 10), 10, (40, 150, 80), -1)
@@ -586,7 +590,7 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
         if foot:
             rgb[y + 20 - foot:y + 20, x:x + 20] = (28, 34, 30)
         if hidden_below:
-            cut = 100 + (seen_below(y - 80) if seen_below is not None else 0)
+            cut = 100 + off + (seen_below(y - 80 - off) if seen_below is not None else 0)
             rgb[cut:] = scene[cut:]
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         blobs = ([Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
@@ -711,6 +715,23 @@ def test_a_ball_whose_bottom_reads_lower_than_the_view_allows_as_it_sinks_is_mea
                             seen_below=lambda sunk: min(sunk, 5))
     assert ct.sunk is not None and ct.sunk_by_color
     assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(10, abs=1)
+
+
+def test_a_ball_sinking_while_the_stabilization_drifts_is_measured() -> None:
+    """The ball's bottom comes down 5 px of its 20 before the floor cuts it, as above,
+    and then the stabilization drifts 2 px down from where it rested (a shaking camera):
+    its pixels' bottom is 7 px lower, past the view's 4 and the edges' 2, but its height
+    shrank, so it sinks, the drift moving both edges alike (MuJoCo's rest_sink s1: a ball
+    15 px tall, its top 7.2 px and bottom 5.2 px lower, was dropped as moved on). Lowered
+    whole with the same drift, nothing sank."""
+    ct = _sinking_green_box(lambda f: min(f - 20, 12), ball=True,
+                            seen_below=lambda sunk: min(sunk, 5),
+                            drift=lambda f: 2 if f >= 26 else 0)
+    assert ct.sunk is not None and ct.sunk_by_color
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(10, abs=1.5)
+    whole = _sinking_green_box(lambda f: min(f - 20, 6), hidden_below=False,
+                               drift=lambda f: 2 if f >= 26 else 0)
+    assert whole.sunk is None or np.isnan(whole.sunk).all() or np.nanmax(whole.sunk) < 3
 
 
 def test_a_body_whose_hue_is_near_the_floors_is_still_told_by_its_colour() -> None:

@@ -1055,8 +1055,13 @@ class EntityTracker:
         # less: by up to (sin e + cos e - 1)/2 of its height, a fifth (_SINK_BOTTOM). Each
         # edge is read to a pixel, at rest and now: two pixels more (the 3D set's held-out
         # rest_sink s22, a ball's bottom 5 px lower of its 19, its top 2 then 7 px lower,
-        # was dropped as moved on)
-        sinking = 0.0 < bottom_way <= min(top_way, _SINK_BOTTOM * (bottom - top)) + 2.0
+        # was dropped as moved on). Where its height shrank, its bottom may also have come
+        # down by the camera's drift since it rested (_REST_EDGE_PX), which moves both
+        # edges alike (MuJoCo's rest_sink s1 under a shaking camera: a ball 15 px tall, its
+        # top 7.2 px and its bottom 5.2 px lower); a body whose height did not shrink has
+        # no sinking to show for its bottom's way
+        drift = _REST_EDGE_PX if depth > 0 else 0.0
+        sinking = 0.0 < bottom_way <= min(top_way, _SINK_BOTTOM * (bottom - top) + drift) + 2.0
         if ((abs(bottom_way) > _REST_EDGE_PX + max(depth, 0.0) / 2 and not sinking)
                 or abs((c[0, 0] + c[1, 0]) - (left + right)) / 2 > _REST_EDGE_PX
                 or (c[1, 0] - c[0, 0]) - (right - left) > 2 * _REST_EDGE_PX):

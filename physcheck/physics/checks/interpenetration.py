@@ -201,8 +201,10 @@ class InterpenetrationCheck:
         depth = sunk[ks]
         # a sunk body stays sunk: each depth held by the next two sightings (their median),
         # and never coming back up by more than a pixel of the look's grid (a body going in
-        # goes steadily down)
-        held = _held_tops(depth)
+        # goes steadily down). Pixels told by colour may lose a band of the body's top for a
+        # sighting or two (a highlight whose hue nears the floor's): their depth is held by
+        # the next four (MuJoCo's rest_sink s2, 6 px deep, read 8 px for two sightings)
+        held = _held_tops(depth, 5 if tr.track.sunk_by_color else 3)
         thr = config.interpenetration_depth_frac * body
         # the look is matched on the motion masks' pixel grid, to a pixel either way: a body
         # whose allowed depth is under three of those pixels is too small to measure so
@@ -694,10 +696,10 @@ def _fill(box: np.ndarray, area: float) -> float:
     return float(area) / max(float((box[2] - box[0]) * (box[3] - box[1])), 1.0)
 
 
-def _held_tops(tops: np.ndarray) -> np.ndarray:
-    """Per sighting, the median top of it and the next two (fewer at the end)."""
+def _held_tops(tops: np.ndarray, window: int = 3) -> np.ndarray:
+    """Per sighting, the median top of it and the next ``window - 1`` (fewer at the end)."""
     n = len(tops)
-    return np.array([float(np.nanmedian(tops[i:min(i + 3, n)])) for i in range(n)])
+    return np.array([float(np.nanmedian(tops[i:min(i + window, n)])) for i in range(n)])
 
 
 def _steady_sink(tr: Trajectory, ks: np.ndarray, body: float, thr: float) -> bool:
