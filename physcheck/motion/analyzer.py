@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from physcheck.config import Config
-from physcheck.motion.camera import DenseCameraEstimator, HomographyCameraEstimator
+from physcheck.motion.camera import DenseCameraEstimator, HomographyCameraEstimator, sharpen
 from physcheck.motion.foreground import (
     Blob,
     channel_diff,
@@ -140,10 +140,12 @@ class FramePreparer:
         """Translation of the last camera steps, motion-resolution px."""
         self.shots = ShotDetector(config.cut_threshold) if detect_cuts else None
         self._prev_cam: np.ndarray | None = None
+        self._prev_gray: np.ndarray | None = None
         self._n = 0
         self.cam_up = np.diag([self.mw / self.cw, self.mh / self.ch, 1.0])
         """Half-resolution (camera) pixels to motion-resolution pixels; ``cam_down`` back."""
         self.cam_down = np.linalg.inv(self.cam_up)
+        self._cam_scale = np.array([self.mw / self.cw, self.mh / self.ch])
 
     def __call__(self, frame: Frame) -> PreparedFrame:
         """Prepare the next decoded frame (its cut is detected here)."""
@@ -187,10 +189,17 @@ class FramePreparer:
                 fine = self.camera_dense.refine(self._prev_cam, cam, h_step)
                 if fine.reliable:
                     h_step = fine.h_prev_to_cur
+                if step.corners is not None and self._prev_gray is not None:
+                    # the corners placed again at the motion resolution, twice as finely
+                    sharp = sharpen(self._prev_gray, gray, step.corners * self._cam_scale,
+                                    self.cam_up @ h_step @ self.cam_down)
+                    if sharp is not None:
+                        h_step = self.cam_down @ sharp @ self.cam_up
             moved = not np.allclose(h_step, np.eye(3))
             self._recent_shift.append(
                 float(np.hypot(*(self.cam_up @ h_step @ self.cam_down)[:2, 2])))
         self._prev_cam = cam
+        self._prev_gray = gray
         return PreparedFrame(index, t_s, rgb, small, gray, new_shot, h_step, moved)
 
 
