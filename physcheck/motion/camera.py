@@ -39,7 +39,9 @@ class HomographyCameraEstimator:
 
     Moving objects are outliers of the dominant (background) motion. Features are carried from
     frame to frame and re-detected only when too few survive. A step whose motion is below the
-    tracking noise is snapped to identity, so a static camera does not drift.
+    tracking noise is snapped to identity, so a static camera does not drift. The step is the
+    simplest of a homography, an affine map, a similarity and a shift that the corners
+    support (:func:`_simplest_model`).
     """
 
     name = "homography"
@@ -85,10 +87,9 @@ class HomographyCameraEstimator:
         if np.median(np.abs(flow).max(axis=1)) < self.snap_px:
             return CameraStep(eye, len(p0), reliable=True)
         need = max(self.min_inliers, 0.5 * len(p0))
-        h, inl = cv2.findHomography(p0, p1, cv2.RANSAC, _RANSAC_PX, maxIters=300,
-                                    confidence=0.99)
+        h, inl = _fit_model("homography", p0, p1)
         if h is not None and inl is not None:
-            h, inl = _affine_unless_perspective_shows(p0, p1, h, inl)
+            h, inl = _simplest_model(p0, p1, h, inl)
         if h is not None and inl is not None and int(inl.sum()) >= need and _plausible(h):
             # carry only background features forward
             self._pts = self._pts[inl.ravel() == 1]
@@ -111,41 +112,71 @@ _RANSAC_PX = 0.5
 """A corner agrees with a camera motion within this distance (camera-resolution px)."""
 
 
-def _affine_unless_perspective_shows(p0: np.ndarray, p1: np.ndarray, h: np.ndarray,
-                                     inl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The homography ``h`` fitted to the corners ``p0`` -> ``p1``, or the affine map fitted to
-    them where ``h``'s two extra (perspective) terms do not earn their keep.
+_MODEL_PARAMS = {"homography": 8, "affine": 6, "similarity": 4, "shift": 2}
+"""The camera-step models, from the most general, with their numbers of parameters."""
 
-    A homography's perspective terms are pinned down only by corners spread over the frame;
-    where the scenery's corners crowd into one band (a textured near floor below a plain far
-    floor and wall) they fit that band's noise, and the frame beyond it, extrapolated, moves
-    by tenths of a pixel a frame that the camera did not: chained over seconds, tens of
-    pixels, and a ball rolling across the plain far floor gets kicks from nowhere (MuJoCo
-    roll_toward s5). An affine map extrapolates linearly, and it is the exact motion of a floor
-    under a camera that slides sideways or turns a little. A camera turning fast over a wide
-    view does need the perspective terms: they then fit the corners markedly better.
-    Torr's geometric robust information criterion (GRIC) decides: each corner costs its
-    squared residual in units of the corner noise (capped, so outliers cost alike), and each
-    parameter ln(4 n); the noise is the homography's own median residual on its inliers."""
-    aff, inl_a = cv2.estimateAffine2D(p0, p1, method=cv2.RANSAC,
-                                      ransacReprojThreshold=_RANSAC_PX, maxIters=300,
-                                      confidence=0.99)
-    if aff is None or inl_a is None:
-        return h, inl
-    ha = np.vstack([aff, [0.0, 0.0, 1.0]])
+
+def _fit_model(kind: str, p0: np.ndarray, p1: np.ndarray
+               ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Model ``kind`` (a key of :data:`_MODEL_PARAMS`) fitted to the corners ``p0`` -> ``p1``
+    (n x 2) robustly (RANSAC): its 3 x 3 matrix and the corners that agree, or Nones."""
+    if kind == "homography":
+        return cv2.findHomography(p0, p1, cv2.RANSAC, _RANSAC_PX, maxIters=300,
+                                  confidence=0.99)
+    if kind == "shift":
+        # one parameter pair: the median flow, then the mean of the flows that agree
+        d = p1 - p0
+        t = np.median(d, axis=0)
+        ok = np.linalg.norm(d - t, axis=1) < _RANSAC_PX
+        if ok.sum() >= 3:
+            t = d[ok].mean(axis=0)
+            ok = np.linalg.norm(d - t, axis=1) < _RANSAC_PX
+        return _shift(t), ok.astype(np.uint8).reshape(-1, 1)
+    estimate = cv2.estimateAffine2D if kind == "affine" else cv2.estimateAffinePartial2D
+    m, inl = estimate(p0, p1, method=cv2.RANSAC, ransacReprojThreshold=_RANSAC_PX,
+                      maxIters=300, confidence=0.99)
+    return (None, None) if m is None else (np.vstack([m, [0.0, 0.0, 1.0]]), inl)
+
+
+def _simplest_model(p0: np.ndarray, p1: np.ndarray, h: np.ndarray, inl: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Of the homography ``h`` fitted to the corners ``p0`` -> ``p1`` and the simpler models
+    (affine, similarity, shift) fitted to them, the one whose extra parameters earn their
+    keep, with the corners that agree with it.
+
+    A model's extra parameters are pinned down only by corners spread over the frame; where
+    the scenery's corners crowd into one band (a textured near floor below a plain far floor
+    and a wall) they fit that band's noise, and the frame beyond it, extrapolated, moves by
+    tenths of a pixel a frame, or more, that the camera did not: chained over seconds, tens
+    of pixels, and a jitter that gives a ball rolling on the plain far floor kicks from
+    nowhere (MuJoCo's speckled floors). A nearly still or gently moving camera is a shift or
+    a similarity; a camera sliding sideways over a floor shears it (an affine map); one
+    turning fast over a wide view needs the perspective terms. Torr's geometric robust
+    information criterion (GRIC) decides: each corner costs its squared residual in units of
+    the corner noise, capped at 4 (2 (4 - 2) for a 2D-2D map, so outliers cost alike), and
+    each parameter ln(4 n); the noise is the homography's own median residual on its
+    inliers. The manifold term is the same for every model and drops out."""
     src = p0.reshape(-1, 1, 2).astype(np.float64)
 
     def sq_residuals(m: np.ndarray) -> np.ndarray:
         return np.sum((cv2.perspectiveTransform(src, m).reshape(-1, 2) - p1) ** 2, axis=1)
 
-    r_h, r_a = sq_residuals(h), sq_residuals(ha)
+    r_h = sq_residuals(h)
     sigma = max(1.4826 * float(np.median(np.sqrt(r_h[inl.ravel() == 1]))), 0.05)
-    # GRIC for a 2D-2D map (data dimension 4, manifold dimension 2): residuals capped at
-    # 2 (4 - 2) = 4 noise variances; the manifold term is the same for both and drops out
     per_param = float(np.log(4 * len(p0)))
-    cost_h = float(np.minimum(r_h / sigma**2, 4.0).sum()) + 8 * per_param
-    cost_a = float(np.minimum(r_a / sigma**2, 4.0).sum()) + 6 * per_param
-    return (ha, inl_a) if cost_a <= cost_h else (h, inl)
+
+    def gric(r: np.ndarray, kind: str) -> float:
+        return float(np.minimum(r / sigma**2, 4.0).sum()) + _MODEL_PARAMS[kind] * per_param
+
+    best = (gric(r_h, "homography"), h, inl)
+    for kind in ("affine", "similarity", "shift"):
+        m, m_inl = _fit_model(kind, p0, p1)
+        if m is None or m_inl is None:
+            continue
+        cost = gric(sq_residuals(m), kind)
+        if cost <= best[0]:
+            best = (cost, m, m_inl)
+    return best[1], best[2]
 
 
 _SHARPEN_MIN_AGREE = 0.6
@@ -158,17 +189,18 @@ def sharpen(prev: np.ndarray, cur: np.ndarray, corners: np.ndarray,
             h: np.ndarray) -> np.ndarray | None:
     """A camera step ``h`` (``prev`` to ``cur``, in their pixels) re-measured on finer
     images: the corners that agreed with it at a coarser resolution (``corners``, scaled to
-    these pixels) followed again from where ``h`` puts them, and the same model (a homography
-    where ``h`` has perspective terms, else an affine map) fitted to them. None where too few
-    agree or the fit strays from ``h``.
+    these pixels) followed again from where ``h`` puts them, and the simplest model that fits
+    them chosen again (:func:`_simplest_model`: placed more finely, they may show a floor's
+    shear that the coarse corners could not tell from noise). None where too few agree or
+    the fit strays from ``h``.
 
     Corners are found and judged at half the motion resolution, where a bare or finely
     textured scene shows too few of them to mistake anything for the scenery; but there
     they are placed to about a tenth of a pixel, and a floor whose corners crowd into its
     near band is extrapolated to its far part from their noise: a bias of a tenth of a
-    pixel a frame, chained over seconds into tens of pixels (MuJoCo's speckled floors, seed
-    5). Placed at twice the resolution, the same corners cut that drift three- to
-    fourfold."""
+    pixel a frame, chained over seconds into tens of pixels. Placed at twice the resolution,
+    the same corners cut that drift (a floor under a sliding camera, corners in its near
+    band only: 25 px in 3 s to 6)."""
     p0 = corners.reshape(-1, 1, 2).astype(np.float32)
     guess = cv2.perspectiveTransform(p0, h).astype(np.float32)
     # OpenCV's stub types nextPts as required, but it is an in/out array (the start here)
@@ -179,15 +211,10 @@ def sharpen(prev: np.ndarray, cur: np.ndarray, corners: np.ndarray,
     ok = st.ravel() == 1
     if ok.sum() < 12:
         return None
-    a, b = p0[ok], p1[ok]
-    if abs(h[2, 0]) > 0.0 or abs(h[2, 1]) > 0.0:
-        fit, inl = cv2.findHomography(a, b, cv2.RANSAC, _RANSAC_PX, maxIters=300,
-                                      confidence=0.99)
-    else:
-        aff, inl = cv2.estimateAffine2D(a, b, method=cv2.RANSAC,
-                                        ransacReprojThreshold=_RANSAC_PX, maxIters=300,
-                                        confidence=0.99)
-        fit = None if aff is None else np.vstack([aff, [0.0, 0.0, 1.0]])
+    a, b = p0[ok].reshape(-1, 2), p1[ok].reshape(-1, 2)
+    fit, inl = _fit_model("homography", a, b)
+    if fit is not None and inl is not None:
+        fit, inl = _simplest_model(a, b, fit, inl)
     if (fit is None or inl is None or int(inl.sum()) < _SHARPEN_MIN_AGREE * len(a)
             or not _plausible(fit)
             or _largest_move(np.linalg.inv(h) @ fit, prev.shape) > _SHARPEN_MAX_CHANGE_PX):
