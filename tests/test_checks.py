@@ -1633,11 +1633,11 @@ def test_teleport_of_a_body_whose_track_turns_ragged_later() -> None:
     found = CHECKS["teleport"]().run(not_steady(ragged_late), config)
     assert [(f.type, f.frames) for f in found] == [("teleport", (k, k + 1))]
     # a slow body unseen for four frames where it jumps: such a track may have picked up
-    # another body there (a rigid one is judged across the gap)
+    # another body there (a rigid one is judged across the gap, where nothing hid it)
     slow = np.c_[200 + 30 * t, np.full(n, 500.0)]
     slow[12:, 0] += 4.5 * 33.0
     state = np.full(n, ObsState.MOVING, np.uint8)
-    state[8:12] = ObsState.OCCLUDED
+    state[8:12] = ObsState.MISSING
     hidden = make_track(0, slow, sizes=np.full(n, 33.0), state=state)
     assert CHECKS["teleport"]().run(compute_kinematics(retimed(t, hidden), config, 1.0),
                                     config)
@@ -4621,6 +4621,22 @@ def test_a_jump_from_a_place_held_by_the_look_alone_is_not_a_teleport() -> None:
     assert of_type(run_check("teleport", make_track(0, path, state=still)), "teleport") == []
     moving = np.full(30, ObsState.MOVING, np.uint8)
     assert len(of_type(run_check("teleport", make_track(0, path, state=moving)),
+                       "teleport")) == 1
+
+
+def test_a_jump_after_the_body_was_hidden_behind_another_is_not_a_teleport() -> None:
+    """Hidden behind another body between two sightings, a body may have moved anywhere
+    behind it, or its track taken that body up where it came out (a real clip's paper glider
+    at 80 fps: hidden for 0.1 s, 'jumped' 40 px). Unseen with nothing in front of it, the
+    same jump is judged."""
+    path = parabola()
+    path[20:, 0] += 6 * BODY
+    path[17:20] = np.nan
+    hidden = np.full(len(path), ObsState.MOVING, np.uint8)
+    hidden[17:20] = ObsState.OCCLUDED
+    assert of_type(run_check("teleport", make_track(0, path, state=hidden)), "teleport") == []
+    hidden[17:20] = ObsState.MISSING
+    assert len(of_type(run_check("teleport", make_track(0, path, state=hidden)),
                        "teleport")) == 1
 
 

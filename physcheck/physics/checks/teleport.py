@@ -119,6 +119,11 @@ class TeleportCheck:
                 continue
             if near_border(traj.tracks, tr.track, int(idx[j]), config.border_margin_frac):
                 continue
+            if np.any(tr.track.state[idx[j] + 1:idx[j + 1]] == ObsState.OCCLUDED):
+                # hidden between the two sightings (behind another body): it may have moved
+                # anywhere behind that body, or the track taken the other body up there (a
+                # real clip's paper glider at 80 fps: hidden for 0.1 s, 'jumped' 40 px)
+                continue
             if (tr.track.state[idx[j]] != ObsState.MOVING
                     or tr.track.state[idx[j + 1]] != ObsState.MOVING):
                 # a body held by its look alone is where its template fits best: on a
