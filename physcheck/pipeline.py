@@ -223,16 +223,18 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
 
 def run_checks(traj: Any, config: Config) -> list[Any]:
     """Every physics check's findings on ``traj`` (:class:`Trajectories`), in time order,
-    less those on an entity that is another's shadow (its track is the shadow's path on the
-    floor, no body's: :func:`~physcheck.physics.kinematics.shadow_entities`)."""
+    less those on an entity that is another's shadow or mirror image (its track is the
+    shadow's path on the floor, or the image's in a glossy floor, no body's:
+    :func:`~physcheck.physics.kinematics.shadow_entities`,
+    :func:`~physcheck.physics.kinematics.mirror_entities`)."""
     from physcheck.physics.checks import CHECKS
-    from physcheck.physics.kinematics import shadow_entities
+    from physcheck.physics.kinematics import mirror_entities, shadow_entities
 
     findings = []
     for cls in CHECKS.values():
         findings.extend(cls().run(traj, config))
-    shadows = shadow_entities(traj)
-    findings = [f for f in findings if f.entity not in shadows]
+    not_bodies = shadow_entities(traj) | mirror_entities(traj)
+    findings = [f for f in findings if f.entity not in not_bodies]
     findings.sort(key=lambda f: (f.t_s[0], f.entity, f.type))
     return findings
 

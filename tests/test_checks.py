@@ -2447,6 +2447,40 @@ def test_a_hard_shadow_tracked_as_a_body_is_no_body() -> None:
     assert {f.entity for f in CHECKS["teleport"]().run(traj, Config())} <= {1}
 
 
+def test_a_body_s_image_in_a_glossy_floor_is_no_body() -> None:
+    """MuJoCo's bounce s5 (``mujoco_eval.py``), as the tracker saw it: the green ball's
+    image in the speckled, glossy floor is tracked as entity 1. As the ball rises the image
+    goes down, so its track 'slows its fall' at 0.87 g with nothing touching it: an
+    antigravity found on it is no body's physics. The ball is no image of it."""
+    from physcheck.physics.kinematics import mirror_entities
+    from physcheck.pipeline import run_checks
+
+    traj = compute_kinematics(saved_track_set("mujoco_bounce_s5.npz"), Config(), 1.0)
+    assert {f.entity for f in CHECKS["antigravity"]().run(traj, Config())} == {1}
+    assert mirror_entities(traj) == {1}
+    assert run_checks(traj, Config()) == []
+
+
+def test_a_mirror_image_moves_against_its_body_for_a_whole_bounce() -> None:
+    """Built: a ball bounces; its image hangs below the floor line as far (times 0.6,
+    farther from the camera) as the ball is above it. A second ball thrown on its own
+    below the first, or one resting under it, is no image."""
+    from physcheck.physics.kinematics import mirror_of
+
+    path, _contact = bounce(0.8)
+    line = FLOOR
+    image = np.c_[path[:, 0], line + 0.6 * (line - path[:, 1])]
+    traj = kinematics(make_track(0, path), make_track(1, image, sizes=np.full(len(path),
+                                                                              0.8 * BODY)))
+    assert mirror_of(traj.items[1], traj.items[0])
+    assert not mirror_of(traj.items[0], traj.items[1])
+    other = parabola(len(path), x0=210.0, y0=700.0, vx=110.0, vy=-500.0)
+    resting = np.tile([230.0, FLOOR + 2 * BODY], (len(path), 1))
+    traj = kinematics(make_track(0, path), make_track(2, other), make_track(3, resting))
+    assert not mirror_of(traj.items[1], traj.items[0])
+    assert not mirror_of(traj.items[2], traj.items[0])
+
+
 def test_a_body_lying_where_a_ball_bounces_is_no_shadow() -> None:
     """Something on the ground keeps its own place while the ball passes over it."""
     from physcheck.physics.kinematics import shadow_of

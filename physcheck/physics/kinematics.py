@@ -726,6 +726,70 @@ def shadow_entities(traj: Trajectories) -> set[int]:
             and any(shadow_of(p, b) for b in items if b is not p)}
 
 
+def mirror_entities(traj: Trajectories) -> set[int]:
+    """The entities that are another body's mirror image (:func:`mirror_of`): a glossy floor
+    or water shows a body upside down below it, and the image, tracked, falls 'up' as the
+    body rises. Its track is no body's: what a check finds on it is no physics of a body."""
+    items = traj.items
+    return {p.entity for p in items if any(mirror_of(p, b) for b in items if b is not p)}
+
+
+_MIRROR_MIN_COMMON = 8
+"""Sightings in motion of both, in the same frames, that a mirror image needs."""
+_MIRROR_STEP_S = 0.1
+"""The moves compared are over this time (a frame's are mostly the silhouettes' noise)."""
+_MIRROR_MAX_CORR = -0.7
+"""Largest correlation of the two bodies' vertical moves (an image moves against its body)."""
+
+
+def mirror_of(p: Trajectory, b: Trajectory) -> bool:
+    """Whether entity ``p`` is body ``b``'s mirror image in a level, glossy surface below it.
+
+    In a level mirror a body's image hangs below the point where the body meets the surface,
+    as far below it as the body is above: right under the body, no larger than it, it goes
+    sideways with the body and down as the body goes up (not by as much: it is farther from
+    the camera). So, over the frames both are seen in motion (at least
+    ``_MIRROR_MIN_COMMON``): ``p`` below ``b`` by half ``b``'s size or more and within its
+    size sideways, ``b`` travelling two of its sizes up or down in all, their vertical moves
+    over ``_MIRROR_STEP_S`` correlated at ``_MIRROR_MAX_CORR`` or below (opposed), and their
+    sideways moves the same to half the vertical travel. A second body that falls while
+    another below it rises does that for a moment, not over a bounce and its flight (MuJoCo
+    bounce s5: the green ball's image in the speckled floor 'slowed its fall' at 0.87 g)."""
+    tp, tb = p.track, b.track
+    if tp.shot != tb.shot:
+        return False
+    seen_p = (tp.state == ObsState.MOVING) & np.isfinite(tp.xy_px).all(axis=1)
+    seen_b = (tb.state == ObsState.MOVING) & np.isfinite(tb.xy_px).all(axis=1)
+    common, ip, ib = np.intersect1d(tp.frames[seen_p], tb.frames[seen_b], return_indices=True)
+    if len(common) < _MIRROR_MIN_COMMON:
+        return False
+    kp, kb = np.flatnonzero(seen_p)[ip], np.flatnonzero(seen_b)[ib]
+    pp, pb = tp.xy_px[kp], tb.xy_px[kb]
+    size_p = float(np.sqrt(np.nanmedian(tp.area_px[kp])))
+    size_b = float(np.sqrt(np.nanmedian(tb.area_px[kb])))
+    if not (size_p <= _TWIN_SIZE * size_b
+            and float(np.median(pp[:, 1] - pb[:, 1])) > 0.5 * size_b
+            and float(np.median(np.abs(pp[:, 0] - pb[:, 0]))) < size_b):
+        return False
+    if float(np.abs(np.diff(pb[:, 1])).sum()) < 2.0 * size_b:
+        return False
+    dt = float(np.median(np.diff(tb.t_s[kb])))
+    k = max(1, round(_MIRROR_STEP_S / max(dt, 1e-6)))
+    if len(common) <= k + 2:
+        return False
+    dy_b, dy_p = pb[k:, 1] - pb[:-k, 1], pp[k:, 1] - pp[:-k, 1]
+    if float(np.std(dy_b)) == 0.0 or float(np.std(dy_p)) == 0.0:
+        return False
+    corr = float(np.corrcoef(dy_b, dy_p)[0, 1])
+    dx_b, dx_p = pb[k:, 0] - pb[:-k, 0], pp[k:, 0] - pp[:-k, 0]
+    sideways = float(np.abs(dx_b - dx_p).sum()) / max(float(np.abs(dy_b).sum()), 1e-6)
+    return corr <= _MIRROR_MAX_CORR and sideways <= 0.5
+
+
+_TWIN_SIZE = 1.25
+"""A mirror image is no larger than its body (the silhouettes' noise aside)."""
+
+
 def looks_like_shadow(track: EntityTrack, ks: np.ndarray) -> bool:
     """Whether the entity's own colour at sightings ``ks`` is what surrounds it, dimmed alike
     in every channel (their median): the channels' ratios within ``_DIM_CHROMA`` of their
