@@ -37,6 +37,28 @@ def _tracked_on_plain_frames(blobs_at: Callable[[int], list[Blob]], n: int,
     return tracker.finish()
 
 
+def test_a_box_in_a_sheared_reference_frame_is_the_bounds_of_its_four_corners() -> None:
+    """A camera path chained over seconds can shear the frame into the reference (an AI
+    clip's dolly: x' = x - 0.7 y): a tall body's box taken from two opposite corners alone
+    had its right side left of its left side. The box in the reference frame holds all four
+    corners."""
+    tracker = _tracker()
+    gray = np.full((180, 320), 100, np.uint8)
+    rgb = np.full((180, 320, 3), 100, np.uint8)
+    shear = np.array([[1.0, -0.7, 60.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    for f in range(8):
+        x = 100.0 + 3 * f
+        blob = Blob(cx=x, cy=90.0, x0=int(x) - 4, y0=75, x1=int(x) + 4, y1=105, area=240.0,
+                    elongation=3.7)
+        tracker.update(f, f / FPS, gray, rgb, [blob], shear, None)
+    (ct,) = tracker.finish()
+    seen = ct.state == ObsState.MOVING
+    boxes = ct.bbox_ref[seen]
+    assert (boxes[:, 2] > boxes[:, 0]).all() and (boxes[:, 3] > boxes[:, 1]).all()
+    # 8 px wide, 30 tall, sheared by 0.7: 29 px wide in the reference frame
+    np.testing.assert_allclose(boxes[:, 2] - boxes[:, 0], 8 + 0.7 * 30, atol=1.0)
+
+
 Patch = tuple[np.ndarray, int, int, "float | None"]
 """A grey patch, its top-left corner (x, y), and the elongation of the blob it gives (None:
 it is scenery, no blob)."""

@@ -634,10 +634,14 @@ class EntityTracker:
         tr.frames.append(frame)
         tr.t.append(t_s)
         p = apply_h(to_ref, np.array(xy))[0]
-        corners = apply_h(to_ref, np.array([[box[0], box[1]], [box[2], box[3]]]))
+        # all four corners: a camera path chained over seconds can turn or shear the frame
+        # (an AI clip's dolly: x' = x - 0.7 y), and two opposite corners alone then give a
+        # box whose right side is left of its left side
+        corners = apply_h(to_ref, np.array([[box[0], box[1]], [box[2], box[1]],
+                                            [box[2], box[3]], [box[0], box[3]]]))
+        lo, hi = corners.min(axis=0), corners.max(axis=0)
         tr.xy_ref.append((float(p[0]), float(p[1])))
-        tr.bbox_ref.append((float(corners[0, 0]), float(corners[0, 1]), float(corners[1, 0]),
-                            float(corners[1, 1])))
+        tr.bbox_ref.append((float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])))
         tr.area.append(area)
         tr.elong.append(elong)
         tr.state.append(int(state))
