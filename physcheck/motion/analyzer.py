@@ -145,7 +145,6 @@ class FramePreparer:
         self.cam_up = np.diag([self.mw / self.cw, self.mh / self.ch, 1.0])
         """Half-resolution (camera) pixels to motion-resolution pixels; ``cam_down`` back."""
         self.cam_down = np.linalg.inv(self.cam_up)
-        self._cam_scale = np.array([self.mw / self.cw, self.mh / self.ch])
 
     def __call__(self, frame: Frame) -> PreparedFrame:
         """Prepare the next decoded frame (its cut is detected here)."""
@@ -191,7 +190,8 @@ class FramePreparer:
                     h_step = fine.h_prev_to_cur
                 if step.corners is not None and self._prev_gray is not None:
                     # the corners placed again at the motion resolution, twice as finely
-                    sharp = sharpen(self._prev_gray, gray, step.corners * self._cam_scale,
+                    up = self.cam_up.diagonal()[:2]
+                    sharp = sharpen(self._prev_gray, gray, step.corners * up,
                                     self.cam_up @ h_step @ self.cam_down)
                     if sharp is not None:
                         h_step = self.cam_down @ sharp @ self.cam_up

@@ -30,8 +30,8 @@ class CameraStep:
     featureless: bool = False
     """Unreliable for want of corners to follow (not because they disagreed)."""
     corners: np.ndarray | None = None
-    """(n, 2): the corners of the previous frame that agreed with a fitted homography or
-    affine map (None for other steps): what :func:`sharpen` measures again."""
+    """(n, 2): the corners of the previous frame that agreed with the fitted step (None for
+    a snapped, fallen-back or unreliable step): what :func:`sharpen` measures again."""
 
 
 class HomographyCameraEstimator:
