@@ -87,9 +87,7 @@ class HomographyCameraEstimator:
         if np.median(np.abs(flow).max(axis=1)) < self.snap_px:
             return CameraStep(eye, len(p0), reliable=True)
         need = max(self.min_inliers, 0.5 * len(p0))
-        h, inl = _fit_model("homography", p0, p1)
-        if h is not None and inl is not None:
-            h, inl = _simplest_model(p0, p1, h, inl)
+        h, inl = _simplest_model(p0, p1)
         if h is not None and inl is not None and int(inl.sum()) >= need and _plausible(h):
             # carry only background features forward
             self._pts = self._pts[inl.ravel() == 1]
@@ -138,11 +136,11 @@ def _fit_model(kind: str, p0: np.ndarray, p1: np.ndarray
     return (None, None) if m is None else (np.vstack([m, [0.0, 0.0, 1.0]]), inl)
 
 
-def _simplest_model(p0: np.ndarray, p1: np.ndarray, h: np.ndarray, inl: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Of the homography ``h`` fitted to the corners ``p0`` -> ``p1`` and the simpler models
-    (affine, similarity, shift) fitted to them, the one whose extra parameters earn their
-    keep, with the corners that agree with it.
+def _simplest_model(p0: np.ndarray, p1: np.ndarray
+                    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Of a homography fitted to the corners ``p0`` -> ``p1`` and the simpler models (affine,
+    similarity, shift) fitted to them, the one whose extra parameters earn their keep, with
+    the corners that agree with it; Nones where no homography fits.
 
     A model's extra parameters are pinned down only by corners spread over the frame; where
     the scenery's corners crowd into one band (a textured near floor below a plain far floor
@@ -156,6 +154,9 @@ def _simplest_model(p0: np.ndarray, p1: np.ndarray, h: np.ndarray, inl: np.ndarr
     the corner noise, capped at 4 (2 (4 - 2) for a 2D-2D map, so outliers cost alike), and
     each parameter ln(4 n); the noise is the homography's own median residual on its
     inliers. The manifold term is the same for every model and drops out."""
+    h, inl = _fit_model("homography", p0, p1)
+    if h is None or inl is None:
+        return None, None
     src = p0.reshape(-1, 1, 2).astype(np.float64)
 
     def sq_residuals(m: np.ndarray) -> np.ndarray:
@@ -212,9 +213,7 @@ def sharpen(prev: np.ndarray, cur: np.ndarray, corners: np.ndarray,
     if ok.sum() < 12:
         return None
     a, b = p0[ok].reshape(-1, 2), p1[ok].reshape(-1, 2)
-    fit, inl = _fit_model("homography", a, b)
-    if fit is not None and inl is not None:
-        fit, inl = _simplest_model(a, b, fit, inl)
+    fit, inl = _simplest_model(a, b)
     if (fit is None or inl is None or int(inl.sum()) < _SHARPEN_MIN_AGREE * len(a)
             or not _plausible(fit)
             or _largest_move(np.linalg.inv(h) @ fit, prev.shape) > _SHARPEN_MAX_CHANGE_PX):

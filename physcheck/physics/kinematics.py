@@ -740,6 +740,8 @@ _MIRROR_STEP_S = 0.1
 """The moves compared are over this time (a frame's are mostly the silhouettes' noise)."""
 _MIRROR_MAX_CORR = -0.7
 """Largest correlation of the two bodies' vertical moves (an image moves against its body)."""
+_MIRROR_MAX_SIZE = 1.25
+"""A mirror image is no larger than its body (the silhouettes' noise aside): sizes ratio."""
 
 
 def mirror_of(p: Trajectory, b: Trajectory) -> bool:
@@ -767,7 +769,7 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
     pp, pb = tp.xy_px[kp], tb.xy_px[kb]
     size_p = float(np.sqrt(np.nanmedian(tp.area_px[kp])))
     size_b = float(np.sqrt(np.nanmedian(tb.area_px[kb])))
-    if not (size_p <= _TWIN_SIZE * size_b
+    if not (size_p <= _MIRROR_MAX_SIZE * size_b
             and float(np.median(pp[:, 1] - pb[:, 1])) > 0.5 * size_b
             and float(np.median(np.abs(pp[:, 0] - pb[:, 0]))) < size_b):
         return False
@@ -784,10 +786,6 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
     dx_b, dx_p = pb[k:, 0] - pb[:-k, 0], pp[k:, 0] - pp[:-k, 0]
     sideways = float(np.abs(dx_b - dx_p).sum()) / max(float(np.abs(dy_b).sum()), 1e-6)
     return corr <= _MIRROR_MAX_CORR and sideways <= 0.5
-
-
-_TWIN_SIZE = 1.25
-"""A mirror image is no larger than its body (the silhouettes' noise aside)."""
 
 
 def looks_like_shadow(track: EntityTrack, ks: np.ndarray) -> bool:
