@@ -13,7 +13,15 @@ from physcheck.config import Config
 from physcheck.motion.analyzer import MotionAnalyzer, _body_silhouettes, _is_shadow
 from physcheck.motion.assignment import assign
 from physcheck.motion.foreground import Blob, find_blobs, median_stack
-from physcheck.motion.tracker import ClosedTrack, EntityTracker, RestProbe, _cascade, _own_color
+from physcheck.motion.tracker import (
+    ClosedTrack,
+    EntityTracker,
+    RestProbe,
+    _cascade,
+    _own_color,
+    apply_h,
+    map_box,
+)
 from physcheck.motion.types import EntityTrack, ObsState
 
 W, H, FPS = 480, 270, 30.0
@@ -35,6 +43,25 @@ def _tracked_on_plain_frames(blobs_at: Callable[[int], list[Blob]], n: int,
     for f in range(n):
         tracker.update(f, f / fps, gray, rgb, blobs_at(f), np.eye(3), None)
     return tracker.finish()
+
+
+def test_map_box_holds_all_four_corners_under_a_shear_and_a_turn() -> None:
+    """map_box (a sighting's box placed in the reference frame) is the bounds of the box's
+    four corners: under a shear two opposite corners alone give a box turned inside out,
+    and under a turn a box too small."""
+    box = (100.0, 75.0, 108.0, 105.0)
+    shear = np.array([[1.0, -0.7, 60.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    x0, y0, x1, y1 = map_box(shear, box)
+    # corners (100, 75) -> 107.5, (108, 75) -> 115.5, (108, 105) -> 94.5, (100, 105) -> 86.5
+    assert (x0, y0, x1, y1) == pytest.approx((86.5, 75.0, 115.5, 105.0))
+    two = apply_h(shear, np.array([box[:2], box[2:]]))
+    assert two[1, 0] < two[0, 0]  # what two corners gave: right of the box left of its left
+    a = np.deg2rad(30.0)
+    turn = np.array([[np.cos(a), -np.sin(a), 0.0], [np.sin(a), np.cos(a), 0.0], [0, 0, 1.0]])
+    tx0, ty0, tx1, ty1 = map_box(turn, (0.0, 0.0, 10.0, 10.0))
+    assert (tx0, ty0, tx1, ty1) == pytest.approx(
+        (-10 * np.sin(a), 0.0, 10 * np.cos(a), 10 * (np.sin(a) + np.cos(a))))
+    assert map_box(np.eye(3), box) == pytest.approx(box)
 
 
 def test_a_box_in_a_sheared_reference_frame_is_the_bounds_of_its_four_corners() -> None:

@@ -93,13 +93,12 @@ class HomographyCameraEstimator:
             self._pts = self._pts[inl.ravel() == 1]
             return CameraStep(h, int(inl.sum()), reliable=True, corners=p0[inl.ravel() == 1])
         # fall back on a similarity transform, steadier with few features
-        a, inl2 = cv2.estimateAffinePartial2D(p0, p1, method=cv2.RANSAC,
-                                              ransacReprojThreshold=_RANSAC_PX)
-        if a is not None and inl2 is not None and int(inl2.sum()) >= need:
-            h2 = np.vstack([a, [0.0, 0.0, 1.0]])
-            if _plausible(h2):
-                self._pts = self._pts[inl2.ravel() == 1]
-                return CameraStep(h2, int(inl2.sum()), reliable=True)
+        # (half the corners must agree: RANSAC needs a few dozen draws, within its 300)
+        h2, inl2 = _fit_model("similarity", p0, p1)
+        if (h2 is not None and inl2 is not None and int(inl2.sum()) >= need
+                and _plausible(h2)):
+            self._pts = self._pts[inl2.ravel() == 1]
+            return CameraStep(h2, int(inl2.sum()), reliable=True)
         # too few features agree (a bare background, or the features sit on moving bodies):
         # the camera's motion cannot be told, and a wrong guess would move every body
         self._pts = None

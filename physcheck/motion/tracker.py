@@ -91,6 +91,20 @@ def apply_h(h: np.ndarray, xy: np.ndarray) -> np.ndarray:
     return q[:, :2] / q[:, 2:3]
 
 
+def map_box(h: np.ndarray, box: tuple[float, float, float, float]
+            ) -> tuple[float, float, float, float]:
+    """The axis-aligned box (x0, y0, x1, y1) holding all four corners of ``box`` moved by
+    the homography ``h``.
+
+    Not two opposite corners alone: a camera path chained over seconds can turn or shear
+    the frame (an AI clip's dolly: x' = x - 0.7 y), and those two then give a box whose
+    right side is left of its left side."""
+    x0, y0, x1, y1 = box
+    c = apply_h(h, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float))
+    lo, hi = c.min(axis=0), c.max(axis=0)
+    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
+
 @dataclass(frozen=True)
 class _RestLook:
     """A body's look (grey template with its padding) where it came to rest, placed in
@@ -634,14 +648,8 @@ class EntityTracker:
         tr.frames.append(frame)
         tr.t.append(t_s)
         p = apply_h(to_ref, np.array(xy))[0]
-        # all four corners: a camera path chained over seconds can turn or shear the frame
-        # (an AI clip's dolly: x' = x - 0.7 y), and two opposite corners alone then give a
-        # box whose right side is left of its left side
-        corners = apply_h(to_ref, np.array([[box[0], box[1]], [box[2], box[1]],
-                                            [box[2], box[3]], [box[0], box[3]]]))
-        lo, hi = corners.min(axis=0), corners.max(axis=0)
         tr.xy_ref.append((float(p[0]), float(p[1])))
-        tr.bbox_ref.append((float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])))
+        tr.bbox_ref.append(map_box(to_ref, box))
         tr.area.append(area)
         tr.elong.append(elong)
         tr.state.append(int(state))
