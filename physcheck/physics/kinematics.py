@@ -742,6 +742,15 @@ _MIRROR_MAX_CORR = -0.7
 """Largest correlation of the two bodies' vertical moves (an image moves against its body)."""
 _MIRROR_MAX_SIZE = 1.25
 """A mirror image is no larger than its body (the silhouettes' noise aside): sizes ratio."""
+_ROLL_MIN_TRAVEL = 0.3
+"""A body rolling or sliding on a glossy floor, with its image below it, goes this many of
+its sizes over the sightings compared (less tells no moving pair from two bodies at rest)."""
+_ROLL_MAX_SHIFT = 0.75
+"""...while its image's place below it changes by at most this share of the way it went (the
+image is nearer the camera than the body, so it goes farther in the picture)."""
+_ROLL_FIT = 0.25
+"""...and keeps that place from frame to frame within this share of the body's size about the
+steady change (silhouettes' noise)."""
 
 
 def mirror_of(p: Trajectory, b: Trajectory) -> bool:
@@ -756,7 +765,9 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
     over ``_MIRROR_STEP_S`` correlated at ``_MIRROR_MAX_CORR`` or below (opposed), and their
     sideways moves the same to half the vertical travel. A second body that falls while
     another below it rises does that for a moment, not over a bounce and its flight (MuJoCo
-    bounce s5: the green ball's image in the speckled floor 'slowed its fall' at 0.87 g)."""
+    bounce s5: the green ball's image in the speckled floor 'slowed its fall' at 0.87 g).
+    A body that rolls or slides on the floor keeps its height over it, and its image keeps
+    its place below it (:func:`_rolls_over_image`)."""
     tp, tb = p.track, b.track
     if tp.shot != tb.shot:
         return False
@@ -773,6 +784,8 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
             and float(np.median(pp[:, 1] - pb[:, 1])) > 0.5 * size_b
             and float(np.median(np.abs(pp[:, 0] - pb[:, 0]))) < size_b):
         return False
+    if _rolls_over_image(tb.t_s[kb], pp, pb, size_b):
+        return True
     if float(np.abs(np.diff(pb[:, 1])).sum()) < 2.0 * size_b:
         return False
     dt = float(np.median(np.diff(tb.t_s[kb])))
@@ -786,6 +799,29 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
     dx_b, dx_p = pb[k:, 0] - pb[:-k, 0], pp[k:, 0] - pp[:-k, 0]
     sideways = float(np.abs(dx_b - dx_p).sum()) / max(float(np.abs(dy_b).sum()), 1e-6)
     return corr <= _MIRROR_MAX_CORR and sideways <= 0.5
+
+
+def _rolls_over_image(t: np.ndarray, pp: np.ndarray, pb: np.ndarray, size_b: float) -> bool:
+    """Whether the places ``pp`` (at times ``t``) keep below the body's ``pb`` as its image
+    in a glossy floor it rolls or slides on: the body on the floor, its image hangs from
+    where it touches (one to two of its sizes below its middle, right under it) and goes
+    with it, the image's place below it changing only with the perspective
+    (``_ROLL_MAX_SHIFT`` of the way the body went, which is ``_ROLL_MIN_TRAVEL`` of its size
+    or more) and steadily (``_ROLL_FIT``). MuJoCo's speckled floor, a ball rolling towards
+    the camera: its image parts from its silhouette and was taken to 'appear'."""
+    off = pp - pb
+    if not (float(np.median(off[:, 1])) <= 2.0 * size_b
+            and float(np.median(np.abs(off[:, 0]))) < 0.5 * size_b):
+        return False
+    m = max(3, len(t) // 5)
+    went = float(np.linalg.norm(np.median(pb[-m:], axis=0) - np.median(pb[:m], axis=0)))
+    shift = float(np.linalg.norm(np.median(off[-m:], axis=0) - np.median(off[:m], axis=0)))
+    if went < _ROLL_MIN_TRAVEL * size_b or shift > _ROLL_MAX_SHIFT * went:
+        return False
+    design = np.column_stack([np.ones_like(t), t - t[0]])
+    coef = np.linalg.lstsq(design, off, rcond=None)[0]
+    scatter = float(np.sqrt(np.mean(np.sum((design @ coef - off) ** 2, axis=1))))
+    return scatter <= _ROLL_FIT * size_b
 
 
 def looks_like_shadow(track: EntityTrack, ks: np.ndarray) -> bool:

@@ -77,7 +77,7 @@ class HoverCheck:
                 v_before = tr.v_px_s[before]
                 v_before = v_before[np.isfinite(v_before).all(axis=1)]
                 g = traj.g_px_s2 or (fall.accel_px_s2[1] if fall is not None else 0.0)
-                if _creeps(tr, before, v_before, g):
+                if _creeps(tr, k0, g):
                     continue
                 # no measured entry velocity (every sighting before it unreliable): unknown
                 v_in = (np.median(v_before, axis=0) if len(v_before)
@@ -281,19 +281,31 @@ def _rise_and_fall(tr: Trajectory, k0: int, k1: int) -> Flight | None:
                   (float(cy[4]), float(cy[3]), float(cy[2])))
 
 
-def _creeps(tr: Trajectory, before: list[int], v_before: np.ndarray, g: float) -> bool:
-    """Whether the body crept into its stop rather than came out of a flight.
+def _creeps(tr: Trajectory, k0: int, g: float) -> bool:
+    """Whether the body crept into its stop (at track index ``k0``) rather than came out of
+    a flight.
 
     Over sightings spanning T seconds of free flight the vertical velocity changes by g T,
     so the body moves at g T / 2 or faster at one of them (at a vertical throw's apex
     too). A body far slower than that over the sightings before its stop (a quarter of it)
     was not flying: it rolled or slid on a support, or sat on one while its silhouette
-    jittered.
-    """
-    if g <= 0 or len(v_before) < 2:
+    jittered. The sightings are those of the last _CREEP_S before it, six frames at the
+    least: over a tenth of a second (six frames at 60 fps) gravity adds 1 m/s, within the
+    noise of a slow body's measured speed (MuJoCo's many s8: a ball rolling away at 20 px/s,
+    its image in the glossy floor merging with its silhouette, 'moved' at 40 px/s, 'faster'
+    than gravity's 23 over 0.08 s, and its stop was a 'hover')."""
+    t = tr.track.t_s
+    ks = [k for k in range(k0 - 1, -1, -1)
+          if (k0 - k <= 6 or t[k0] - t[k] <= _CREEP_S + 1e-6)][::-1]
+    ks = [k for k in ks if tr.seen[k] and np.isfinite(tr.v_px_s[k]).all()]
+    if g <= 0 or len(ks) < 2:
         return False
-    span_s = float(tr.track.t_s[before[-1]] - tr.track.t_s[before[0]])
-    return float(np.max(np.linalg.norm(v_before, axis=1))) < 0.25 * g * span_s
+    span_s = float(t[ks[-1]] - t[ks[0]])
+    return float(np.max(np.linalg.norm(tr.v_px_s[ks], axis=1))) < 0.25 * g * span_s
+
+
+_CREEP_S = 0.3
+"""The time before a stop over which :func:`_creeps` looks for a flight's speed."""
 
 
 def _stops(tr: Trajectory, slow: list[tuple[int, int]]) -> list[tuple[int, int]]:
