@@ -1750,6 +1750,32 @@ def test_teleport_as_a_vanished_track_and_its_twin(twin_start: str) -> None:
     assert CHECKS["permanence"]().run(traj, Config()) == []
 
 
+@pytest.mark.parametrize("unseen", [ObsState.MISSING, ObsState.OCCLUDED])
+def test_teleport_of_a_body_whose_track_went_on_unseen_and_took_up_another(
+        unseen: ObsState) -> None:
+    """The tracker carries a lost body's track on unseen, its gate widening, and may take
+    up another body far off (MuJoCo's teleport s8: after 20 frames, the ball's image in
+    the floor, 250 px away, and 'left the frame'). Its last sighting before that leap is
+    where it went, and its twin appeared in the next frame: a teleport (not an 'appear').
+    Where the frame after it showed it hidden (behind another body), it went nowhere."""
+    path = parabola()
+    moved = path.copy()
+    moved[:, 0] += 6 * BODY
+    far = np.c_[np.full(2, 900.0), np.full(2, 700.0)]
+    state = np.r_[np.full(20, ObsState.MOVING), np.full(20, unseen), np.full(2, ObsState.MOVING)]
+    a = make_track(0, np.r_[path[:40], far], state=state, end_reason="left_frame")
+    b = make_track(1, moved[20:], start=20, start_reason="appeared")
+    traj = kinematics(a, b)
+    found = CHECKS["teleport"]().run(traj, Config())
+    appear = of_type(CHECKS["permanence"]().run(traj, Config()), "appear")
+    if unseen == ObsState.MISSING:
+        assert [(f.type, f.entity, f.frames) for f in found] == [("teleport", 0, (19, 20))]
+        assert found[0].evidence["continues_as_entity"] == 1
+        assert appear == []
+    else:
+        assert found == []
+
+
 def test_teleport_twin_is_matched_by_its_colour_where_it_landed() -> None:
     """A track's colour is measured at its last sighting; the twin's late look (in shadow,
     blurred on landing) can differ by a hue. Near the jump both look alike."""

@@ -105,8 +105,9 @@ class PermanenceCheck:
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = []
         linked = linked_jumps(traj, config)
-        skip_end = {a.entity for a, _ in linked}
-        skip_start = {b.entity for _, b in linked}
+        # (a body's end, not its last sighting before a leap: its track goes on)
+        skip_end = {a.entity for a, k, _ in linked if k == np.flatnonzero(a.seen)[-1]}
+        skip_start = {b.entity for _, _, b in linked}
         for tr in traj.items:
             moving = np.flatnonzero(tr.track.state == ObsState.MOVING)
             need = max(_MIN_FEW_SIGHTINGS, min(_MIN_SIGHTINGS, math.ceil(

@@ -6,7 +6,7 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import EntityTrack, ObsState
-from physcheck.physics.checks.base import judged
+from physcheck.physics.checks.base import judged, leaps
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
     Trajectories,
@@ -26,17 +26,37 @@ _TWIN_SIZE_RATIO = 1.35
 and the silhouette's noise between them)."""
 
 
-def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, Trajectory]]:
-    """Pairs (A, B): A vanishes and B, of the same size and colour, appears within two frames.
+def _gone_at(a: Trajectory, g_px_s2: float) -> list[int]:
+    """Track indices of body A's last sightings before it went unseen for good: its last
+    one where the tracker found it vanished, and its last one before a leap (:func:`leaps`)
+    where the frame after it showed nothing hiding it (MISSING, not OCCLUDED). The tracker
+    keeps a lost body's track going unseen for a while, its gate widening, and may take up
+    another body far off: MuJoCo's teleport s8, a ball gone in one frame and its twin
+    146 px on, whose track, carried on unseen for 20 frames, took up the ball's image in
+    the floor and 'left the frame' there."""
+    seen = np.flatnonzero(a.seen)
+    if not len(seen):
+        return []
+    out = [int(seen[-1])] if a.track.end_reason == "vanished" else []
+    state = a.track.state
+    for j in leaps(a, g_px_s2).tolist():
+        k = int(seen[seen < j][-1])
+        if state[k + 1] == ObsState.MISSING and k not in out:
+            out.append(k)
+    return out
+
+
+def linked_jumps(traj: Trajectories, config: Config
+                 ) -> list[tuple[Trajectory, int, Trajectory]]:
+    """Triples (A, k, B): A goes unseen for good after its track index k (:func:`_gone_at`)
+    and B, of the same size and colour, appears within two frames.
 
     The tracker cannot follow a body that jumps far (its gate is set by plausible motion), so a
     teleport shows as one track ending and its twin starting elsewhere.
     """
     pairs = []
-    for a in traj.items:
-        if a.track.end_reason != "vanished":
-            continue
-        end_f = int(a.track.frames[np.flatnonzero(a.seen)[-1]])
+    for a, ka in ((tr, k) for tr in traj.items for k in _gone_at(tr, traj.g_px_s2)):
+        end_f = int(a.track.frames[ka])
         for b in traj.items:
             # 'started_moving': a motion-blurred twin, half as contrasted, can pass for the
             # wall behind it having been there before
@@ -57,7 +77,7 @@ def linked_jumps(traj: Trajectories, config: Config) -> list[tuple[Trajectory, T
             if a.track.color_start_rgb is not None:
                 dc = min(dc, float(np.linalg.norm(np.subtract(a.track.color_start_rgb, b_rgb))))
             if ratio < _TWIN_SIZE_RATIO and dc < 100:  # shading and blur shift a colour; not a hue
-                pairs.append((a, b))
+                pairs.append((a, ka, b))
     return pairs
 
 
@@ -70,7 +90,7 @@ class TeleportCheck:
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = _without_swaps([f for tr in traj.items if judged(tr, traj, shape=False)
                               for f in self._within(tr, traj, config)])
-        for a, b in linked_jumps(traj, config):
+        for a, ka, b in linked_jumps(traj, config):
             # the twin matched the vanished body's size and colour where it landed; its own
             # shape over the rest of the clip (landing, bouncing in shadow) does not matter
             # the body before the jump is seen from the start of the shot only: at a
@@ -78,7 +98,6 @@ class TeleportCheck:
             if not (judged(a, traj, min_seen=_min_seen_before(a))
                     and judged(b, traj, shape=False)):
                 continue
-            ka = int(np.flatnonzero(a.seen)[-1])
             pa, pb = a.track.xy_px[ka], b.track.xy_px[0]
             jump = float(np.linalg.norm(pb - pa))
             body = a.body_size_px
