@@ -2500,6 +2500,20 @@ def test_a_body_s_image_in_a_glossy_floor_is_no_body() -> None:
     assert run_checks(traj, Config()) == []
 
 
+def test_a_thrown_ball_s_image_is_no_body_over_its_first_rise_and_fall() -> None:
+    """MuJoCo's many s8 (``mujoco_eval.py``, a seed none of the checks was tuned on), the
+    ball and its image in the glossy floor as the tracker saw them: the ball is thrown up and
+    falls back, its image goes down and up 230 px below it, and 'vanishes' into the floor's
+    far band after 22 frames (0.77), the ball having gone up and down 1.5 of its sizes."""
+    from physcheck.physics.kinematics import mirror_entities
+    from physcheck.pipeline import run_checks
+
+    traj = compute_kinematics(saved_track_set("mujoco_many_s8_image.npz"), Config(), 1.0)
+    assert {f.entity for f in CHECKS["permanence"]().run(traj, Config())} == {4}
+    assert mirror_entities(traj) == {4}
+    assert run_checks(traj, Config()) == []
+
+
 def test_a_mirror_image_moves_against_its_body_for_a_whole_bounce() -> None:
     """Built: a ball bounces; its image hangs below the floor line as far (times 0.6,
     farther from the camera) as the ball is above it. A second ball thrown on its own

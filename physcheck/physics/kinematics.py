@@ -742,6 +742,9 @@ _MIRROR_MAX_CORR = -0.7
 """Largest correlation of the two bodies' vertical moves (an image moves against its body)."""
 _MIRROR_MAX_SIZE = 1.25
 """A mirror image is no larger than its body (the silhouettes' noise aside): sizes ratio."""
+_MIRROR_MIN_TRAVEL = 1.0
+"""Body sizes a body goes up and down in all while its image moves against it (the moves'
+correlation means nothing over less)."""
 _ROLL_MIN_TRAVEL = 0.3
 """A body rolling or sliding on a glossy floor, with its image below it, goes this many of
 its sizes over the sightings compared (less tells no moving pair from two bodies at rest)."""
@@ -761,7 +764,9 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
     sideways with the body and down as the body goes up (not by as much: it is farther from
     the camera). So, over the frames both are seen in motion (at least
     ``_MIRROR_MIN_COMMON``): ``p`` below ``b`` by half ``b``'s size or more and within its
-    size sideways, ``b`` travelling two of its sizes up or down in all, their vertical moves
+    size sideways, ``b`` travelling ``_MIRROR_MIN_TRAVEL`` of its sizes up or down in all
+    (MuJoCo's many s8: a ball thrown up and falling back, its image 'vanishing' into the
+    floor's far band after 22 frames, had gone 1.5 of its sizes), their vertical moves
     over ``_MIRROR_STEP_S`` correlated at ``_MIRROR_MAX_CORR`` or below (opposed), and their
     sideways moves the same to half the vertical travel. A second body that falls while
     another below it rises does that for a moment, not over a bounce and its flight (MuJoCo
@@ -786,7 +791,7 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
         return False
     if _rolls_over_image(tb.t_s[kb], pp, pb, size_b):
         return True
-    if float(np.abs(np.diff(pb[:, 1])).sum()) < 2.0 * size_b:
+    if float(np.abs(np.diff(pb[:, 1])).sum()) < _MIRROR_MIN_TRAVEL * size_b:
         return False
     dt = float(np.median(np.diff(tb.t_s[kb])))
     k = max(1, round(_MIRROR_STEP_S / max(dt, 1e-6)))
