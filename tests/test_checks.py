@@ -2630,6 +2630,18 @@ def test_morph_on_a_size_that_swells_and_comes_back() -> None:
     assert found[0].evidence["size_ratio"] >= 1.45
 
 
+def test_a_ball_swelling_for_the_frames_of_its_bounce_is_not_morph() -> None:
+    """MuJoCo's drop_pair s9 (``mujoco_eval.py``, a seed none of the checks was tuned on),
+    the ball's track alone as the tracker saw it: under two lights over a glossy floor, at
+    its bounce its silhouette takes in a shadow and its image for three frames (1.48 times
+    its size) and gives them back: a 'morph' (0.56). A size that peaks where the body meets
+    the floor (or another body) is that meeting (in mid-flight it is a morph:
+    test_morph_on_a_size_that_swells_and_comes_back)."""
+    traj = compute_kinematics(saved_track_set("mujoco_drop_pair_s9_ball.npz"), Config(), 1.0)
+    assert [c.kind for c in traj.items[0].contacts][:2] == ["floor", "floor"]
+    assert of_type(CHECKS["morph"]().run(traj, Config()), "morph") == []
+
+
 def test_a_body_that_swallows_the_one_it_met_is_not_morph() -> None:
     """Another body flies alongside and touches it until 0.57 s, when that one's track ends
     (lost into this one's silhouette); a tenth of a second later the silhouette holds both,
