@@ -2242,6 +2242,19 @@ def test_a_body_held_by_its_look_at_the_contact_stood_still() -> None:
     assert found[0].evidence["partner_speed_px_s"] == 0.0
 
 
+def test_a_flight_touching_the_body_s_shadow_only_at_its_bounces_is_a_flight() -> None:
+    """MuJoCo's energy_gain s12 (``mujoco_eval.py``, a seed none of the checks was tuned
+    on), as the tracker saw it: a ball bounces higher than it fell from; its shadow,
+    tracked, touches it in the sightings next to each bounce. The rise and fall between
+    the bounces (sightings 11-37) is one clean parabola, but as its first and last sightings
+    touched another body no flight was fitted, so no bounce could gain energy. Sightings
+    that touch at a segment's ends are left out; the rest is the flight."""
+    traj = compute_kinematics(saved_track_set("mujoco_energy_gain_s12.npz"), Config(), 1.0)
+    assert any(f.i0 <= 13 and f.i1 >= 35 for f in traj.by_entity(0).flights)
+    found = CHECKS["energy_gain"]().run(traj, Config())
+    assert [(f.type, f.entity) for f in found] == [("energy_gain", 0)]
+
+
 def test_energy_gain_off_a_body_at_rest() -> None:
     """A ball lands on a box lying on the floor and leaves it 1.3x faster than it came. A
     body that stands still does no work: the gain is energy from nowhere. Struck by a paddle

@@ -1567,6 +1567,14 @@ def _flights(track: EntityTrack, idx: np.ndarray, t: np.ndarray, xy: np.ndarray,
         if a1 - a0 + 1 < 4:
             continue
         touching = [bool(partners_at(tracks, track, int(idx[j]), gap)) for j in range(a0, a1 + 1)]
+        # a body still touching what it met at the break (its shadow, at a bounce; the body
+        # it hit) for a sighting or two, then clear of it: its flight is the rest
+        while a1 - a0 + 1 >= 4 and touching[0]:
+            a0, touching = a0 + 1, touching[1:]
+        while a1 - a0 + 1 >= 4 and touching[-1]:
+            a1, touching = a1 - 1, touching[:-1]
+        if a1 - a0 + 1 < 4:
+            continue
         whole = None if any(touching) else fit_flight(idx, t, xy, a0, a1, body, perspective=persp)
         if whole is not None:
             out.append(whole)
