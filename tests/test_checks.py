@@ -3108,6 +3108,19 @@ def test_a_fall_through_the_floor_as_mujoco_draws_it_is_found(
     assert len(found) == 1 and overlaps(found[0], *span)
 
 
+def test_a_ball_going_down_into_a_mirroring_floor_with_its_image_is_found() -> None:
+    """MuJoCo's fall_through s17 (``mujoco_eval.py``, a seed none of the checks was tuned
+    on), as the tracker saw it: a ball drops onto the glossy floor and goes on down through
+    it until it is gone. As it meets the floor its silhouette is one with its image below
+    it (70 px tall, the ball 34); going in, the ball shows less of itself above the line and
+    its image less below it: the top comes down 39 px while the bottom comes up 19, about
+    one row. A bottom that comes up was never a sinking; closing in with its image, it is."""
+    found = of_type(CHECKS["interpenetration"]().run(
+        compute_kinematics(saved_track_set("mujoco_fall_through_s17.npz"), Config(), 1.0),
+        Config()), "interpenetration")
+    assert len(found) == 1 and overlaps(found[0], 28, 59)
+
+
 def test_a_cube_settling_from_a_silhouette_merged_as_it_lands_is_not_sinking() -> None:
     """The 3D set's ``shapes`` scene, seed 4, rendered at 12 fps, as the tracker saw it: a
     cube lands, rocks onto a face (its top comes down 8 px, its bottom up), and is taken

@@ -100,7 +100,9 @@ class InterpenetrationCheck:
 
         At a generator's 12 fps such a sinking is seen three or four times before the body
         is gone, too few after the impact to locate it as a break; at higher rates the
-        landing is a contact and :meth:`_sink_after` measures it."""
+        landing is a contact and :meth:`_sink_after` measures it. On a floor that mirrors
+        the body, the run may be the body and its image closing in on the floor's line
+        (:func:`_into_mirror`), the longer of the two."""
         if not judged(tr, traj):
             return None
         box = tr.track.bbox_px
@@ -136,6 +138,12 @@ class InterpenetrationCheck:
             if len(run) >= 3:
                 break
         else:
+            run = moving[:0]
+        # or, on a floor that mirrors it, a longer run closing in with its image
+        mirror = _into_mirror(tr, moving, body)
+        if mirror is not None and (not len(run) or mirror[0] < run[0]):
+            run = mirror
+        if not len(run):
             return None
         k0, k1 = int(run[0]), int(run[-1])
         sink = float(box[k1, 1] - box[k0, 1])
@@ -609,6 +617,47 @@ def _line_velocity(tr: Trajectory, ks: np.ndarray) -> np.ndarray | None:
 _KEPT_AREA = 0.9
 """A silhouette with this share of its area where the body landed, or more, has lost nothing
 below the floor."""
+
+
+def _into_mirror(tr: Trajectory, moving: np.ndarray, body: float) -> np.ndarray | None:
+    """The run of sightings at the end of a track (``moving``: its sightings in motion)
+    where a body goes down into a glossy floor with its image: one silhouette closing in on
+    the floor's line from both sides, its top coming down step by step and its bottom (the
+    image's) coming up by no more (the image, farther from the camera, shrinks no faster),
+    their middle staying within half the body's size of where it was; or None.
+
+    On a floor that mirrors the bodies, a ball that lands merges with its image below it,
+    and going on down into the floor it shows less of itself above the line and its image
+    less below it (MuJoCo's fall_through s5 and s17: the silhouette 70-76 px tall at the
+    landing closing to 10-12 around one row); its bottom comes up, which a body sinking into
+    a matt floor never shows (:func:`_on_ground_line`)."""
+    box = tr.track.bbox_px
+    t = tr.track.t_s
+    heights = box[:, 3] - box[:, 1]
+    run = moving[t[moving] >= t[moving[-1]] - _STEADY_SINK_S]
+    while len(run) >= 3:
+        # it starts as the body and its image: half as tall again as the body alone was
+        # before (a box rocking onto a face as it settles also brings its top down and its
+        # bottom up, by a few pixels: the 3D set's shapes s4 at 12 fps)
+        alone = heights[moving[moving < run[0]]]
+        if not len(alone) or heights[run[0]] < _WITH_IMAGE * float(np.median(alone)):
+            run = run[1:]
+            continue
+        tops, bots = box[run, 1], box[run, 3]
+        down, up = tops - tops[0], bots[0] - bots
+        mid = (tops + bots) / 2
+        # (each edge is a mask's: a pixel or two off either way)
+        if ((np.diff(tops) >= -0.1 * body).all() and (np.diff(bots) <= 0.1 * body + 2.0).all()
+                and (np.diff(tops) <= _MAX_SINK_STEP * body + 2.0).all()
+                and (up <= down + 2.0).all() and float(up[-1]) > 0.1 * body
+                and float(np.max(np.abs(mid - mid[0]))) <= 0.5 * body):
+            return run
+        run = run[1:]
+    return None
+
+
+_WITH_IMAGE = 1.5
+"""A silhouette this many times the body's usual height holds its image in the floor too."""
 
 
 def _lands_after(tr: Trajectory, c: Contact) -> bool:
