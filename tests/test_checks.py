@@ -3114,11 +3114,14 @@ def test_a_ball_going_down_into_a_mirroring_floor_with_its_image_is_found() -> N
     it until it is gone. As it meets the floor its silhouette is one with its image below
     it (70 px tall, the ball 34); going in, the ball shows less of itself above the line and
     its image less below it: the top comes down 39 px while the bottom comes up 19, about
-    one row. A bottom that comes up was never a sinking; closing in with its image, it is."""
-    found = of_type(CHECKS["interpenetration"]().run(
-        compute_kinematics(saved_track_set("mujoco_fall_through_s17.npz"), Config(), 1.0),
-        Config()), "interpenetration")
-    assert len(found) == 1 and overlaps(found[0], 28, 59)
+    one row. A bottom that comes up was never a sinking; closing in with its image, it is.
+    s5 (seeds 0-7) goes in the same way over 19 of its 46 sightings, which alone made its
+    track 'unsteady': a body steady in shape up to where it went in is judged."""
+    for name in ("mujoco_fall_through_s17.npz", "mujoco_fall_through_s5.npz"):
+        traj = compute_kinematics(saved_track_set(name), Config(), 1.0)
+        found = of_type(CHECKS["interpenetration"]().run(traj, Config()), "interpenetration")
+        assert len(found) == 1 and overlaps(found[0], 28, 59), name
+    assert not traj.items[0].rigid
 
 
 def test_a_cube_settling_from_a_silhouette_merged_as_it_lands_is_not_sinking() -> None:

@@ -103,7 +103,7 @@ class InterpenetrationCheck:
         landing is a contact and :meth:`_sink_after` measures it. On a floor that mirrors
         the body, the run may be the body and its image closing in on the floor's line
         (:func:`_into_mirror`), the longer of the two."""
-        if not judged(tr, traj):
+        if not judged(tr, traj, shape=False):
             return None
         box = tr.track.bbox_px
         body = tr.body_size_px
@@ -146,6 +146,14 @@ class InterpenetrationCheck:
         if not len(run):
             return None
         k0, k1 = int(run[0]), int(run[-1])
+        # a rigid body: over its whole track, or up to where it went in (going in, it shows
+        # less and less of itself: over a short track that alone makes it 'unsteady')
+        pre = moving[moving < k0]
+        if not (tr.rigid or steady_shape(np.sqrt(tr.track.area_px[pre]),
+                                         tr.track.elongation[pre],
+                                         frame_travel(tr.v_px_s[pre], tr.track.frame_dt_s,
+                                                      body))):
+            return None
         sink = float(box[k1, 1] - box[k0, 1])
         before = moving[moving < k0][-3:]
         if sink <= max(thr, 0.5 * body) or len(before) < 2:
