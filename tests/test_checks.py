@@ -1776,6 +1776,18 @@ def test_teleport_of_a_body_whose_track_went_on_unseen_and_took_up_another(
         assert found == []
 
 
+def test_teleport_of_a_body_whose_track_took_up_another_within_its_reach() -> None:
+    """MuJoCo's teleport s21 (``mujoco_eval.py``, seeds 20-23, looked at after measuring
+    them), as the tracker saw it: a ball gone in one frame and its twin 126 px on; the
+    ball's track, carried on unseen (MISSING) for 0.3 s, took up something within what its
+    speed and gravity allow over that time (no leap) and went on. Its last sighting before
+    the frames it went unseen is where it went: a teleport, not an 'appear'."""
+    traj = compute_kinematics(saved_track_set("mujoco_teleport_s21.npz"), Config(), 1.0)
+    found = CHECKS["teleport"]().run(traj, Config())
+    assert [(f.type, f.entity, f.frames) for f in found] == [("teleport", 0, (11, 12))]
+    assert of_type(CHECKS["permanence"]().run(traj, Config()), "appear") == []
+
+
 def test_teleport_twin_is_matched_by_its_colour_where_it_landed() -> None:
     """A track's colour is measured at its last sighting; the twin's late look (in shadow,
     blurred on landing) can differ by a hue. Near the jump both look alike."""

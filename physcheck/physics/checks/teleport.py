@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from physcheck.config import Config
@@ -27,19 +29,21 @@ and the silhouette's noise between them)."""
 
 
 def _gone_at(a: Trajectory, g_px_s2: float) -> list[int]:
-    """Track indices of body A's last sightings before it went unseen for good: its last
-    one where the tracker found it vanished, and its last one before a leap (:func:`leaps`)
-    where the frame after it showed nothing hiding it (MISSING, not OCCLUDED). The tracker
-    keeps a lost body's track going unseen for a while, its gate widening, and may take up
-    another body far off: MuJoCo's teleport s8, a ball gone in one frame and its twin
-    146 px on, whose track, carried on unseen for 20 frames, took up the ball's image in
-    the floor and 'left the frame' there."""
+    """Track indices of body A's last sightings before it went unseen: its last one where
+    the tracker found it vanished, and its last one before a leap (:func:`leaps`) or two or
+    more frames unseen, where the frame after it showed nothing hiding it (MISSING, not
+    OCCLUDED). The tracker keeps a lost body's track going unseen for a while, its gate
+    widening, and may take up another body far off: MuJoCo's teleport s8, a ball gone in
+    one frame and its twin 146 px on, whose track, carried on unseen for 20 frames, took up
+    the ball's image in the floor and 'left the frame' there; teleport s21, whose track took
+    up something after 0.3 s unseen within what its speed and gravity allow (no leap)."""
     seen = np.flatnonzero(a.seen)
     if not len(seen):
         return []
     out = [int(seen[-1])] if a.track.end_reason == "vanished" else []
     state = a.track.state
-    for j in leaps(a, g_px_s2).tolist():
+    gaps = [int(j) for i, j in itertools.pairwise(seen) if j - i > 2]
+    for j in sorted(set(leaps(a, g_px_s2).tolist()) | set(gaps)):
         k = int(seen[seen < j][-1])
         if state[k + 1] == ObsState.MISSING and k not in out:
             out.append(k)
