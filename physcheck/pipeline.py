@@ -223,20 +223,32 @@ def _run(path: str, config: Config, progress: Progress, timing: dict[str, float]
 
 def run_checks(traj: Any, config: Config) -> list[Any]:
     """Every physics check's findings on ``traj`` (:class:`Trajectories`), in time order,
-    less those on an entity that is another's shadow or mirror image (its track is the
-    shadow's path on the floor, or the image's in a glossy floor, no body's:
-    :func:`~physcheck.physics.kinematics.shadow_entities`,
-    :func:`~physcheck.physics.kinematics.mirror_entities`)."""
+    less those on an entity that is another's shadow, or another's mirror image while it
+    is (its track is the shadow's path on the floor, or the image's in a glossy floor, no
+    body's: :func:`~physcheck.physics.kinematics.shadow_entities`,
+    :func:`~physcheck.physics.kinematics.mirror_spans`; a track may follow a body before
+    it takes up the body's image)."""
     from physcheck.physics.checks import CHECKS
-    from physcheck.physics.kinematics import mirror_entities, shadow_entities
+    from physcheck.physics.kinematics import mirror_spans, shadow_entities
 
     findings = []
     for cls in CHECKS.values():
         findings.extend(cls().run(traj, config))
-    not_bodies = shadow_entities(traj) | mirror_entities(traj)
-    findings = [f for f in findings if f.entity not in not_bodies]
+    shadows = shadow_entities(traj)
+    images = mirror_spans(traj)
+
+    def on_image(f: Any) -> bool:
+        return any(f.t_s[0] <= t1 + _IMAGE_REACH_S and f.t_s[1] >= t0 - _IMAGE_REACH_S
+                   for t0, t1 in images.get(f.entity, []))
+
+    findings = [f for f in findings if f.entity not in shadows and not on_image(f)]
     findings.sort(key=lambda f: (f.t_s[0], f.entity, f.type))
     return findings
+
+
+_IMAGE_REACH_S = 0.1
+"""A finding this near the sightings over which an entity is a body's mirror image is the
+image's (a finding at its first or last sighting, placed a frame or two off)."""
 
 
 def _outside_transitions(findings: list[Any], transitions: list[tuple[float, float]],

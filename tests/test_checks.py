@@ -2552,6 +2552,24 @@ def test_a_thrown_ball_s_image_is_no_body_over_its_first_rise_and_fall() -> None
     assert run_checks(traj, Config()) == []
 
 
+def test_findings_on_a_track_that_took_up_a_body_s_image_are_set_aside_only_there() -> None:
+    """MuJoCo's impulse s20 (``mujoco_eval.py``, seeds 20-23, looked at after measuring
+    them), as the tracker saw it: a ball is kicked in flight (frame 24); its image in the
+    glossy floor comes in at the frame's bottom edge at frame 36; at the bounce the two
+    tracks meet and each goes on with the other. From frame 36 on, by their places, the
+    ball's track hangs under the other and moves against it, an image; its kick, 0.2 s
+    before that, was set aside with it. Only findings where a track is an image are."""
+    from physcheck.physics.kinematics import mirror_entities, mirror_spans
+    from physcheck.pipeline import run_checks
+
+    traj = compute_kinematics(saved_track_set("mujoco_impulse_s20.npz"), Config(), 1.0)
+    assert mirror_entities(traj) == {0}
+    (t0, _t1), = mirror_spans(traj)[0]
+    assert t0 == pytest.approx(36 / 60, abs=1e-4)
+    found = [(f.type, f.entity, f.frames) for f in run_checks(traj, Config())]
+    assert ("impulse", 0, (23, 25)) in found
+
+
 def test_a_mirror_image_moves_against_its_body_for_a_whole_bounce() -> None:
     """Built: a ball bounces; its image hangs below the floor line as far (times 0.6,
     farther from the camera) as the ball is above it. A second ball thrown on its own

@@ -730,8 +730,26 @@ def mirror_entities(traj: Trajectories) -> set[int]:
     """The entities that are another body's mirror image (:func:`mirror_of`): a glossy floor
     or water shows a body upside down below it, and the image, tracked, falls 'up' as the
     body rises. Its track is no body's: what a check finds on it is no physics of a body."""
-    items = traj.items
-    return {p.entity for p in items if any(mirror_of(p, b) for b in items if b is not p)}
+    return set(mirror_spans(traj))
+
+
+def mirror_spans(traj: Trajectories) -> dict[int, list[tuple[float, float]]]:
+    """Per entity that is another body's mirror image somewhere (:func:`mirror_of`), the
+    times (first and last) of the sightings over which it is compared with that body: a
+    track may follow a body and then take up its image (MuJoCo's impulse s20: the kicked
+    ball's track and its image's, come in from the frame's edge, met at the bounce and
+    went on each with the other; the ball's kick came 0.2 s before they were both seen)."""
+    out: dict[int, list[tuple[float, float]]] = {}
+    for p in traj.items:
+        for b in traj.items:
+            if b is not p and (span := mirror_span(p, b)) is not None:
+                out.setdefault(p.entity, []).append(span)
+    return out
+
+
+def mirror_of(p: Trajectory, b: Trajectory) -> bool:
+    """Whether entity ``p`` is body ``b``'s mirror image (:func:`mirror_span`)."""
+    return mirror_span(p, b) is not None
 
 
 _MIRROR_MIN_COMMON = 8
@@ -756,8 +774,9 @@ _ROLL_FIT = 0.25
 steady change (silhouettes' noise)."""
 
 
-def mirror_of(p: Trajectory, b: Trajectory) -> bool:
-    """Whether entity ``p`` is body ``b``'s mirror image in a level, glossy surface below it.
+def mirror_span(p: Trajectory, b: Trajectory) -> tuple[float, float] | None:
+    """The times (first and last of the sightings compared) over which entity ``p`` is body
+    ``b``'s mirror image in a level, glossy surface below it, or None where it is not.
 
     In a level mirror a body's image hangs below the point where the body meets the surface,
     as far below it as the body is above: right under the body, no larger than it, it goes
@@ -775,12 +794,12 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
     its place below it (:func:`_rolls_over_image`)."""
     tp, tb = p.track, b.track
     if tp.shot != tb.shot:
-        return False
+        return None
     seen_p = (tp.state == ObsState.MOVING) & np.isfinite(tp.xy_px).all(axis=1)
     seen_b = (tb.state == ObsState.MOVING) & np.isfinite(tb.xy_px).all(axis=1)
     common, ip, ib = np.intersect1d(tp.frames[seen_p], tb.frames[seen_b], return_indices=True)
     if len(common) < _MIRROR_MIN_COMMON:
-        return False
+        return None
     kp, kb = np.flatnonzero(seen_p)[ip], np.flatnonzero(seen_b)[ib]
     pp, pb = tp.xy_px[kp], tb.xy_px[kb]
     size_p = float(np.sqrt(np.nanmedian(tp.area_px[kp])))
@@ -788,22 +807,23 @@ def mirror_of(p: Trajectory, b: Trajectory) -> bool:
     if not (size_p <= _MIRROR_MAX_SIZE * size_b
             and float(np.median(pp[:, 1] - pb[:, 1])) > 0.5 * size_b
             and float(np.median(np.abs(pp[:, 0] - pb[:, 0]))) < size_b):
-        return False
+        return None
+    span = (float(tb.t_s[kb[0]]), float(tb.t_s[kb[-1]]))
     if _rolls_over_image(tb.t_s[kb], pp, pb, size_b):
-        return True
+        return span
     if float(np.abs(np.diff(pb[:, 1])).sum()) < _MIRROR_MIN_TRAVEL * size_b:
-        return False
+        return None
     dt = float(np.median(np.diff(tb.t_s[kb])))
     k = max(1, round(_MIRROR_STEP_S / max(dt, 1e-6)))
     if len(common) <= k + 2:
-        return False
+        return None
     dy_b, dy_p = pb[k:, 1] - pb[:-k, 1], pp[k:, 1] - pp[:-k, 1]
     if float(np.std(dy_b)) == 0.0 or float(np.std(dy_p)) == 0.0:
-        return False
+        return None
     corr = float(np.corrcoef(dy_b, dy_p)[0, 1])
     dx_b, dx_p = pb[k:, 0] - pb[:-k, 0], pp[k:, 0] - pp[:-k, 0]
     sideways = float(np.abs(dx_b - dx_p).sum()) / max(float(np.abs(dy_b).sum()), 1e-6)
-    return corr <= _MIRROR_MAX_CORR and sideways <= 0.5
+    return span if corr <= _MIRROR_MAX_CORR and sideways <= 0.5 else None
 
 
 def _rolls_over_image(t: np.ndarray, pp: np.ndarray, pb: np.ndarray, size_b: float) -> bool:
