@@ -12,6 +12,7 @@ from physcheck.motion.types import ObsState
 from physcheck.physics.finding import Finding
 from physcheck.physics.kinematics import (
     LEVEL_MIN_S,
+    Contact,
     SupportRef,
     Trajectories,
     Trajectory,
@@ -71,6 +72,12 @@ def judged(tr: Trajectory, traj: Trajectories, shape: bool = True,
     w, h = traj.tracks.frame_size
     return (tr.rigid or not shape) and tr.body_size_px <= _MAX_BODY_FRAC * max(w, h) and int(
         tr.seen.sum()) >= min_seen
+
+
+def next_contact(tr: Trajectory, t_s: float, skip: tuple[str, ...] = ()) -> Contact | None:
+    """The body's first contact after time ``t_s`` of a kind not in ``skip``, or None."""
+    later = [c for c in tr.contacts if c.t_s > t_s + 1e-6 and c.kind not in skip]
+    return min(later, key=lambda c: c.t_s) if later else None
 
 
 def floor_heights(tr: Trajectory, traj: Trajectories) -> dict[int, tuple[float | None, float]]:

@@ -295,9 +295,8 @@ def _creeps(tr: Trajectory, k0: int, g: float) -> bool:
     its image in the glossy floor merging with its silhouette, 'moved' at 40 px/s, 'faster'
     than gravity's 23 over 0.08 s, and its stop was a 'hover')."""
     t = tr.track.t_s
-    ks = [k for k in range(k0 - 1, -1, -1)
-          if (k0 - k <= 6 or t[k0] - t[k] <= _CREEP_S + 1e-6)][::-1]
-    ks = [k for k in ks if tr.seen[k] and np.isfinite(tr.v_px_s[k]).all()]
+    ks = [k for k in range(k0) if (k0 - k <= 6 or t[k0] - t[k] <= _CREEP_S + 1e-6)
+          and tr.seen[k] and np.isfinite(tr.v_px_s[k]).all()]
     if g <= 0 or len(ks) < 2:
         return False
     span_s = float(t[ks[-1]] - t[ks[0]])

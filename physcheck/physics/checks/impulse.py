@@ -12,6 +12,7 @@ from physcheck.physics.checks.base import (
     height_above_support,
     judged,
     level_after,
+    next_contact,
     size_near,
 )
 from physcheck.physics.finding import Finding, margin_confidence
@@ -132,11 +133,8 @@ def _landing_follows(tr: Trajectory, t0_s: float,
     the body's bottom from its sightings in motion only; a tumbling cube falling past the
     wall onto the floor is held by its look in the frames before it lands (MuJoCo's shapes
     s14: a 'speed-up' 0.1 s before the bounce, from five sightings at whole pixels)."""
-    later = [c for c in tr.contacts if c.t_s > t0_s + 1e-6]
-    if not later:
-        return False
-    nxt = min(later, key=lambda c: c.t_s)
-    if nxt.kind != "floor" or nxt.t_s - t0_s > NEAR_CONTACT_S + 1e-6:
+    nxt = next_contact(tr, t0_s)
+    if nxt is None or nxt.kind != "floor" or nxt.t_s - t0_s > NEAR_CONTACT_S + 1e-6:
         return False
     above, slack = heights.get(nxt.index, (None, 0.0))
     return above is None or above <= slack

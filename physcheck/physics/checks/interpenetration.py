@@ -8,7 +8,7 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import BG_STEP_S, ObsState
-from physcheck.physics.checks.base import judged
+from physcheck.physics.checks.base import judged, next_contact
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
     Contact,
@@ -155,12 +155,12 @@ class InterpenetrationCheck:
                                                       body))):
             return None
         sink = float(box[k1, 1] - box[k0, 1])
-        before = moving[moving < k0][-3:]
+        before = pre[-3:]
         if sink <= max(thr, 0.5 * body) or len(before) < 2:
             return None
         # its visible height shrank by the sinking (the bottom is cut at the ground line),
         # from its usual height before
-        h0 = float(np.median(heights[moving[moving < k0]]))
+        h0 = float(np.median(heights[pre]))
         if h0 - float(heights[k1]) <= thr:
             return None
         # lying down: where the top first reached its last level (two pixels: a mask's edge),
@@ -678,8 +678,7 @@ def _lands_after(tr: Trajectory, c: Contact) -> bool:
     if c.kind not in ("none", "edge"):
         return False
     # (an 'echo' is that landing seen through a fit window's edge)
-    later = [d for d in tr.contacts if d.t_s > c.t_s + 1e-6 and d.kind != "echo"]
-    nxt = min(later, key=lambda d: d.t_s) if later else None
+    nxt = next_contact(tr, c.t_s, skip=("echo",))
     return nxt is not None and nxt.kind == "floor" and nxt.t_s - c.t_s <= _SETTLE_S + 1e-6
 
 
