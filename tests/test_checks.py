@@ -3154,6 +3154,42 @@ def test_a_ball_going_down_into_a_mirroring_floor_with_its_image_is_found() -> N
     assert not traj.items[0].rigid
 
 
+@pytest.mark.parametrize(("name", "span"), [("mujoco_fall_through_s22.npz", (11, 24)),
+                                            ("mujoco_fall_through_s25.npz", (11, 24))])
+def test_a_ball_going_into_the_floor_past_its_own_shadow_is_found(
+        name: str, span: tuple[int, int]) -> None:
+    """MuJoCo's fall_through s22 and s25 (``mujoco_eval.py``, seeds measured before they
+    were looked at), as the tracker saw them: a ball drops onto the floor and goes on down
+    through it until it is gone, where its shadow, a track of its own, lies on the floor
+    line. The ball's track ends 'occluded' (its shadow's blob is where it was heading), so
+    it was taken for gone behind another body. The shadow's box lies wholly below the top
+    of what was left of the ball at its last sighting: it hides none of that."""
+    tracks = saved_track_set(name)
+    assert tracks.tracks[0].end_reason == "occluded"
+    found = of_type(CHECKS["interpenetration"]().run(
+        compute_kinematics(tracks, Config(), 1.0), Config()), "interpenetration")
+    assert len(found) == 1 and found[0].entity == 0 and overlaps(found[0], *span)
+
+
+def test_a_body_is_not_behind_its_own_image_in_a_glossy_floor() -> None:
+    """MuJoCo's fall_through s26 (``mujoco_eval.py``, a seed measured before it was looked
+    at), as the tracker saw it: a ball drops onto a glossy floor and goes on down through
+    it; its image, a track of its own, rises to meet it at the floor's line, and the ball's
+    track ends 'occluded' by it. An image hides nothing of its body: the ball did not go
+    behind anything."""
+    from physcheck.physics.checks.interpenetration import _behind_other
+    from physcheck.physics.kinematics import mirror_span
+
+    traj = compute_kinematics(saved_track_set("mujoco_fall_through_s26.npz"), Config(), 1.0)
+    ball, image = traj.items[0], traj.items[1]
+    assert ball.track.end_reason == "occluded" and mirror_span(image, ball) is not None
+    k = int(np.flatnonzero(ball.track.state == ObsState.MOVING)[-1])
+    # the image's box at the frames after covers the ball's last top
+    after = np.flatnonzero(image.track.frames == ball.track.frames[k] + 1)
+    assert image.track.bbox_px[after[0], 1] <= ball.track.bbox_px[k, 1] + 2.0
+    assert not _behind_other(ball, traj, k)
+
+
 def test_a_cube_settling_from_a_silhouette_merged_as_it_lands_is_not_sinking() -> None:
     """The 3D set's ``shapes`` scene, seed 4, rendered at 12 fps, as the tracker saw it: a
     cube lands, rocks onto a face (its top comes down 8 px, its bottom up), and is taken

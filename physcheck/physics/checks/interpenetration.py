@@ -16,6 +16,7 @@ from physcheck.physics.kinematics import (
     Trajectory,
     border_mask,
     frame_travel,
+    mirror_span,
     other_boxes_at,
     partners_at,
     steady_shape,
@@ -96,7 +97,8 @@ class InterpenetrationCheck:
         fell at just before (its fall was stopped, not hidden: a body falling behind a
         table's edge or into a bucket keeps falling as fast), and the body vanished there
         in the middle of the frame (or was never seen moving again: what stays is its
-        shadow, or a scrap the tracker holds by its look).
+        shadow, or a scrap the tracker holds by its look; or was lost 'behind' a body that
+        hides none of what was left of it, :func:`_behind_other`).
 
         At a generator's 12 fps such a sinking is seen three or four times before the body
         is gone, too few after the impact to locate it as a break; at higher rates the
@@ -110,8 +112,9 @@ class InterpenetrationCheck:
         moving = np.flatnonzero((tr.track.state == ObsState.MOVING) & inside
                                 & np.isfinite(box[:, 1]) & np.isfinite(box[:, 3]))
         k_gone = int(np.flatnonzero(tr.track.state == ObsState.MOVING)[-1])
-        if len(moving) < 6 or not inside[k_gone] or tr.track.end_reason not in (
-                "vanished", "shot_end"):
+        if len(moving) < 6 or not inside[k_gone] or not (
+                tr.track.end_reason in ("vanished", "shot_end")
+                or (tr.track.end_reason == "occluded" and not _behind_other(tr, traj, k_gone))):
             return None  # gone at the frame's edge (it left), or behind another body
         t = tr.track.t_s
         thr = config.interpenetration_depth_frac * body
@@ -666,6 +669,27 @@ def _into_mirror(tr: Trajectory, moving: np.ndarray, body: float) -> np.ndarray 
 
 _WITH_IMAGE = 1.5
 """A silhouette this many times the body's usual height holds its image in the floor too."""
+
+
+def _behind_other(tr: Trajectory, traj: Trajectories, k: int) -> bool:
+    """Whether another body seen in the two frames after ``tr``'s last sighting (index
+    ``k``) covers where its top was then: the body may have gone behind it. One whose box
+    lies wholly below that top hides none of what was left of the body above it: a shadow
+    on the floor the body went into (MuJoCo's fall_through s25: a ball 20 px above the
+    floor's line at its last sighting, its shadow 12 px tall on the line 'in front of'
+    it)."""
+    f = int(tr.track.frames[k])
+    x0, top, x1 = (float(v) for v in tr.track.bbox_px[k, :3])
+    for other in traj.items:
+        o = other.track
+        if other is tr or o.shot != tr.track.shot or mirror_span(other, tr) is not None:
+            continue  # (its image in a glossy floor hides nothing of it)
+        for i in np.flatnonzero((o.frames > f) & (o.frames <= f + 2)
+                                & (o.state <= ObsState.STILL)):
+            b = o.bbox_px[i]
+            if b[0] < x1 and b[2] > x0 and b[1] <= top + 2.0:
+                return True
+    return False
 
 
 def _lands_after(tr: Trajectory, c: Contact) -> bool:
