@@ -599,7 +599,8 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
                        seen_below: Callable[[int], int] | None = None,
                        drift: Callable[[int], int] | None = None,
                        scenery: tuple[tuple[int, int, int], ...] = (
-                           (160, 180, 230), (240, 240, 240), (90, 90, 95))) -> ClosedTrack:
+                           (160, 180, 230), (240, 240, 240), (90, 90, 95)),
+                       scraps: bool = True) -> ClosedTrack:
     """A green box (20 px, its top face lighter than its front) slides in over a blue and
     white checkerboard floor below a grey wall (frames 0-9, found moving; its last three
     sightings scraps of its top corner, as the median background takes it in while it
@@ -616,7 +617,8 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
     line the body still shows, sunk so far (seen from above, the floor's cut across a
     ball's near side). ``drift(f)``: rows by which the camera's stabilization is off in
     frame f (the body and the floor's line drawn that much lower, the homography given the
-    identity). ``rest_probe`` as the analyzer's. The tracker's one track."""
+    identity). ``rest_probe`` as the analyzer's. ``scraps`` False: seen whole up to its
+    rest (frames 0-9). The tracker's one track."""
     tracker = _tracker(template_min_ncc=0.75)
     yy, xx = np.mgrid[0:180, 0:320]
     scene = np.where((((yy // 12) + (xx // 12)) % 2 == 0)[..., None],
@@ -643,7 +645,7 @@ def _sinking_green_box(sink_px: Callable[[int], int], hidden_below: bool = True,
             rgb[cut:] = scene[cut:]
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         blobs = ([Blob(cx=x + 10.0, cy=90.0, x0=x, y0=80, x1=x + 20, y1=100, area=400.0,
-                       elongation=1.0)] if f < 7 else
+                       elongation=1.0)] if f < (7 if scraps else 10) else
                  # settling, it is taken into the background: scraps of its top corner
                  [Blob(cx=x + 4.0, cy=84.0, x0=x, y0=80, x1=x + 8, y1=88, area=64.0,
                        elongation=1.0)] if f < 10 else [])
@@ -781,6 +783,26 @@ def test_a_ball_sinking_while_the_stabilization_drifts_is_measured() -> None:
     whole = _sinking_green_box(lambda f: min(f - 20, 6), hidden_below=False,
                                drift=lambda f: 2 if f >= 26 else 0)
     assert whole.sunk is None or np.isnan(whole.sunk).all() or np.nanmax(whole.sunk) < 3
+
+
+@pytest.mark.parametrize("ball", [False, True])
+def test_a_body_resting_above_the_floor_as_drawn_that_goes_down_whole_then_in_is_measured(
+        ball: bool) -> None:
+    """A body resting a little above the floor as it is drawn (a physics engine's contact
+    margin; or a ball seen from above, its shaded underside not told as its own) comes
+    down whole, its pixels' bottom as far as its top, for 8 px before the floor cuts it,
+    then goes on in, 14 px in all (the 3D set's fresh rest_sink s64: a ball's pixels 16 px
+    down of its 29, top and bottom alike, then only its top). It still rests where it did
+    while its sides stay and its bottom comes down by no more than its top; once its
+    height shrinks, it has gone in by its top's way, less the drift allowed (2.5 px).
+    Lowered whole in front of the floor, its height all there, it did not sink."""
+    ct = _sinking_green_box(lambda f: min(f - 20, 14), ball=ball, scraps=False,
+                            seen_below=lambda sunk: min(sunk, 8))
+    assert ct.sunk is not None and ct.sunk_by_color and ct.end_reason == "shot_end"
+    assert np.nanmax(ct.sunk, initial=0.0) == pytest.approx(11.5, abs=1)
+    whole = _sinking_green_box(lambda f: min(f - 20, 14), ball=ball, scraps=False,
+                               hidden_below=False)
+    assert whole.sunk is None or np.nanmax(whole.sunk, initial=0.0) < 3
 
 
 def test_a_body_whose_hue_is_near_the_floors_is_still_told_by_its_colour() -> None:

@@ -71,10 +71,10 @@ _REST_EDGE_PX = 2.5
 stays where it rested: a shaking camera's stabilization drifts by a pixel or two over a
 second on a floor. The bottom may move by half the sunk depth more (seen from above, a body
 going down is cut along its bottom edges, which slant towards its near corner)."""
-_SINK_BOTTOM = 0.21
-"""Share of its height by which a ball's lowest visible point may come down as it sinks
-into a floor (seen from 45 degrees above, the most: (sin e + cos e - 1)/2), a pixel more
-(:meth:`EntityTracker._color_sunk`)."""
+_CUT_PX = 2.0
+"""Motion-resolution pixels by which a body's pixels told by colour at rest must have lost
+height (a pixel at each edge) for what it rests on to be cutting it: from then on it is going
+in (:meth:`EntityTracker._color_sunk`)."""
 _MIN_POINTS = 4
 _MAX_POINTS = 16
 _POINT_LK: dict[str, Any] = {
@@ -128,8 +128,9 @@ class _RestColor:
     A body resting on a floor is soon part of the median background, and the motion mask
     then shows what changes there, not the body; its look (grey template) holds the floor
     around it too. Its own pixels, told by their hue, show it whole: going down into the
-    floor, their top comes down while their bottom and sides stay where they were (the
-    floor, drawn over it, hides what goes below the line it rested on)."""
+    floor, their top comes down while their sides stay where they were (the floor, drawn
+    over it, hides what goes below the line it rested on; their bottom comes down by no
+    more than their top: see :meth:`EntityTracker._color_sunk`)."""
 
     lab: np.ndarray
     """The body's own colour (CIELAB)."""
@@ -200,6 +201,9 @@ class _Track:
     rest_color_set: bool = False
     """``sunk`` holds the measures of the ``rest_color`` kept now (set, the look's before
     it are dropped; forgotten, its own are: the look measures again)."""
+    rest_cut: bool = False
+    """What the body rests on was seen cutting its pixels told by colour there (their
+    height shrank by _CUT_PX): it is going in, and how deep is how far its top came down."""
     held_by_color: int | None = None
     """Where (the length of ``state`` then) it was last held by its colour where its look
     was lost at rest: a body whose colour then moves on was no body at rest (a pattern's
@@ -819,12 +823,16 @@ class EntityTracker:
                     tr.held_by_color = len(tr.state)
                     return
         # a body at rest going down into what it rests on: its own pixels' top comes down,
-        # their bottom and sides staying where they rested (told by its colour, that
-        # measure is the one kept; its look's below, only for bodies not told so). Where
-        # its look is not found, its colour holds it
+        # their sides staying where they rested and their bottom coming down by no more
+        # (told by its colour, that measure is the one kept; its look's below, only for
+        # bodies not told so). Where its look is not found, its colour holds it
         if tr.rest_color is not None and rgb is not None:
             sunk_box = self._color_sunk(tr, rgb, to_ref, from_ref)
-            if sunk_box is not None and (sunk_box[0] >= 1.0 or found is None):
+            # (its pixels still where it rests hold it, too, where its look is found a size
+            # away: the upper part of a ball's look matched lower as the ball, whole, starts
+            # to go down, the 3D set's fresh rest_sink s64)
+            if sunk_box is not None and (sunk_box[0] >= 1.0 or found is None or (
+                    tr.rest_color is not None and _off_rest(found, to_ref, tr.rest_color))):
                 depth, box = sunk_box
                 self._hold_at(tr, frame, t_s, box, i_last, to_ref)
                 if depth >= 1.0:
@@ -1044,6 +1052,11 @@ class EntityTracker:
         x0, y0, x1, y1, n = edges
         if n < _FEW * rc.count:
             return None  # too little of it left to place it (gone in, or gone)
+        if not (x0 >= 1 and y0 >= 1 and x1 <= win[2] - win[0] - 1 and y1 <= win[3] - win[1] - 1):
+            # its pixels reach the window's rim: it went on out of where it rested (or
+            # what is told as it is more than the body), as when it was first told so
+            _forget_rest_color(tr)
+            return None
         c = apply_h(to_ref, np.array([[win[0] + x0, win[1] + y0], [win[0] + x1, win[1] + y1]],
                                      float))
         left, top, right, bottom = rc.edges_ref
@@ -1064,16 +1077,24 @@ class EntityTracker:
         # circle shows a narrower chord). Its bottom comes down with its top at first: seen
         # from above (at e below the horizon), a ball's lowest visible point is above the
         # floor until the floor cuts it; then the near edge of the cut is, and comes down
-        # less: by up to (sin e + cos e - 1)/2 of its height, a fifth (_SINK_BOTTOM). Each
-        # edge is read to a pixel, at rest and now: two pixels more (the 3D set's held-out
-        # rest_sink s22, a ball's bottom 5 px lower of its 19, its top 2 then 7 px lower,
-        # was dropped as moved on). Where its height shrank, its bottom may also have come
-        # down by the camera's drift since it rested (_REST_EDGE_PX), which moves both
-        # edges alike (MuJoCo's rest_sink s1 under a shaking camera: a ball 15 px tall, its
-        # top 7.2 px and its bottom 5.2 px lower); a body whose height did not shrink has
-        # no sinking to show for its bottom's way
-        drift = _REST_EDGE_PX if depth > 0 else 0.0
-        sinking = 0.0 < bottom_way <= min(top_way, _SINK_BOTTOM * (bottom - top) + drift) + 2.0
+        # less. A body resting a little above the floor as drawn (a physics engine's contact
+        # margin), or whose shaded underside was not told as its own at rest, comes down
+        # whole by more before it is cut: the 3D set's fresh rest_sink s64, a ball's pixels
+        # 16 frame pixels down of its 29, top and bottom alike, then only its top, 10 more
+        # (MuJoCo's held-out rest_sink s23 and s24 alike, by less). So it rests there, going
+        # down or not, while its bottom comes down by no more than its top (each edge read
+        # to a pixel, at rest and now: two pixels more) and its sides stay. Lowered whole it
+        # did not sink (its height is all there: a body lowered in front of the floor, or
+        # the camera's drift); once its height shrank by _CUT_PX, what it rests on is
+        # cutting it, and it has gone in by its top's way at least (seen from above, the top
+        # comes down by the depth times the cosine of the view's angle), less what the
+        # camera's drift may have moved it (_REST_EDGE_PX), and no less than the height it
+        # lost says
+        sinking = 0.0 < bottom_way <= top_way + 2.0
+        if sinking and top_way - bottom_way >= _CUT_PX:
+            tr.rest_cut = True
+        if sinking and tr.rest_cut:
+            depth = max(depth, top_way - _REST_EDGE_PX)
         if ((abs(bottom_way) > _REST_EDGE_PX + max(depth, 0.0) / 2 and not sinking)
                 or abs((c[0, 0] + c[1, 0]) - (left + right)) / 2 > _REST_EDGE_PX
                 or (c[1, 0] - c[0, 0]) - (right - left) > 2 * _REST_EDGE_PX):
@@ -1267,6 +1288,7 @@ def _keep_rest_color(tr: _Track, rc: _RestColor) -> None:
     (a rest before it, or the look's measures, did not end in this one)."""
     tr.rest_color = rc
     tr.rest_color_set = True
+    tr.rest_cut = False
     tr.sunk = [math.nan] * len(tr.sunk)
 
 
@@ -1274,6 +1296,7 @@ def _forget_rest_color(tr: _Track) -> None:
     """The body no longer rests where its pixels were told by colour (it moved on, or they
     moved): what they measured is dropped with it, and its look measures again."""
     tr.rest_color = None
+    tr.rest_cut = False
     if tr.rest_color_set:
         tr.rest_color_set = False
         tr.sunk = [math.nan] * len(tr.sunk)
@@ -1309,6 +1332,13 @@ def _moved_on_seen(states: list[int]) -> bool:
     lost between their holds (the 1080p test pattern)."""
     return (states.count(ObsState.MOVING) >= _MIN_MOVING_TO_HOLD
             and all(s <= ObsState.STILL for s in states))
+
+
+def _off_rest(found: tuple[float, float], to_ref: np.ndarray, rest: _RestColor) -> bool:
+    """Whether a body's look, found at ``found`` (this frame's pixels), is more than 0.75 of
+    its size from where it rested (as :func:`_moved_on`)."""
+    at = apply_h(to_ref, np.array([found], float))[0]
+    return float(np.hypot(*(at - rest.centre_ref))) > 0.75 * rest.size
 
 
 def _moved_on(tr: _Track, rest: _RestLook | _RestColor) -> bool:
