@@ -3190,6 +3190,18 @@ def test_a_body_is_not_behind_its_own_image_in_a_glossy_floor() -> None:
     assert not _behind_other(ball, traj, k)
 
 
+def test_one_body_held_by_two_tracks_that_sinks_is_one_finding() -> None:
+    """MuJoCo's rest_sink s4 (``mujoco_eval.py``), as the tracker saw it: a body rests and
+    goes down into the floor, held at rest by two tracks (one started on a scrap of it as
+    it landed), each told by its colour and each measuring the sinking. Their boxes are one
+    place: one body, one finding (the surer)."""
+    traj = compute_kinematics(saved_track_set("mujoco_rest_sink_s4.npz"), Config(), 1.0)
+    held = [tr for tr in traj.items if tr.track.sunk_by_color]
+    assert len(held) == 2
+    found = of_type(CHECKS["interpenetration"]().run(traj, Config()), "interpenetration")
+    assert len(found) == 1 and found[0].entity == 0 and overlaps(found[0], 39, 59)
+
+
 def test_a_cube_settling_from_a_silhouette_merged_as_it_lands_is_not_sinking() -> None:
     """The 3D set's ``shapes`` scene, seed 4, rendered at 12 fps, as the tracker saw it: a
     cube lands, rocks onto a face (its top comes down 8 px, its bottom up), and is taken

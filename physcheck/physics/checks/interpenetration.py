@@ -40,11 +40,8 @@ class InterpenetrationCheck:
     metrics = ("sink_body_sizes", "overlap_body_sizes", "dv_ratio")
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
-        out = []
-        for tr in traj.items:
-            f = self._sink(tr, traj, config)
-            if f:
-                out.append(f)
+        out = _one_per_body([f for tr in traj.items
+                             if (f := self._sink(tr, traj, config)) is not None], traj)
         # two bodies that meet are judged on their shapes apart (one silhouette while they
         # overlap)
         items = [tr for tr in traj.items
@@ -262,7 +259,8 @@ class InterpenetrationCheck:
                       "threshold_px": thr, "bottom_y_px": float(tr.track.bbox_px[k0, 3])},
             message=(f"entity {tr.entity} rests on a surface, then sinks {depth_px / body:.2f} "
                      f"body sizes into it between {t0:.2f} s and {t1:.2f} s ("
-                     + ("its top comes down while its bottom and sides stay where it rested"
+                     + ("its top comes down, and more than its bottom, while its sides stay where "
+                        "it rested"
                         if tr.track.sunk_by_color else "its upper part is found lower, the "
                         "rest hidden below the line it rested on") + ")"),
         )
@@ -669,6 +667,39 @@ def _into_mirror(tr: Trajectory, moving: np.ndarray, body: float) -> np.ndarray 
 
 _WITH_IMAGE = 1.5
 """A silhouette this many times the body's usual height holds its image in the floor too."""
+
+
+def _one_per_body(found: list[Finding], traj: Trajectories) -> list[Finding]:
+    """The sinkings ``found``, one per body: two tracks held on one body at rest (one
+    started on a scrap of it as it landed), each measuring its sinking, whose boxes overlap
+    by half the smaller at the first frame both findings span, are one body going in (the
+    surer finding is kept)."""
+    tracks = {tr.entity: tr.track for tr in traj.items}
+
+    def box_at(entity: int, frame: int) -> np.ndarray | None:
+        t = tracks[entity]
+        i = np.flatnonzero(t.frames == frame)
+        return t.bbox_px[i[0]] if len(i) and np.isfinite(t.bbox_px[i[0]]).all() else None
+
+    keep: list[Finding] = []
+    for f in sorted(found, key=lambda f: -f.confidence):
+        same = False
+        for g in keep:
+            frame = max(f.frames[0], g.frames[0])
+            if frame > min(f.frames[1], g.frames[1]):
+                continue
+            a, b = box_at(f.entity, frame), box_at(g.entity, frame)
+            if a is None or b is None:
+                continue
+            w = min(a[2], b[2]) - max(a[0], b[0])
+            h = min(a[3], b[3]) - max(a[1], b[1])
+            smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+            if w > 0 and h > 0 and w * h > 0.5 * smaller:
+                same = True
+                break
+        if not same:
+            keep.append(f)
+    return [f for f in found if any(f is k for k in keep)]
 
 
 def _behind_other(tr: Trajectory, traj: Trajectories, k: int) -> bool:
