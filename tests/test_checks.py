@@ -3796,6 +3796,34 @@ def test_two_bodies_passing_through_each_other_in_one_silhouette_keep_their_velo
     assert max(found[0].evidence["velocity_change_ratio"]) < 0.05
 
 
+@pytest.mark.parametrize(("name", "span"), [("mujoco_pass_through_s11.npz", (64, 78)),
+                                            ("mujoco_pass_through_s20.npz", (66, 80)),
+                                            ("mujoco_pass_through_s27.npz", (43, 53))])
+def test_balls_that_keep_approaching_through_their_meeting_pass_through(
+        name: str, span: tuple[int, int]) -> None:
+    """MuJoCo's pass_through s11, s20 and s27 (``mujoco_eval.py``; s20 and s27 measured
+    before they were looked at), as the tracker saw them: two balls roll at each other on
+    one ground line and go through each other. s11: one ball's box holds its image in the
+    glossy floor (56 px tall for 42), its bottom 0.4 of a body below the other's: its
+    ground line is its top plus its size. s20, s27: read from sightings clear of the
+    meeting, one ball's velocity changed by a third of their approach speed (rolling
+    slower), past what 'keeps its velocity' allowed; but after the meeting they still
+    approach each other at over half that speed, which no collision leaves."""
+    found = of_type(CHECKS["interpenetration"]().run(
+        compute_kinematics(saved_track_set(name), Config(), 1.0), Config()), "interpenetration")
+    assert len(found) == 1 and overlaps(found[0], *span)
+    assert found[0].evidence["approach_kept_ratio"] >= 0.5
+
+
+def test_balls_in_a_pile_are_not_passing_through() -> None:
+    """The 2D set's many s2, as the tracker saw it: two balls on one ground line meet in a
+    pile and stay together 0.48 s, where going through each other at their approach speed
+    would take 0.11 s; their velocities either side of it (still approaching, at half their
+    approach speed) are the pile's doing. No passing through."""
+    traj = compute_kinematics(saved_track_set("engine2d_many_s2.npz"), Config(), 1.0)
+    assert of_type(CHECKS["interpenetration"]().run(traj, Config()), "interpenetration") == []
+
+
 def test_two_balls_passing_through_each_other_in_a_3d_render_are_found() -> None:
     """engine3d_eval's pass_through s0 (two balls roll through each other, Bullet ignoring
     the pair), tracked: one track holds the merged silhouette for ten frames, and the
