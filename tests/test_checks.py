@@ -3171,6 +3171,22 @@ def test_a_ball_going_into_the_floor_past_its_own_shadow_is_found(
     assert len(found) == 1 and found[0].entity == 0 and overlaps(found[0], *span)
 
 
+@pytest.mark.parametrize("name", ["mujoco_fall_through_s23.npz", "mujoco_fall_through_s26.npz",
+                                  "mujoco_fall_through_s29.npz"])
+def test_a_ball_going_into_a_glossy_floor_with_its_image_tracked_is_found(name: str) -> None:
+    """MuJoCo's fall_through s23, s26 and s29 (``mujoco_eval.py``; s29 measured before it
+    was looked at), as the tracker saw them: a ball drops onto a glossy floor and goes on
+    down through it until it is gone, its image in the floor a track of its own rising to
+    meet it. Merging with the image as it lands, the ball's silhouette gets taller below,
+    so its bottom is no ground line, and the run closing in on the floor's line starts
+    late (16-20 px of its 40-50 px way down). From where it landed, its top came down step
+    by step by more than its size, slowly against its fall."""
+    traj = compute_kinematics(saved_track_set(name), Config(), 1.0)
+    found = of_type(CHECKS["interpenetration"]().run(traj, Config()), "interpenetration")
+    assert len(found) == 1 and found[0].entity == 0 and overlaps(found[0], 28, 59)
+    assert found[0].evidence["sink_body_sizes"] > 1.0
+
+
 def test_a_body_is_not_behind_its_own_image_in_a_glossy_floor() -> None:
     """MuJoCo's fall_through s26 (``mujoco_eval.py``, a seed measured before it was looked
     at), as the tracker saw it: a ball drops onto a glossy floor and goes on down through

@@ -143,6 +143,10 @@ class InterpenetrationCheck:
         mirror = _into_mirror(tr, moving, body)
         if mirror is not None and (not len(run) or mirror[0] < run[0]):
             run = mirror
+        # or, its image tracked as a body of its own, from where it landed
+        imaged = _with_own_image(tr, traj, moving, body)
+        if imaged is not None and (not len(run) or imaged[0] < run[0]):
+            run = imaged
         if not len(run):
             return None
         k0, k1 = int(run[0]), int(run[-1])
@@ -723,6 +727,30 @@ def _one_per_body(found: list[Finding], traj: Trajectories) -> list[Finding]:
         if not same:
             keep.append(f)
     return [f for f in found if any(f is k for k in keep)]
+
+
+def _with_own_image(tr: Trajectory, traj: Trajectories, moving: np.ndarray, body: float
+                    ) -> np.ndarray | None:
+    """The sightings in motion from the body's landing to its last, where its image in a
+    glossy floor is tracked as a body of its own (:func:`mirror_span`) and the body goes on
+    down from the landing: its top comes down step by step (never up by more than a tenth
+    of its size); or None (how far, and how fast against its fall, is judged as for any
+    run).
+
+    Its silhouette's bottom then is no ground line (its image merges below it as it
+    lands, and goes), nor does a run closing in with its image start at the landing:
+    MuJoCo's fall_through s23 and s29, a ball 36 px tall whose top came down 50 px from
+    where it landed, measured 16 of it from where its silhouette was one with its image."""
+    if not any(mirror_span(o, tr) is not None for o in traj.items if o is not tr):
+        return None
+    landings = [c for c in tr.contacts if c.kind in ("floor", "body")
+                and c.index < moving[-1]]
+    if not landings:
+        return None
+    run = moving[moving >= landings[-1].index]
+    if len(run) < 3 or not (np.diff(tr.track.bbox_px[run, 1]) >= -0.1 * body).all():
+        return None
+    return run
 
 
 def _behind_other(tr: Trajectory, traj: Trajectories, k: int) -> bool:
