@@ -739,8 +739,9 @@ def _with_own_image(tr: Trajectory, traj: Trajectories, moving: np.ndarray, body
 
     Its silhouette's bottom then is no ground line (its image merges below it as it
     lands, and goes), nor does a run closing in with its image start at the landing:
-    MuJoCo's fall_through s23 and s29, a ball 36 px tall whose top came down 50 px from
-    where it landed, measured 16 of it from where its silhouette was one with its image."""
+    MuJoCo's fall_through s23, a ball 36 px tall whose top came down 41 px from where it
+    landed, 16 of them from where its silhouette was one with its image (s29: 50 px of a
+    ball of 37)."""
     if not any(mirror_span(o, tr) is not None for o in traj.items if o is not tr):
         return None
     landings = [c for c in tr.contacts if c.kind in ("floor", "body")
