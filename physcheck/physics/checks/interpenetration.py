@@ -37,7 +37,7 @@ class InterpenetrationCheck:
     """
 
     name = "interpenetration"
-    metrics = ("sink_body_sizes", "overlap_body_sizes", "dv_ratio")
+    metrics = ("sink_body_sizes", "approach_kept_ratio", "velocity_change_ratio")
 
     def run(self, traj: Trajectories, config: Config) -> list[Finding]:
         out = _one_per_body([f for tr in traj.items
