@@ -3774,6 +3774,26 @@ def _two_on_the_ground(collide: bool, seed: int = 0) -> list[EntityTrack]:
             make_track(1, b, state=state, color=(35, 90, 210), seed=seed)]
 
 
+def test_tall_bodies_on_different_ground_lines_are_not_passing_through() -> None:
+    """Two tall bodies (people, bottles) at different depths walk past each other: their
+    feet on lines 33 px apart, their tops plus their sizes (the root of their areas, short of
+    their heights) within 2 px. A tall body's top says nothing of its feet: their ground
+    lines are their boxes' bottoms, and they are not on one."""
+    n = 60
+    tracks = []
+    for eid, (x0, vx, top, h) in enumerate([(300, 200, 70.0, 60.0), (700, -200, 63.0, 100.0)]):
+        xy = slide(x0, vx, n, None)
+        xy[:, 1] = top + h / 2
+        tr = make_track(eid, xy, noise=0.0)
+        w = 16.0
+        box = np.c_[xy[:, 0] - w / 2, np.full(n, top), xy[:, 0] + w / 2, np.full(n, top + h)]
+        tracks.append(dataclasses.replace(tr, bbox_px=box, area_px=np.full(n, 0.9 * w * h)))
+    sizes = [float(np.sqrt(t.area_px[0])) for t in tracks]
+    tops = [float(t.bbox_px[0, 1]) for t in tracks]
+    assert abs((tops[0] + sizes[0]) - (tops[1] + sizes[1])) < 2.0
+    assert of_type(run_check("interpenetration", *tracks), "interpenetration") == []
+
+
 def test_interpenetration_when_two_bodies_pass_through_each_other() -> None:
     found = of_type(run_check("interpenetration", *_two_on_the_ground(False)),
                     "interpenetration")

@@ -687,12 +687,17 @@ _WITH_IMAGE = 1.5
 
 
 def _ground_line(tr: Trajectory, ks: np.ndarray) -> np.ndarray:
-    """Where the body meets the ground at track indices ``ks``: its box's bottom, or its
-    top plus its size where that is higher. What merges with a body's silhouette below it
-    (its shadow, its image in a glossy floor) lowers the box's bottom, never its top:
-    MuJoCo's pass_through s11, a ball's box 56 px tall for its 42 px, read a ground line
-    0.4 of a body below the other ball's on the same line."""
+    """Where the body meets the ground at track indices ``ks``: its box's bottom, or, for a
+    body no taller than wide (its box's median width 0.9 of its size or more: a ball's is
+    1.13), its top plus its size where that is higher. What merges with a body's
+    silhouette below it (its shadow, its image in a glossy floor) lowers the box's bottom,
+    never its top: MuJoCo's pass_through s11, a ball's box 56 px tall for its 42 px, read a
+    ground line 0.4 of a body below the other ball's on the same line. A tall body's size
+    (the root of its area) falls short of its height: its top says nothing of its feet."""
     box = tr.track.bbox_px[ks]
+    width = box[:, 2] - box[:, 0]
+    if not np.isfinite(width).any() or np.nanmedian(width) < 0.9 * tr.body_size_px:
+        return box[:, 3]
     return np.fmin(box[:, 3], box[:, 1] + tr.body_size_px)
 
 
