@@ -3187,6 +3187,19 @@ def test_a_ball_going_into_a_glossy_floor_with_its_image_tracked_is_found(name: 
     assert found[0].evidence["sink_body_sizes"] > 1.0
 
 
+def test_an_image_that_goes_into_the_floor_with_its_body_is_no_vanishing_body() -> None:
+    """MuJoCo's fall_through s26, as the tracker saw it: the ball's image in the glossy
+    floor, a track of its own, is compared with the ball while both move (0.40-0.55 s),
+    then hides in the ball's silhouette, is seen with it (one silhouette) at the floor's
+    line, and 'vanishes' there 0.2 s after it was last compared. It was the ball's image
+    all along: the only finding is the ball's sinking."""
+    from physcheck.pipeline import run_checks
+
+    traj = compute_kinematics(saved_track_set("mujoco_fall_through_s26.npz"), Config(), 1.0)
+    found = run_checks(traj, Config())
+    assert [(f.type, f.entity) for f in found] == [("interpenetration", 0)]
+
+
 def test_a_body_is_not_behind_its_own_image_in_a_glossy_floor() -> None:
     """MuJoCo's fall_through s26 (``mujoco_eval.py``, a seed measured before it was looked
     at), as the tracker saw it: a ball drops onto a glossy floor and goes on down through

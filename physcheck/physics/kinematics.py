@@ -743,8 +743,32 @@ def mirror_spans(traj: Trajectories) -> dict[int, list[tuple[float, float]]]:
     for p in traj.items:
         for b in traj.items:
             if b is not p and (span := mirror_span(p, b)) is not None:
-                out.setdefault(p.entity, []).append(span)
+                out.setdefault(p.entity, []).append((span[0], _image_until(p, b, span[1])))
     return out
+
+
+def _image_until(p: Trajectory, b: Trajectory, t1: float) -> float:
+    """The last time, from ``t1`` on, up to which image ``p`` is still body ``b``'s: its
+    track unseen, or seen where it is one silhouette with the body (its box and the body's
+    overlapping by half the smaller): nothing else was ever told apart there. A body going
+    down into a glossy floor meets its image at the floor's line and both go (MuJoCo's
+    fall_through s26: the image's track, hidden in the ball's silhouette, seen with it for
+    three frames at the line, then 'vanishing' there, 0.2 s after it was last compared)."""
+    tp, tb = p.track, b.track
+    last = t1
+    for i in np.flatnonzero(tp.t_s > t1 + 1e-6):
+        if tp.state[i] <= ObsState.STILL:
+            j = np.flatnonzero(tb.frames == tp.frames[i])
+            if not len(j) or not np.isfinite(tb.bbox_px[j[0]]).all():
+                break
+            pb, bb = tp.bbox_px[i], tb.bbox_px[j[0]]
+            w = min(pb[2], bb[2]) - max(pb[0], bb[0])
+            h = min(pb[3], bb[3]) - max(pb[1], bb[1])
+            smaller = min((pb[2] - pb[0]) * (pb[3] - pb[1]), (bb[2] - bb[0]) * (bb[3] - bb[1]))
+            if not (w > 0 and h > 0 and w * h >= 0.5 * smaller):
+                break
+        last = float(tp.t_s[i])
+    return last
 
 
 def mirror_of(p: Trajectory, b: Trajectory) -> bool:
