@@ -3200,6 +3200,17 @@ def test_an_image_that_goes_into_the_floor_with_its_body_is_no_vanishing_body() 
     assert [(f.type, f.entity) for f in found] == [("interpenetration", 0)]
 
 
+def test_a_cube_that_settles_after_landing_merged_with_its_shadow_has_not_gone() -> None:
+    """MuJoCo's box_tumble s33 (``mujoco_eval.py``, measured before it was looked at), as
+    the tracker saw it: a cube lands on a checkerboard merged with its shadow (a silhouette
+    twice its height), tumbles and settles; its last silhouette in motion is a scrap of it,
+    so the silhouette 'closed in on the floor's line' as a body going into a glossy floor
+    with its image does. But the cube was held where it rests for two seconds after: it
+    stayed, and did not go into the floor."""
+    traj = compute_kinematics(saved_track_set("mujoco_box_tumble_s33.npz"), Config(), 1.0)
+    assert of_type(CHECKS["interpenetration"]().run(traj, Config()), "interpenetration") == []
+
+
 def test_a_body_is_not_behind_its_own_image_in_a_glossy_floor() -> None:
     """MuJoCo's fall_through s26 (``mujoco_eval.py``, a seed measured before it was looked
     at), as the tracker saw it: a ball drops onto a glossy floor and goes on down through

@@ -141,7 +141,7 @@ class InterpenetrationCheck:
             run = moving[:0]
         # or, on a floor that mirrors it, a longer run closing in with its image
         mirror = _into_mirror(tr, moving, body)
-        if mirror is not None and (not len(run) or mirror[0] < run[0]):
+        if mirror is not None and (not len(run) or mirror[0] < run[0]) and not _stays(tr, k_gone):
             run = mirror
         # or, its image tracked as a body of its own, from where it landed
         imaged = _with_own_image(tr, traj, moving, body)
@@ -732,6 +732,18 @@ def _one_per_body(found: list[Finding], traj: Trajectories) -> list[Finding]:
         if not same:
             keep.append(f)
     return [f for f in found if any(f is k for k in keep)]
+
+
+def _stays(tr: Trajectory, k: int) -> bool:
+    """Whether the body, after its last sighting in motion (index ``k``), is held where it
+    is by its look for longer than a background step (BG_STEP_S): it stayed, taken into the
+    background, and did not go. A body that goes into a glossy floor with its image is gone
+    a frame or two after (MuJoCo's fall_through s5, s17); a cube that landed merged with its
+    shadow (a silhouette twice its height) and settled, its last silhouette in motion a
+    scrap of it, 'closed in on the floor's line' and was held there two seconds (MuJoCo's
+    box_tumble s33)."""
+    still = np.flatnonzero(tr.track.state[k + 1:] == ObsState.STILL)
+    return bool(len(still) and tr.track.t_s[k + 1 + still[-1]] - tr.track.t_s[k] > BG_STEP_S)
 
 
 def _with_own_image(tr: Trajectory, traj: Trajectories, moving: np.ndarray, body: float
