@@ -3211,6 +3211,17 @@ def test_a_cube_that_settles_after_landing_merged_with_its_shadow_has_not_gone()
     assert of_type(CHECKS["interpenetration"]().run(traj, Config()), "interpenetration") == []
 
 
+def test_a_jump_is_judged_on_the_body_before_it_not_on_what_its_track_took_up() -> None:
+    """MuJoCo's teleport s35 (``mujoco_eval.py``, measured before it was looked at), as the
+    tracker saw it: a ball jumps 161 px in one frame; its twin appears there and its own
+    track, carried on unseen for 0.3 s, takes up something else, so over its whole the track
+    is no rigid body. Up to the jump it was one, steady in shape: the jump is found."""
+    traj = compute_kinematics(saved_track_set("mujoco_teleport_s35.npz"), Config(), 1.0)
+    assert not traj.items[0].rigid
+    found = of_type(CHECKS["teleport"]().run(traj, Config()), "teleport")
+    assert len(found) == 1 and found[0].entity == 0 and overlaps(found[0], 22, 23)
+
+
 def test_a_body_is_not_behind_its_own_image_in_a_glossy_floor() -> None:
     """MuJoCo's fall_through s26 (``mujoco_eval.py``, a seed measured before it was looked
     at), as the tracker saw it: a ball drops onto a glossy floor and goes on down through

@@ -13,6 +13,7 @@ from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
     Trajectories,
     Trajectory,
+    frame_travel,
     near_border,
     partners_at,
     side_velocities,
@@ -99,7 +100,8 @@ class TeleportCheck:
             # shape over the rest of the clip (landing, bouncing in shadow) does not matter
             # the body before the jump is seen from the start of the shot only: at a
             # generator's 12 fps a jump 0.4 s in leaves it five sightings
-            if not (judged(a, traj, min_seen=_min_seen_before(a))
+            if not ((judged(a, traj, min_seen=_min_seen_before(a))
+                     or _steady_before(a, ka, traj))
                     and judged(b, traj, shape=False)):
                 continue
             pa, pb = a.track.xy_px[ka], b.track.xy_px[0]
@@ -307,6 +309,22 @@ def _extent_around(tr: Trajectory, ka: int, kb: int) -> float:
 _MIN_SEEN_BEFORE_S = 0.3
 """A body seen for this long before it jumps is judged even with fewer than six sightings
 (at 12 fps, four); never with fewer than four."""
+
+
+def _steady_before(a: Trajectory, ka: int, traj: Trajectories) -> bool:
+    """Whether body A, judged on its sightings in motion up to index ``ka`` (where it went
+    unseen), was compact and kept a steady shape there, over enough of them
+    (:func:`_min_seen_before`): its track, carried on unseen, may have taken up something
+    else afterwards, which says nothing of the body (MuJoCo's teleport s35: the ball's
+    track, unseen for 0.3 s after the ball's jump, took up something else, and was no
+    longer 'rigid' over its whole)."""
+    pre = np.flatnonzero((a.track.state[:ka + 1] == ObsState.MOVING)
+                         & np.isfinite(a.track.area_px[:ka + 1]))
+    return bool(len(pre) >= _min_seen_before(a)
+                and judged(a, traj, shape=False, min_seen=_min_seen_before(a))
+                and steady_shape(np.sqrt(a.track.area_px[pre]), a.track.elongation[pre],
+                                 frame_travel(a.v_px_s[pre], a.track.frame_dt_s,
+                                              a.body_size_px)))
 
 
 def _min_seen_before(a: Trajectory) -> int:
