@@ -1334,17 +1334,22 @@ def _moved_on_seen(states: list[int]) -> bool:
             and all(s <= ObsState.STILL for s in states))
 
 
+def _away(at_ref: np.ndarray, rest: _RestLook | _RestColor) -> bool:
+    """Whether ``at_ref`` (reference coordinates) is more than 0.75 of the body's size from
+    where it rested (a sinking body's centre goes down by less)."""
+    return float(np.hypot(*(at_ref - rest.centre_ref))) > 0.75 * rest.size
+
+
 def _off_rest(found: tuple[float, float], to_ref: np.ndarray, rest: _RestColor) -> bool:
-    """Whether a body's look, found at ``found`` (this frame's pixels), is more than 0.75 of
-    its size from where it rested (as :func:`_moved_on`)."""
-    at = apply_h(to_ref, np.array([found], float))[0]
-    return float(np.hypot(*(at - rest.centre_ref))) > 0.75 * rest.size
+    """Whether a body's look, found at ``found`` (this frame's pixels), is away from where
+    it rested (:func:`_away`)."""
+    return _away(apply_h(to_ref, np.array([found], float))[0], rest)
 
 
 def _moved_on(tr: _Track, rest: _RestLook | _RestColor) -> bool:
-    """The track's latest sighting is more than 0.75 of the body's size from where it
-    rested (a sinking body's centre goes down by less)."""
-    return float(np.hypot(*(np.array(tr.xy_ref[-1]) - rest.centre_ref))) > 0.75 * rest.size
+    """Whether the track's latest sighting is away from where the body rested
+    (:func:`_away`)."""
+    return _away(np.array(tr.xy_ref[-1]), rest)
 
 
 _UNMATCHED_COST = 3.0

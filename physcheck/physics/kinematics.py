@@ -410,6 +410,15 @@ def touching(a: np.ndarray, b: np.ndarray, gap: float) -> bool:
     return not (a[2] + gap < b[0] or b[2] + gap < a[0] or a[3] + gap < b[1] or b[3] + gap < a[1])
 
 
+def one_place(a: np.ndarray, b: np.ndarray) -> bool:
+    """Boxes (x0, y0, x1, y1) ``a`` and ``b`` overlap by half the smaller's area or more:
+    one silhouette, or one body's place."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return bool(w > 0 and h > 0 and w * h >= 0.5 * smaller)
+
+
 def other_boxes_at(tracks: TrackSet, track: EntityTrack, frame: int,
                    carried_s: float | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(id, box) of every other entity of this track's shot that has a box at ``frame``;
@@ -761,11 +770,7 @@ def _image_until(p: Trajectory, b: Trajectory, t1: float) -> float:
             j = np.flatnonzero(tb.frames == tp.frames[i])
             if not len(j) or not np.isfinite(tb.bbox_px[j[0]]).all():
                 break
-            pb, bb = tp.bbox_px[i], tb.bbox_px[j[0]]
-            w = min(pb[2], bb[2]) - max(pb[0], bb[0])
-            h = min(pb[3], bb[3]) - max(pb[1], bb[1])
-            smaller = min((pb[2] - pb[0]) * (pb[3] - pb[1]), (bb[2] - bb[0]) * (bb[3] - bb[1]))
-            if not (w > 0 and h > 0 and w * h >= 0.5 * smaller):
+            if not one_place(tp.bbox_px[i], tb.bbox_px[j[0]]):
                 break
         last = float(tp.t_s[i])
     return last

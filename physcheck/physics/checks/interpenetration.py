@@ -17,6 +17,7 @@ from physcheck.physics.kinematics import (
     border_mask,
     frame_travel,
     mirror_span,
+    one_place,
     other_boxes_at,
     partners_at,
     steady_shape,
@@ -713,23 +714,16 @@ def _one_per_body(found: list[Finding], traj: Trajectories) -> list[Finding]:
         i = np.flatnonzero(t.frames == frame)
         return t.bbox_px[i[0]] if len(i) and np.isfinite(t.bbox_px[i[0]]).all() else None
 
+    def same_body(f: Finding, g: Finding) -> bool:
+        frame = max(f.frames[0], g.frames[0])
+        if frame > min(f.frames[1], g.frames[1]):
+            return False
+        a, b = box_at(f.entity, frame), box_at(g.entity, frame)
+        return a is not None and b is not None and one_place(a, b)
+
     keep: list[Finding] = []
     for f in sorted(found, key=lambda f: -f.confidence):
-        same = False
-        for g in keep:
-            frame = max(f.frames[0], g.frames[0])
-            if frame > min(f.frames[1], g.frames[1]):
-                continue
-            a, b = box_at(f.entity, frame), box_at(g.entity, frame)
-            if a is None or b is None:
-                continue
-            w = min(a[2], b[2]) - max(a[0], b[0])
-            h = min(a[3], b[3]) - max(a[1], b[1])
-            smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-            if w > 0 and h > 0 and w * h > 0.5 * smaller:
-                same = True
-                break
-        if not same:
+        if not any(same_body(f, g) for g in keep):
             keep.append(f)
     return [f for f in found if any(f is k for k in keep)]
 
