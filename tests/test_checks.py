@@ -3222,6 +3222,18 @@ def test_a_jump_is_judged_on_the_body_before_it_not_on_what_its_track_took_up() 
     assert len(found) == 1 and found[0].entity == 0 and overlaps(found[0], 22, 23)
 
 
+def test_a_bounce_between_frames_at_12_fps_is_judged_from_the_flights_either_side() -> None:
+    """MuJoCo's energy_gain s30 resampled to 12 fps and 256 rows (a generator's small
+    output; measured before it was looked at), as the tracker saw it: a ball bounces a
+    quarter of a second into the clip, between frames; the sighting after the bounce is one
+    silhouette with its shadow, so the flight after it starts two frames (0.17 s) after the
+    contact, past the 0.15 s a flight may start after it at higher rates. It rebounds 1.29x
+    faster than it arrived: found."""
+    traj = compute_kinematics(saved_track_set("mujoco_energy_gain_12fps_s30.npz"), Config(), 1.0)
+    found = of_type(CHECKS["energy_gain"]().run(traj, Config()), "energy_gain")
+    assert len(found) == 1 and overlaps(found[0], 4, 8)
+
+
 def test_a_body_is_not_behind_its_own_image_in_a_glossy_floor() -> None:
     """MuJoCo's fall_through s26 (``mujoco_eval.py``, a seed measured before it was looked
     at), as the tracker saw it: a ball drops onto a glossy floor and goes on down through
