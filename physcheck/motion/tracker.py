@@ -1017,8 +1017,7 @@ class EntityTracker:
         if edges is None:
             return None
         x0, y0, x1, y1, n = edges
-        inner = x0 >= 1 and y0 >= 1 and x1 <= win[2] - win[0] - 1 and y1 <= win[3] - win[1] - 1
-        if not inner or n < _FILL * (x1 - x0) * (y1 - y0):
+        if not _off_rim(edges, win) or n < _FILL * (x1 - x0) * (y1 - y0):
             return None
         own = (win[0] + x0, win[1] + y0, win[0] + x1, win[1] + y1)
         if any(o is not tr and o.last_seen == tr.last_seen and o.state[-1] == ObsState.MOVING
@@ -1052,7 +1051,7 @@ class EntityTracker:
         x0, y0, x1, y1, n = edges
         if n < _FEW * rc.count:
             return None  # too little of it left to place it (gone in, or gone)
-        if not (x0 >= 1 and y0 >= 1 and x1 <= win[2] - win[0] - 1 and y1 <= win[3] - win[1] - 1):
+        if not _off_rim(edges, win):
             # its pixels reach the window's rim: it went on out of where it rested (or
             # what is told as it is more than the body), as when it was first told so
             _forget_rest_color(tr)
@@ -1281,6 +1280,13 @@ def _color_edges(lab: np.ndarray, color: np.ndarray) -> tuple[int, int, int, int
     if n < 6 or not len(rows) or not len(cols):
         return None
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1, n
+
+
+def _off_rim(edges: tuple[int, int, int, int, int], win: tuple[int, int, int, int]) -> bool:
+    """Whether the box of a body's pixels (``edges`` from :func:`_color_edges`, in window
+    ``win``) lies inside the window, none of them at its rim: the body is all there."""
+    x0, y0, x1, y1, _ = edges
+    return x0 >= 1 and y0 >= 1 and x1 <= win[2] - win[0] - 1 and y1 <= win[3] - win[1] - 1
 
 
 def _keep_rest_color(tr: _Track, rc: _RestColor) -> None:

@@ -753,7 +753,7 @@ def _with_own_image(tr: Trajectory, traj: Trajectories, moving: np.ndarray, body
     MuJoCo's fall_through s23, a ball 36 px tall whose top came down 41 px from where it
     landed, 16 of them from where its silhouette was one with its image (s29: 50 px of a
     ball of 37)."""
-    if not any(mirror_span(o, tr) is not None for o in traj.items if o is not tr):
+    if not _images_of(tr, traj):
         return None
     landings = [c for c in tr.contacts if c.kind in ("floor", "body")
                 and c.index < moving[-1]]
@@ -774,16 +774,17 @@ def _behind_other(tr: Trajectory, traj: Trajectories, k: int) -> bool:
     it)."""
     f = int(tr.track.frames[k])
     x0, top, x1 = (float(v) for v in tr.track.bbox_px[k, :3])
-    for other in traj.items:
-        o = other.track
-        if other is tr or o.shot != tr.track.shot or mirror_span(other, tr) is not None:
-            continue  # (its image in a glossy floor hides nothing of it)
-        for i in np.flatnonzero((o.frames > f) & (o.frames <= f + 2)
-                                & (o.state <= ObsState.STILL)):
-            b = o.bbox_px[i]
-            if b[0] < x1 and b[2] > x0 and b[1] <= top + 2.0:
-                return True
-    return False
+    images = _images_of(tr, traj)  # (its image in a glossy floor hides nothing of it)
+    # (carried_s 0: only where the other was seen)
+    return any(b[0] < x1 and b[2] > x0 and b[1] <= top + 2.0
+               for frame in (f + 1, f + 2)
+               for other, b in other_boxes_at(traj.tracks, tr.track, frame, carried_s=0.0)
+               if other not in images)
+
+
+def _images_of(tr: Trajectory, traj: Trajectories) -> set[int]:
+    """The entities that are body ``tr``'s mirror image (:func:`mirror_span`)."""
+    return {o.entity for o in traj.items if o is not tr and mirror_span(o, tr) is not None}
 
 
 def _lands_after(tr: Trajectory, c: Contact) -> bool:
