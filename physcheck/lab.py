@@ -38,5 +38,12 @@ def to_lab(rgb: np.ndarray) -> np.ndarray:
     else:
         lin = _linear(a.astype(float).reshape(-1, 3) / 255.0)
     xyz = lin @ _SRGB_TO_XYZ.T / _D65
-    f = np.where(xyz > _EPS, np.cbrt(xyz), xyz / (3 * _DELTA**2) + 4 / 29)
-    return np.c_[116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
+    f = np.cbrt(xyz)
+    dim = xyz <= _EPS
+    if dim.any():  # (the same numbers as np.where over both branches, at half the cost)
+        f[dim] = xyz[dim] / (3 * _DELTA**2) + 4 / 29
+    out = np.empty_like(f)
+    out[:, 0] = 116 * f[:, 1] - 16
+    out[:, 1] = 500 * (f[:, 0] - f[:, 1])
+    out[:, 2] = 200 * (f[:, 1] - f[:, 2])
+    return out

@@ -1008,12 +1008,13 @@ class EntityTracker:
                min(math.ceil(box[2] + m), self.w), min(math.ceil(box[3] + m), self.h))
         if win[2] - win[0] < 6 or win[3] - win[1] < 6:
             return None
-        lab = _window_lab(rgb, win)
-        rim = np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+        # the window's rim first: most windows end here, before the whole is converted
+        patch = rgb[win[1]:win[3], win[0]:win[2]]
+        rim = to_lab(np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]]))
         around = np.median(rim, axis=0)
         if float(np.hypot(*(ref[0][1:] - around[1:]))) < _REST_CHROMA:
             return None
-        edges = _color_edges(lab, ref[0])
+        edges = _color_edges(_window_lab(rgb, win), ref[0])
         if edges is None:
             return None
         x0, y0, x1, y1, n = edges
