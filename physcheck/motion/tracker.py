@@ -1008,7 +1008,7 @@ class EntityTracker:
                min(math.ceil(box[2] + m), self.w), min(math.ceil(box[3] + m), self.h))
         if win[2] - win[0] < 6 or win[3] - win[1] < 6:
             return None
-        # the window's rim first: most windows end here, before the whole is converted
+        # the window's rim first: many windows end here, before the whole is converted
         patch = rgb[win[1]:win[3], win[0]:win[2]]
         rim = to_lab(np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]]))
         around = np.median(rim, axis=0)
