@@ -138,7 +138,7 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
     # a silhouette cut by the frame's edge is smaller than the body, which would put it
     # farther away, where the floor is higher in the image: those sightings say nothing
     # (its whole silhouettes: a scrap's size would put it farther away than it is)
-    cuts = leaps(tr, traj.g_px_s2)
+    cuts = leaps(tr, traj.g_px_s2, consecutive=True)
     ks = np.flatnonzero(whole_sightings(tr) & (tr.track.state == ObsState.MOVING)
                         & ~excursions(tr) & same_part(tr, traj, t_s, cuts))
     ks = ks[~cut_by_frame_edge(traj.tracks, tr.track, ks)]
@@ -154,12 +154,14 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
                                 tr.entity)
 
 
+_LEAP_NEXT_OFF = 3.0
+"""... and from one sighting to the next (the velocity there is known better)."""
 _LEAP_OFF = 2.0
 """Body sizes beyond where its way led (plus gravity's pull) at which a track, the body
 unseen for a frame or more, has taken up another body (:func:`leaps`)."""
 
 
-def leaps(tr: Trajectory, g_px_s2: float) -> np.ndarray:
+def leaps(tr: Trajectory, g_px_s2: float, consecutive: bool = False) -> np.ndarray:
     """Track indices at which the track takes up another body: a sighting after one or more
     frames in which the body was unseen (behind another, missed), _LEAP_OFF body sizes or
     more off where its last velocity led, gravity's pull over the gap allowed on top.
@@ -167,17 +169,27 @@ def leaps(tr: Trajectory, g_px_s2: float) -> np.ndarray:
     The tracker's gate widens while a body is unseen: the 3D set's fresh many s63 lost a
     small far ball resting behind a big near one and took up the big one 113 px lower
     0.1 s later. Where the track went from there is no place of the first body's: the
-    floor 'it' reached there put its own bounce 90 px above the floor."""
+    floor 'it' reached there put its own bounce 90 px above the floor.
+
+    ``consecutive``: also from one sighting to the next, _LEAP_NEXT_OFF body sizes or more
+    off, away from the body's breaks (a bounce between two frames turns its velocity): a
+    track may take up something else at once (MuJoCo's held-out many s38: a small far ball's
+    track took up its image in the glossy floor, 54 px lower, in the next frame)."""
     seen = np.flatnonzero(tr.seen & np.isfinite(tr.track.xy_px).all(axis=1))
     t, xy = tr.track.t_s, tr.track.xy_px
+    breaks = np.array([c.index for c in tr.contacts], int)
     out = []
     for i, j in itertools.pairwise(seen):
+        reach = _LEAP_OFF
         if j - i < 2:
-            continue
+            if not consecutive or (len(breaks) and bool(
+                    np.any((breaks >= i - 1) & (breaks <= j + 1)))):
+                continue
+            reach = _LEAP_NEXT_OFF
         dt = float(t[j] - t[i])
         v = tr.v_px_s[i] if np.isfinite(tr.v_px_s[i]).all() else np.zeros(2)
         off = float(np.linalg.norm(xy[j] - (xy[i] + v * dt)))
-        if off > _LEAP_OFF * tr.body_size_px + 0.5 * max(g_px_s2, 0.0) * dt * dt:
+        if off > reach * tr.body_size_px + 0.5 * max(g_px_s2, 0.0) * dt * dt:
             out.append(int(j))
     return np.array(out, int)
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from physcheck.config import Config
 from physcheck.motion.types import BG_STEP_S, ObsState
+from physcheck.physics.checks.base import leaps
 from physcheck.physics.checks.teleport import linked_jumps
 from physcheck.physics.finding import Finding, margin_confidence
 from physcheck.physics.kinematics import (
@@ -121,7 +122,8 @@ class PermanenceCheck:
             stray = _stray_end(tr, moving) if tr.track.end_reason == "left_frame" else None
             if (tr.track.end_reason == "vanished" or stray is not None) \
                     and tr.entity not in skip_end and not rested:
-                last = _last_own_sighting(tr, moving) if stray is None else stray
+                last = (_last_own_sighting(tr, moving, leaps(tr, traj.g_px_s2, consecutive=True))
+                        if stray is None else stray)
                 if _solid(tr, float(tr.track.t_s[last])) and (f := self._edge(
                         tr, traj, config, last, moving[moving <= last][-_MIN_SIGHTINGS:],
                         "vanish")):
@@ -251,13 +253,17 @@ def _left_for_another(tr: Trajectory, k: int) -> bool:
     return bool(np.hypot(*(xy[j] - xy[j - 1])) > tr.body_size_px)
 
 
-def _last_own_sighting(tr: Trajectory, moving: np.ndarray) -> int:
+def _last_own_sighting(tr: Trajectory, moving: np.ndarray, taken_up: np.ndarray) -> int:
     """The track's last sighting in motion that is the body's: not a scrap under half its
     size that the tracker took a body size and more off its path (when the body merged
     with a neighbour or went behind it, a flicker elsewhere within the tracker's gate
-    becomes the track's last sighting, and the body seems to vanish there)."""
+    becomes the track's last sighting, and the body seems to vanish there); nor one that
+    the track took up far off the body's way at once (``taken_up``: see
+    :func:`~physcheck.physics.checks.base.leaps`)."""
     if len(moving) < 3:
         return int(moving[-1])
+    if int(moving[-1]) in taken_up:
+        return int(moving[-2])
     k, j, i = int(moving[-1]), int(moving[-2]), int(moving[-3])
     t, xy = tr.track.t_s, tr.track.xy_px
     # where the step before took it on (the raw sightings: the smoothed velocity does not
