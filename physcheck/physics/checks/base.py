@@ -154,11 +154,11 @@ def above_own_support(tr: Trajectory, traj: Trajectories, t_s: float, bottom: fl
                                 tr.entity)
 
 
-_LEAP_NEXT_OFF = 3.0
-"""... and from one sighting to the next (the velocity there is known better)."""
 _LEAP_OFF = 2.0
 """Body sizes beyond where its way led (plus gravity's pull) at which a track, the body
 unseen for a frame or more, has taken up another body (:func:`leaps`)."""
+_LEAP_NEXT_OFF = 3.0
+"""... and from one sighting to the next, where no break lies between them."""
 
 
 def leaps(tr: Trajectory, g_px_s2: float, consecutive: bool = False) -> np.ndarray:
