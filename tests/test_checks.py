@@ -5127,3 +5127,15 @@ def test_a_body_does_not_vanish_where_its_track_took_up_something_else() -> None
     (judged at the ball's own last sighting, hidden by another ball just before)."""
     traj = compute_kinematics(saved_track_set("mujoco_many_s38.npz"), Config(), 1.0)
     assert of_type(CHECKS["permanence"]().run(traj, Config()), "vanish") == []
+
+
+def test_a_twin_is_matched_by_its_size_where_the_jump_is() -> None:
+    """MuJoCo's teleport s38 (held out: measured before it was looked at), as the tracker saw
+    it: a ball of 31 px jumps 138 px in one frame and its twin, 30 px, appears there. The
+    ball's track, carried on unseen, later took up something of 12-18 px, so over its whole
+    the track's body is 18 px, not the twin's size: the jump was an 'appear'. Their sizes
+    where the one was last seen and the other first agree: the jump is found."""
+    traj = compute_kinematics(saved_track_set("mujoco_teleport_s38.npz"), Config(), 1.0)
+    found = CHECKS["teleport"]().run(traj, Config())
+    assert [(f.type, f.entity) for f in found] == [("teleport", 0)] and overlaps(found[0], 22, 23)
+    assert of_type(CHECKS["permanence"]().run(traj, Config()), "appear") == []

