@@ -5134,8 +5134,10 @@ def test_a_twin_is_matched_by_its_size_where_the_jump_is() -> None:
     it: a ball of 31 px jumps 138 px in one frame and its twin, 30 px, appears there. The
     ball's track, carried on unseen, later took up something of 12-18 px, so over its whole
     the track's body is 18 px, not the twin's size: the jump was an 'appear'. Their sizes
-    where the one was last seen and the other first agree: the jump is found."""
+    where the one was last seen and the other first agree: the jump is found, and told in
+    the ball's size where it jumped."""
     traj = compute_kinematics(saved_track_set("mujoco_teleport_s38.npz"), Config(), 1.0)
     found = CHECKS["teleport"]().run(traj, Config())
     assert [(f.type, f.entity) for f in found] == [("teleport", 0)] and overlaps(found[0], 22, 23)
+    assert 28 < found[0].evidence["body_size_px"] < 34
     assert of_type(CHECKS["permanence"]().run(traj, Config()), "appear") == []

@@ -115,7 +115,9 @@ class TeleportCheck:
                 continue
             pa, pb = a.track.xy_px[ka], b.track.xy_px[0]
             jump = float(np.linalg.norm(pb - pa))
-            body = a.body_size_px
+            # the body's size where it jumped (its track's, carried on unseen, may have
+            # taken up something smaller later), never under the track's
+            body = max(a.body_size_px, size_near(a, ka))
             v = np.nan_to_num(a.v_px_s[ka])
             dt = float(b.track.t_s[0] - a.track.t_s[ka])
             expected = float(np.linalg.norm(v)) * dt
