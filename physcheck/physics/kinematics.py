@@ -419,6 +419,19 @@ def one_place(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(w > 0 and h > 0 and w * h >= 0.5 * smaller)
 
 
+def size_ratio(a: float, b: float) -> float:
+    """The larger of two apparent sizes over the smaller (1 or more)."""
+    return max(a, b) / max(min(a, b), 1e-6)
+
+
+def box_at(track: EntityTrack, frame: int) -> np.ndarray | None:
+    """The track's box (x0, y0, x1, y1) at ``frame``, where it has a whole one; else None."""
+    j = frame - int(track.frames[0])
+    if 0 <= j < len(track.frames) and np.isfinite(track.bbox_px[j]).all():
+        return track.bbox_px[j]
+    return None
+
+
 def other_boxes_at(tracks: TrackSet, track: EntityTrack, frame: int,
                    carried_s: float | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(id, box) of every other entity of this track's shot that has a box at ``frame``;
@@ -767,10 +780,8 @@ def _image_until(p: Trajectory, b: Trajectory, t1: float) -> float:
     last = t1
     for i in np.flatnonzero(tp.t_s > t1 + 1e-6):
         if tp.state[i] <= ObsState.STILL:
-            j = np.flatnonzero(tb.frames == tp.frames[i])
-            if not len(j) or not np.isfinite(tb.bbox_px[j[0]]).all():
-                break
-            if not one_place(tp.bbox_px[i], tb.bbox_px[j[0]]):
+            box = box_at(tb, int(tp.frames[i]))
+            if box is None or not one_place(tp.bbox_px[i], box):
                 break
         last = float(tp.t_s[i])
     return last

@@ -20,6 +20,7 @@ from physcheck.physics.kinematics import (
     lasts,
     own_silhouettes,
     size_near,
+    size_ratio,
     whole_sightings,
 )
 
@@ -295,7 +296,7 @@ def height_above_support(t_s: float, bottom: float, size: float, refs: list[Supp
 
 def _same_depth(a: float, b: float) -> bool:
     """Apparent sizes ``a`` and ``b`` within SAME_DEPTH_RATIO of each other."""
-    return max(a, b) / max(min(a, b), 1e-6) < SAME_DEPTH_RATIO
+    return size_ratio(a, b) < SAME_DEPTH_RATIO
 
 
 def _own_floor(pts: np.ndarray, size: float) -> float | None:

@@ -15,6 +15,7 @@ from physcheck.physics.kinematics import (
     Trajectories,
     Trajectory,
     border_mask,
+    box_at,
     frame_travel,
     mirror_span,
     one_place,
@@ -709,16 +710,11 @@ def _one_per_body(found: list[Finding], traj: Trajectories) -> list[Finding]:
     surer finding is kept)."""
     tracks = {tr.entity: tr.track for tr in traj.items}
 
-    def box_at(entity: int, frame: int) -> np.ndarray | None:
-        t = tracks[entity]
-        i = np.flatnonzero(t.frames == frame)
-        return t.bbox_px[i[0]] if len(i) and np.isfinite(t.bbox_px[i[0]]).all() else None
-
     def same_body(f: Finding, g: Finding) -> bool:
         frame = max(f.frames[0], g.frames[0])
         if frame > min(f.frames[1], g.frames[1]):
             return False
-        a, b = box_at(f.entity, frame), box_at(g.entity, frame)
+        a, b = box_at(tracks[f.entity], frame), box_at(tracks[g.entity], frame)
         return a is not None and b is not None and one_place(a, b)
 
     keep: list[Finding] = []

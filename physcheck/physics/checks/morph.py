@@ -21,6 +21,7 @@ from physcheck.physics.kinematics import (
     running_median,
     seen_through,
     shadow_of,
+    size_ratio,
 )
 
 _WINDOW_S = 1.2
@@ -230,7 +231,7 @@ class MorphCheck:
                     or between[0].kind not in ("floor", "wall", "ceiling", "none")
                     or fb.t0_s - fa.t1_s > config.max_missing_s):
                 continue
-            r_size = max(sa, sb) / max(min(sa, sb), 1e-6)
+            r_size = size_ratio(sa, sb)
             if _turns(r_size, wb / wa if sb > sa else wa / wb):
                 continue
             aa, ab = fa.accel_px_s2[1], fb.accel_px_s2[1]

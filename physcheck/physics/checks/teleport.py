@@ -18,6 +18,7 @@ from physcheck.physics.kinematics import (
     partners_at,
     side_velocities,
     size_near,
+    size_ratio,
     steady_shape,
     touching,
 )
@@ -76,8 +77,8 @@ def linked_jumps(traj: Trajectories, config: Config
             # track, carried on unseen, may take up something smaller later: MuJoCo's
             # held-out teleport s38, a ball of 31 px before its jump whose track's 'body'
             # was 18 px)
-            ratio = min(_size_ratio(a.body_size_px, b.body_size_px),
-                        _size_ratio(size_near(a, ka), size_near(b, 0)))
+            ratio = min(size_ratio(a.body_size_px, b.body_size_px),
+                        size_ratio(size_near(a, ka), size_near(b, 0)))
             # colours near the jump: where A was last seen and B first (a body's look
             # changes over a clip: light, shadow, blur); or where each was first seen, since
             # the frame of the jump can hold A for part of its exposure only (a faded ghost
@@ -89,10 +90,6 @@ def linked_jumps(traj: Trajectories, config: Config
             if ratio < _TWIN_SIZE_RATIO and dc < 100:  # shading and blur shift a colour; not a hue
                 pairs.append((a, ka, b))
     return pairs
-
-
-def _size_ratio(x: float, y: float) -> float:
-    return max(x, y) / max(min(x, y), 1e-6)
 
 
 class TeleportCheck:
